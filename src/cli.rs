@@ -1,0 +1,810 @@
+//! The command line: clap types, and one function per command that turns arguments into
+//! calls of the library. Errors are printed here, once, as `error: ...` plus a hint.
+//!
+//! Exit codes follow diff(1): 0 success, 1 a finding, 2 trouble.
+
+use std::{
+    fs,
+    io::{self, IsTerminal, Read, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use age::secrecy::{ExposeSecret, SecretString};
+use clap::{CommandFactory, Parser, Subcommand};
+use zeroize::Zeroizing;
+
+use crate::{
+    diagnostics::Error,
+    edit::{self, EditOutcome},
+    identity::{self, Identities, IdentityError, Lookup},
+    output,
+    project::{self, Environment, Project, RecipientScope},
+    vault::{self, VaultError},
+    yaml,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "promvault",
+    version,
+    about = "Prometheus configuration from Jinja templates and Ansible-style inventories, with secrets in age-encrypted vaults",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The project folder (default: the nearest folder holding promvault.yml).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// An identity file to open vaults with (repeatable; also PROMVAULT_IDENTITY).
+    #[arg(long, short = 'i', global = true, value_name = "FILE")]
+    pub identity: Vec<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Say more about what is done.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a project: promvault.yml, templates/, inventories/default/ and an empty vault.
+    Init {
+        /// Where to create it (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// Create a new age X25519 identity, in the format age-keygen writes.
+    Keygen {
+        /// Where to write it (default: ~/.config/promvault/identity.txt; `-` for stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print an environment's decrypted vault, or one value of it.
+    View {
+        env: String,
+        /// Print only this variable's value, exactly (no added newline when piped).
+        key: Option<String>,
+    },
+    /// Edit an environment's vault in $VISUAL / $EDITOR; re-encrypt only if it changed.
+    Edit { env: String },
+    /// Set one secret; the value is read from stdin or a no-echo prompt, never from argv.
+    Set {
+        env: String,
+        key: String,
+        /// Keep a trailing newline read from stdin (by default one is dropped).
+        #[arg(long)]
+        keep_newline: bool,
+    },
+    /// Encrypt any file to the project's recipients (FILE.age; in place if FILE ends in .age).
+    Encrypt {
+        file: PathBuf,
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Use this environment's recipients instead of the top-level list.
+        #[arg(long)]
+        env: Option<String>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Decrypt an age file (FILE.age to FILE; `-o -` for stdout).
+    Decrypt {
+        file: PathBuf,
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Re-encrypt vaults to the recipients listed in promvault.yml (default: all).
+    Rekey { envs: Vec<String> },
+    /// List, add or remove who can open the vaults; adding or removing rekeys them.
+    Recipients {
+        #[command(subcommand)]
+        action: Option<RecipientsAction>,
+    },
+    /// bcrypt a password read from stdin or a no-echo prompt (for web configs).
+    Hash {
+        /// bcrypt cost (4-31).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
+        cost: u32,
+    },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientsAction {
+    /// Add a recipient (age1... or an SSH public key) and rekey the vaults it applies to.
+    Add {
+        key: String,
+        /// A comment kept beside the key in promvault.yml (e.g. the person's name).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Add to this environment's own list instead of the top-level one.
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Remove a recipient and rekey the vaults it applied to.
+    Remove {
+        key: String,
+        /// Remove from this environment's own list instead of the top-level one.
+        #[arg(long)]
+        env: Option<String>,
+    },
+}
+
+/// Parses the process arguments, runs the command and returns its exit code.
+#[must_use]
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{}", err.report());
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn is_broken_pipe(err: &Error) -> bool {
+    matches!(err, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Runs one parsed command line.
+///
+/// # Errors
+/// Whatever stopped the command.
+pub fn execute(cli: &Cli) -> Result<u8, Error> {
+    let ctx = Context { cli };
+    match &cli.command {
+        Command::Init { dir } => ctx.init(dir.as_deref()),
+        Command::Keygen { output } => ctx.keygen(output.as_deref()),
+        Command::View { env, key } => ctx.view(env, key.as_deref()),
+        Command::Edit { env } => ctx.edit(env),
+        Command::Set {
+            env,
+            key,
+            keep_newline,
+        } => ctx.set(env, key, *keep_newline),
+        Command::Encrypt {
+            file,
+            output,
+            env,
+            force,
+        } => ctx.encrypt(file, output.as_deref(), env.as_deref(), *force),
+        Command::Decrypt {
+            file,
+            output,
+            force,
+        } => ctx.decrypt(file, output.as_deref(), *force),
+        Command::Rekey { envs } => ctx.rekey(envs),
+        Command::Recipients { action } => match action {
+            None => ctx.list_recipients(),
+            Some(RecipientsAction::Add { key, comment, env }) => {
+                ctx.change_recipients(env.as_deref(), key, Change::Add(comment.as_deref()))
+            }
+            Some(RecipientsAction::Remove { key, env }) => {
+                ctx.change_recipients(env.as_deref(), key, Change::Remove)
+            }
+        },
+        Command::Hash { cost } => ctx.hash(*cost),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "promvault", &mut io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+enum Change<'a> {
+    Add(Option<&'a str>),
+    Remove,
+}
+
+struct Context<'a> {
+    cli: &'a Cli,
+}
+
+impl Context<'_> {
+    fn say(&self, message: &str) {
+        if !self.cli.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    fn project(&self) -> Result<Project, Error> {
+        Ok(Project::discover(self.cli.project.as_deref())?)
+    }
+
+    fn identities(&self, project: Option<&Project>) -> Result<Identities, Error> {
+        let demo = match project {
+            Some(p) => p.demo_identity()?,
+            None => None,
+        };
+        let ids = Lookup::from_environment(self.cli.identity.clone(), demo).load()?;
+        if self.cli.verbose {
+            eprintln!("identities: {}", ids.sources.join(", "));
+        }
+        Ok(ids)
+    }
+
+    /// Decrypts an environment's vault; `Ok(None)` when it does not exist yet.
+    fn open_vault(
+        &self,
+        project: &Project,
+        env: &Environment,
+        ids: &Identities,
+    ) -> Result<Option<Zeroizing<String>>, Error> {
+        let display = project.display_path(&env.vault);
+        match vault::decrypt(&env.vault, &display, ids, &env.recipients) {
+            Ok(text) => Ok(Some(text)),
+            Err(VaultError::Missing { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn require_vault(
+        &self,
+        project: &Project,
+        env: &Environment,
+        ids: &Identities,
+    ) -> Result<Zeroizing<String>, Error> {
+        self.open_vault(project, env, ids)?.ok_or_else(|| {
+            VaultError::Missing {
+                path: project.display_path(&env.vault),
+                env: Some(env.name.clone()),
+            }
+            .into()
+        })
+    }
+
+    fn init(&self, dir: Option<&Path>) -> Result<u8, Error> {
+        let root = match dir {
+            Some(d) => d.to_path_buf(),
+            None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+        };
+        for existing in [project::PROJECT_FILE, "templates", "inventories", "vault"] {
+            if root.join(existing).exists() {
+                return Err(Error::usage(
+                    format!(
+                        "{} already exists; init never touches an existing project",
+                        root.join(existing).display()
+                    ),
+                    Some("run init in an empty folder, or edit promvault.yml by hand".to_string()),
+                ));
+            }
+        }
+        let recipient = match Lookup::from_environment(self.cli.identity.clone(), None).load() {
+            Ok(ids) => identity::first_recipient(&ids).ok_or_else(|| {
+                Error::usage(
+                    format!(
+                        "cannot tell the public key of your identity ({})",
+                        ids.sources.join(", ")
+                    ),
+                    Some("for an SSH key, put its .pub file beside it".to_string()),
+                )
+            })?,
+            Err(IdentityError::NoneFound { .. }) => {
+                let path = identity::default_identity_path().ok_or_else(|| {
+                    Error::usage("neither $XDG_CONFIG_HOME nor $HOME is set", None)
+                })?;
+                let recipient = identity::write_new(&path)?;
+                self.say(&format!("created a new identity in {}", path.display()));
+                recipient
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let files: [(&str, String); 4] = [
+            (project::PROJECT_FILE, scaffold::project_file(&recipient)),
+            (
+                "templates/prometheus.yml.j2",
+                scaffold::TEMPLATE.to_string(),
+            ),
+            (
+                "inventories/default/hosts.yml",
+                scaffold::INVENTORY.to_string(),
+            ),
+            (".gitignore", "/out/\n".to_string()),
+        ];
+        for (rel, text) in &files {
+            let path = root.join(rel);
+            if path.exists() {
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            output::write_atomic(&path, text.as_bytes(), 0o644).map_err(|e| Error::io(&path, e))?;
+        }
+        let vault_path = root.join("vault/default.yml.age");
+        vault::write(
+            &vault_path,
+            "vault/default.yml.age",
+            scaffold::new_vault_text("default").as_bytes(),
+            std::slice::from_ref(&recipient),
+        )?;
+        self.say(&format!(
+            "created a promvault project in {}\nnext: `promvault edit default` to add secrets",
+            root.display()
+        ));
+        println!("{recipient}");
+        Ok(0)
+    }
+
+    fn keygen(&self, output: Option<&Path>) -> Result<u8, Error> {
+        if output == Some(Path::new("-")) {
+            let (text, recipient) = identity::generate();
+            print!("{}", text.expose_secret());
+            self.say(&format!("public key: {recipient}"));
+            return Ok(0);
+        }
+        let path = match output {
+            Some(p) => p.to_path_buf(),
+            None => identity::default_identity_path().ok_or_else(|| {
+                Error::usage(
+                    "neither $XDG_CONFIG_HOME nor $HOME is set; pass -o FILE",
+                    None,
+                )
+            })?,
+        };
+        let recipient = identity::write_new(&path)?;
+        self.say(&format!(
+            "wrote a new identity to {} (mode 0600)",
+            path.display()
+        ));
+        println!("{recipient}");
+        Ok(0)
+    }
+
+    fn view(&self, env_name: &str, key: Option<&str>) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let ids = self.identities(Some(&project))?;
+        let text = self.require_vault(&project, &env, &ids)?;
+        let display = project.display_path(&env.vault);
+        let out: Zeroizing<String> = match key {
+            None => text,
+            Some(key) => {
+                let vars = vault::variables(&text, &display)?;
+                let value = vars.get(key).ok_or_else(|| {
+                    Error::usage(
+                        format!("{display} has no variable `{key}`"),
+                        Some(format!(
+                            "its variables: {}",
+                            vars.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                    )
+                })?;
+                Zeroizing::new(match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => serde_saphyr::to_string(other)
+                        .unwrap_or_default()
+                        .trim_end()
+                        .to_string(),
+                })
+            }
+        };
+        let mut stdout = io::stdout().lock();
+        let write = |stdout: &mut io::StdoutLock| -> io::Result<()> {
+            stdout.write_all(out.as_bytes())?;
+            if stdout.is_terminal() && !out.ends_with('\n') {
+                stdout.write_all(b"\n")?;
+            }
+            stdout.flush()
+        };
+        write(&mut stdout).map_err(|e| Error::io("stdout", e))?;
+        Ok(0)
+    }
+
+    fn edit(&self, env_name: &str) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let display = project.display_path(&env.vault);
+        let original = if env.vault.exists() {
+            let ids = self.identities(Some(&project))?;
+            self.require_vault(&project, &env, &ids)?
+        } else {
+            Zeroizing::new(scaffold::new_vault_text(&env.name))
+        };
+        let outcome = edit::edit(&display, &format!("{}.yml", env.name), &original, |text| {
+            yaml::parse_variables(text).map(|_| ())
+        })?;
+        match outcome {
+            EditOutcome::Unchanged => {
+                self.say(&format!("{display}: no change, nothing written"));
+            }
+            EditOutcome::Changed(text) => {
+                vault::write(&env.vault, &display, text.as_bytes(), &env.recipients)?;
+                self.say(&format!(
+                    "{display}: saved, encrypted to {} recipient(s)",
+                    env.recipients.len()
+                ));
+            }
+        }
+        Ok(0)
+    }
+
+    fn set(&self, env_name: &str, key: &str, keep_newline: bool) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let display = project.display_path(&env.vault);
+        if !yaml::is_variable_name(key) {
+            return Err(Error::usage(
+                format!("`{key}` is not a valid variable name"),
+                Some("use letters, digits and `_`, not starting with a digit".to_string()),
+            ));
+        }
+        let text = if env.vault.exists() {
+            let ids = self.identities(Some(&project))?;
+            self.require_vault(&project, &env, &ids)?
+        } else {
+            Zeroizing::new(scaffold::new_vault_text(&env.name))
+        };
+        let value = read_secret_input(&format!("value for {key}"), keep_newline)?;
+        match vault::set_value(&text, key, value.expose_secret(), &display)? {
+            None => self.say(&format!(
+                "{display}: `{key}` already has that value, nothing written"
+            )),
+            Some(new) => {
+                vault::write(&env.vault, &display, new.as_bytes(), &env.recipients)?;
+                self.say(&format!("{display}: set `{key}`"));
+            }
+        }
+        Ok(0)
+    }
+
+    fn encrypt(
+        &self,
+        file: &Path,
+        out: Option<&Path>,
+        env: Option<&str>,
+        force: bool,
+    ) -> Result<u8, Error> {
+        let project = self.project()?;
+        let recipients = match env {
+            Some(name) => project.environment(name)?.recipients,
+            None => project.config.recipients.clone(),
+        };
+        if recipients.is_empty() {
+            return Err(Error::usage(
+                "promvault.yml lists no top-level recipients",
+                Some("pass --env ENV to use an environment's recipients".to_string()),
+            ));
+        }
+        let plain = Zeroizing::new(fs::read(file).map_err(|e| Error::io(file, e))?);
+        if vault::looks_encrypted(&plain) {
+            return Err(Error::usage(
+                format!("{} is already an age file", file.display()),
+                None,
+            ));
+        }
+        let in_place = file.extension().is_some_and(|e| e == "age");
+        let target = match out {
+            Some(o) => o.to_path_buf(),
+            None if in_place => file.to_path_buf(),
+            None => {
+                let mut name = file.as_os_str().to_owned();
+                name.push(".age");
+                PathBuf::from(name)
+            }
+        };
+        // A plaintext sitting where a vault belongs must at least be a vault's content.
+        if let Some(env) = project
+            .environments()
+            .iter()
+            .find(|e| same_file(&e.vault, file))
+        {
+            let text = String::from_utf8_lossy(&plain);
+            vault::variables(&text, &project.display_path(&env.vault))?;
+        }
+        if target.exists() && !force && !(in_place && out.is_none()) {
+            return Err(Error::usage(
+                format!("{} exists", target.display()),
+                Some("pass --force to overwrite it".to_string()),
+            ));
+        }
+        let display = target.display().to_string();
+        let bytes = vault::encrypt(&plain, &recipients, &display)?;
+        output::write_atomic(&target, &bytes, output::OWNER_ONLY)
+            .map_err(|e| Error::io(&target, e))?;
+        self.say(&format!(
+            "encrypted to {} recipient(s): {display}",
+            recipients.len()
+        ));
+        if !in_place {
+            self.say(&format!(
+                "the plaintext {} is still there: delete it once you no longer need it",
+                file.display()
+            ));
+        }
+        Ok(0)
+    }
+
+    fn decrypt(&self, file: &Path, out: Option<&Path>, force: bool) -> Result<u8, Error> {
+        let project = Project::discover(self.cli.project.as_deref()).ok();
+        let ids = self.identities(project.as_ref())?;
+        let display = file.display().to_string();
+        let raw = Zeroizing::new(fs::read(file).map_err(|e| Error::io(file, e))?);
+        let expected = project
+            .as_ref()
+            .map(|p| p.config.recipients.clone())
+            .unwrap_or_default();
+        let plain = vault::decrypt_bytes(&raw, &display, &ids, &expected)?;
+        let target = match out {
+            Some(o) => o.to_path_buf(),
+            None => match file.to_str().and_then(|s| s.strip_suffix(".age")) {
+                Some(stem) => PathBuf::from(stem),
+                None => {
+                    return Err(Error::usage(
+                        format!("{display} does not end in .age: say where to write with -o OUT (or -o - for stdout)"),
+                        None,
+                    ))
+                }
+            },
+        };
+        if target == Path::new("-") {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(plain.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io("stdout", e))?;
+            return Ok(0);
+        }
+        if target.exists() && !force {
+            return Err(Error::usage(
+                format!("{} exists", target.display()),
+                Some("pass --force to overwrite it".to_string()),
+            ));
+        }
+        output::write_atomic(&target, plain.as_bytes(), output::OWNER_ONLY)
+            .map_err(|e| Error::io(&target, e))?;
+        self.say(&format!(
+            "decrypted to {} (mode 0600): never commit it",
+            target.display()
+        ));
+        Ok(0)
+    }
+
+    fn rekey(&self, names: &[String]) -> Result<u8, Error> {
+        let project = self.project()?;
+        let envs = if names.is_empty() {
+            project.environments()
+        } else {
+            names
+                .iter()
+                .map(|n| project.environment(n))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let ids = self.identities(Some(&project))?;
+        let opened = self.open_all(&project, &envs, &ids)?;
+        self.write_all(&project, &envs, &opened)?;
+        Ok(0)
+    }
+
+    /// Decrypts every existing vault of `envs` before anything is written.
+    fn open_all(
+        &self,
+        project: &Project,
+        envs: &[Environment],
+        ids: &Identities,
+    ) -> Result<Vec<Option<Zeroizing<String>>>, Error> {
+        envs.iter()
+            .map(|env| self.open_vault(project, env, ids))
+            .collect()
+    }
+
+    fn write_all(
+        &self,
+        project: &Project,
+        envs: &[Environment],
+        opened: &[Option<Zeroizing<String>>],
+    ) -> Result<(), Error> {
+        for (env, text) in envs.iter().zip(opened) {
+            let display = project.display_path(&env.vault);
+            match text {
+                Some(text) => {
+                    vault::write(&env.vault, &display, text.as_bytes(), &env.recipients)?;
+                    self.say(&format!(
+                        "{display}: rekeyed to {} recipient(s)",
+                        env.recipients.len()
+                    ));
+                }
+                None => self.say(&format!("{display}: no vault yet, nothing to rekey")),
+            }
+        }
+        Ok(())
+    }
+
+    fn list_recipients(&self) -> Result<u8, Error> {
+        let project = self.project()?;
+        let mut out = String::new();
+        out.push_str("all environments:\n");
+        for r in &project.config.recipients {
+            out.push_str(&format!("  {r}\n"));
+        }
+        for env in project.environments().iter().filter(|e| e.own_recipients) {
+            out.push_str(&format!("{} (its own list):\n", env.name));
+            for r in &env.recipients {
+                out.push_str(&format!("  {r}\n"));
+            }
+        }
+        print!("{out}");
+        Ok(0)
+    }
+
+    fn change_recipients(
+        &self,
+        env: Option<&str>,
+        key: &str,
+        change: Change<'_>,
+    ) -> Result<u8, Error> {
+        let project = self.project()?;
+        let key = key.trim();
+        let scope = match env {
+            Some(name) => {
+                project.environment(name)?;
+                RecipientScope::Environment(name.to_string())
+            }
+            None => RecipientScope::Project,
+        };
+        let current: Vec<String> = match &scope {
+            RecipientScope::Project => project.config.recipients.clone(),
+            RecipientScope::Environment(name) => project.environment(name)?.recipients,
+        };
+        let present = current.iter().any(|r| project::same_recipient(r, key));
+        let new_text = match change {
+            Change::Add(comment) => {
+                identity::parse_recipients(&[key.to_string()])?;
+                if present {
+                    return Err(Error::usage(format!("{key} is already a recipient"), None));
+                }
+                project::add_recipient(&project.text, &scope, key, comment)?
+            }
+            Change::Remove => {
+                if !present {
+                    return Err(Error::usage(
+                        format!("{key} is not a recipient of this list"),
+                        Some("`promvault recipients` lists them".to_string()),
+                    ));
+                }
+                if current.len() == 1 {
+                    return Err(Error::usage(
+                        "this is the last recipient: nobody could open the vaults without it",
+                        Some("add the new recipient first, then remove this one".to_string()),
+                    ));
+                }
+                project::remove_recipient(&project.text, &scope, key)?
+            }
+        };
+        let updated = project.with_text(new_text)?;
+        // Check the edit did exactly what was asked before anything is written.
+        let after: Vec<String> = match &scope {
+            RecipientScope::Project => updated.config.recipients.clone(),
+            RecipientScope::Environment(name) => updated.environment(name)?.recipients,
+        };
+        let expected: Vec<String> = match change {
+            Change::Add(_) => current.iter().cloned().chain([key.to_string()]).collect(),
+            Change::Remove => current
+                .iter()
+                .filter(|r| !project::same_recipient(r, key))
+                .cloned()
+                .collect(),
+        };
+        if after != expected {
+            return Err(Error::usage(
+                "could not edit the recipients list in promvault.yml safely",
+                Some("edit the list by hand, then run `promvault rekey`".to_string()),
+            ));
+        }
+        let affected: Vec<Environment> = updated
+            .environments()
+            .into_iter()
+            .filter(|e| match &scope {
+                RecipientScope::Project => !e.own_recipients,
+                RecipientScope::Environment(name) => &e.name == name,
+            })
+            .collect();
+        let ids = self.identities(Some(&project))?;
+        let opened = self.open_all(&project, &affected, &ids)?;
+        // Vaults first: a removed key must stop opening them even if the next step fails.
+        self.write_all(&updated, &affected, &opened)?;
+        let mode = fs::metadata(&project.file)
+            .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777)
+            .unwrap_or(0o644);
+        output::write_atomic(&project.file, updated.text.as_bytes(), mode)
+            .map_err(|e| Error::io(&project.file, e))?;
+        match change {
+            Change::Add(_) => self.say(&format!("added {key}")),
+            Change::Remove => self.say(&format!(
+                "removed {key}\nnote: it can still open the older versions of these vaults in git history: rotate the secrets it could read"
+            )),
+        }
+        Ok(0)
+    }
+
+    fn hash(&self, cost: u32) -> Result<u8, Error> {
+        let password = read_secret_input("password to hash", false)?;
+        let hashed = bcrypt::hash(password.expose_secret(), cost)
+            .map_err(|e| Error::usage(format!("cannot hash: {e}"), None))?;
+        println!("{hashed}");
+        Ok(0)
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Reads a secret from a no-echo prompt (asked twice) on a terminal, else from all of stdin
+/// with one trailing newline dropped unless `keep_newline`.
+fn read_secret_input(what: &str, keep_newline: bool) -> Result<SecretString, Error> {
+    if io::stdin().is_terminal() {
+        let first = Zeroizing::new(
+            rpassword::prompt_password(format!("{what}: "))
+                .map_err(|e| Error::io("terminal", e))?,
+        );
+        let second = Zeroizing::new(
+            rpassword::prompt_password(format!("{what} (again): "))
+                .map_err(|e| Error::io("terminal", e))?,
+        );
+        if *first != *second {
+            return Err(Error::usage(
+                "the two entries differ; nothing was changed",
+                None,
+            ));
+        }
+        return Ok(SecretString::from(first.to_string()));
+    }
+    let mut bytes = Zeroizing::new(Vec::new());
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("stdin", e))?;
+    let mut text = Zeroizing::new(
+        String::from_utf8(std::mem::take(&mut *bytes))
+            .map_err(|_| Error::usage("the value on stdin is not UTF-8 text", None))?,
+    );
+    if !keep_newline {
+        if text.ends_with("\r\n") {
+            let len = text.len();
+            text.truncate(len - 2);
+        } else if text.ends_with('\n') {
+            let len = text.len();
+            text.truncate(len - 1);
+        }
+    }
+    Ok(SecretString::from(text.to_string()))
+}
+
+/// What `init` writes.
+mod scaffold {
+    pub fn project_file(recipient: &str) -> String {
+        format!(
+            "# promvault project: see `promvault --help`\n\
+             recipients:            # who can open the vaults (age or SSH public keys)\n  \
+             - {recipient}  # you\n\
+             environments:\n  \
+             default:\n    \
+             inventory: inventories/default\n    \
+             vault: vault/default.yml.age\n\
+             outputs:\n  \
+             - template: templates/prometheus.yml.j2\n    \
+             dest: \"out/{{{{ env }}}}/prometheus.yml\"\n"
+        )
+    }
+
+    pub const TEMPLATE: &str = "# {{ ansible_managed }}\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['localhost:9090']\n";
+
+    pub const INVENTORY: &str = "all:\n  hosts:\n    localhost:\n";
+
+    pub fn new_vault_text(env: &str) -> String {
+        format!("# Secrets for `{env}`: one `name: value` per line, e.g.\n# web_service_api_key: \"...\"\n")
+    }
+}

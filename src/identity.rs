@@ -1,0 +1,372 @@
+//! Identities (what opens a vault) and recipients (what a vault is encrypted to).
+//!
+//! Identities are looked up in this order (PRODUCT.md): `--identity FILE` (repeatable),
+//! `PROMVAULT_IDENTITY` (a path), `PROMVAULT_AGE_KEY` (the key itself, for CI). When any of
+//! those is given, only those are used. Otherwise every one of these that exists is tried:
+//! `$XDG_CONFIG_HOME/promvault/identity.txt` (default `~/.config/promvault/identity.txt`),
+//! `~/.ssh/id_ed25519`, `~/.ssh/id_rsa`, and the project's committed demo identity.
+//!
+//! Identity files may be age identity files (several keys per file, plugin identities
+//! included), SSH private keys (ed25519, RSA; passphrase-protected ones prompt on use) or
+//! passphrase-encrypted age identity files (prompt on the terminal).
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use age::{
+    cli_common::{read_identities, read_recipients, StdinGuard},
+    secrecy::{ExposeSecret, SecretString},
+    x25519,
+};
+
+/// The environment variable naming an identity file.
+pub const ENV_IDENTITY: &str = "PROMVAULT_IDENTITY";
+/// The environment variable holding an identity itself (for CI secrets).
+pub const ENV_AGE_KEY: &str = "PROMVAULT_AGE_KEY";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("no identity found; looked in: {}", looked.join(", "))]
+    NoneFound { looked: Vec<String> },
+    #[error("cannot read identity {source_name}: {message}")]
+    Unreadable {
+        source_name: String,
+        message: String,
+    },
+    #[error("`{recipient}` is not a recipient promvault can encrypt to: {message}")]
+    InvalidRecipient { recipient: String, message: String },
+    #[error("{} already exists; promvault never overwrites an identity", path.display())]
+    Exists { path: PathBuf },
+    #[error("cannot write identity {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl IdentityError {
+    #[must_use]
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            IdentityError::NoneFound { .. } => Some(format!(
+                "create one with `promvault keygen`, pass --identity FILE, or set {ENV_AGE_KEY} in CI"
+            )),
+            IdentityError::InvalidRecipient { .. } => Some(
+                "a recipient is an age public key (age1...) or an SSH public key (ssh-ed25519 ... / ssh-rsa ...)".to_string(),
+            ),
+            IdentityError::Exists { .. } => {
+                Some("choose another file with -o, or remove the old one yourself".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where identities are looked for.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    /// `--identity FILE` arguments.
+    pub explicit: Vec<PathBuf>,
+    /// `PROMVAULT_IDENTITY`.
+    pub env_identity: Option<PathBuf>,
+    /// `PROMVAULT_AGE_KEY`.
+    pub env_key: Option<SecretString>,
+    /// The default locations, tried when none of the above is given.
+    pub defaults: Vec<PathBuf>,
+    /// The project's committed demo identity, tried last among the defaults.
+    pub demo: Option<PathBuf>,
+}
+
+/// The identities found, ready to open vaults.
+pub struct Identities {
+    identities: Vec<Box<dyn age::Identity>>,
+    /// Where each came from (paths or the variable name), for messages.
+    pub sources: Vec<String>,
+    /// The recipients (public keys) of the identities, where they can be derived.
+    pub recipients: Vec<String>,
+}
+
+impl std::fmt::Debug for Identities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identities")
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identities {
+    /// The identities as the age crate takes them.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn age::Identity> {
+        self.identities.iter().map(AsRef::as_ref)
+    }
+}
+
+/// `$XDG_CONFIG_HOME/promvault/identity.txt`, or `~/.config/promvault/identity.txt`.
+#[must_use]
+pub fn default_identity_path() -> Option<PathBuf> {
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home_dir().map(|h| h.join(".config")))?;
+    Some(config.join("promvault").join("identity.txt"))
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+impl Lookup {
+    /// The lookup described in the module docs, from `--identity` arguments, the process
+    /// environment and the project's demo identity.
+    #[must_use]
+    pub fn from_environment(explicit: Vec<PathBuf>, demo: Option<PathBuf>) -> Lookup {
+        let mut defaults = Vec::new();
+        defaults.extend(default_identity_path());
+        if let Some(home) = home_dir() {
+            defaults.push(home.join(".ssh").join("id_ed25519"));
+            defaults.push(home.join(".ssh").join("id_rsa"));
+        }
+        Lookup {
+            explicit,
+            env_identity: std::env::var_os(ENV_IDENTITY)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            env_key: std::env::var(ENV_AGE_KEY)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(SecretString::from),
+            defaults,
+            demo,
+        }
+    }
+
+    /// Whether identities were named explicitly (flag or environment variable).
+    #[must_use]
+    pub fn is_explicit(&self) -> bool {
+        !self.explicit.is_empty() || self.env_identity.is_some() || self.env_key.is_some()
+    }
+
+    /// Loads the identities.
+    ///
+    /// # Errors
+    /// An explicitly named identity cannot be read, or none is found at all.
+    pub fn load(&self) -> Result<Identities, IdentityError> {
+        let mut found = Identities {
+            identities: Vec::new(),
+            sources: Vec::new(),
+            recipients: Vec::new(),
+        };
+        if self.is_explicit() {
+            for path in self.explicit.iter().chain(&self.env_identity) {
+                load_file(path, &mut found)?;
+            }
+            if let Some(key) = &self.env_key {
+                load_key_text(ENV_AGE_KEY, key, &mut found)?;
+            }
+            return Ok(found);
+        }
+        let mut looked = Vec::new();
+        for path in self.defaults.iter().chain(&self.demo) {
+            looked.push(path.display().to_string());
+            if path.is_file() {
+                load_file(path, &mut found)?;
+            }
+        }
+        if found.identities.is_empty() {
+            looked.push(format!("${ENV_IDENTITY}"));
+            looked.push(format!("${ENV_AGE_KEY}"));
+            return Err(IdentityError::NoneFound { looked });
+        }
+        Ok(found)
+    }
+}
+
+fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+    let name = path.display().to_string();
+    let unreadable = |message: String| IdentityError::Unreadable {
+        source_name: name.clone(),
+        message,
+    };
+    let identities = read_identities(vec![name.clone()], None, &mut StdinGuard::new(false))
+        .map_err(|e| unreadable(e.to_string()))?;
+    if identities.is_empty() {
+        return Err(unreadable("it holds no identity".to_string()));
+    }
+    found.identities.extend(identities);
+    found.sources.push(name);
+    // The public side, for messages: age keys from the file, SSH keys from KEY.pub.
+    if let Ok(text) = fs::read_to_string(path) {
+        found.recipients.extend(x25519_recipients(&text));
+    }
+    let mut pub_path = path.as_os_str().to_owned();
+    pub_path.push(".pub");
+    if let Ok(text) = fs::read_to_string(PathBuf::from(pub_path)) {
+        found
+            .recipients
+            .extend(text.lines().next().map(|l| l.trim().to_string()));
+    }
+    Ok(())
+}
+
+fn load_key_text(
+    name: &str,
+    key: &SecretString,
+    found: &mut Identities,
+) -> Result<(), IdentityError> {
+    let unreadable = |message: String| IdentityError::Unreadable {
+        source_name: format!("${name}"),
+        message,
+    };
+    let file = age::IdentityFile::from_buffer(key.expose_secret().as_bytes())
+        .map_err(|_| unreadable("it is not an age identity (AGE-SECRET-KEY-1...)".to_string()))?;
+    let identities = file
+        .into_identities()
+        .map_err(|e| unreadable(e.to_string()))?;
+    if identities.is_empty() {
+        return Err(unreadable("it holds no identity".to_string()));
+    }
+    found
+        .identities
+        .extend(identities.into_iter().map(|i| i as Box<dyn age::Identity>));
+    found.sources.push(format!("${name}"));
+    found
+        .recipients
+        .extend(x25519_recipients(key.expose_secret()));
+    Ok(())
+}
+
+/// The recipients of the age X25519 identities in an identity file's text.
+#[must_use]
+pub fn x25519_recipients(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .filter_map(|l| x25519::Identity::from_str(l).ok())
+        .map(|i| i.to_public().to_string())
+        .collect()
+}
+
+/// Parses recipient strings (age, SSH, plugin) into what the age crate encrypts to.
+///
+/// # Errors
+/// [`IdentityError::InvalidRecipient`] for the first one that does not parse.
+pub fn parse_recipients(
+    list: &[String],
+) -> Result<Vec<Box<dyn age::Recipient + Send>>, IdentityError> {
+    let mut out = Vec::with_capacity(list.len());
+    for r in list {
+        let parsed = read_recipients(
+            vec![r.trim().to_string()],
+            vec![],
+            vec![],
+            None,
+            &mut StdinGuard::new(false),
+        )
+        .map_err(|e| IdentityError::InvalidRecipient {
+            recipient: r.clone(),
+            message: e.to_string(),
+        })?;
+        out.extend(parsed);
+    }
+    Ok(out)
+}
+
+/// A new X25519 identity: the file text in the format `age-keygen` writes, and its recipient.
+#[must_use]
+pub fn generate() -> (SecretString, String) {
+    let identity = x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let created = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    let text = format!(
+        "# created: {created}\n# public key: {recipient}\n{}\n",
+        identity.to_string().expose_secret()
+    );
+    (SecretString::from(text), recipient)
+}
+
+/// Writes a new identity to `path` (creating its folder, mode 0700), owner-only, never
+/// overwriting. Returns its recipient.
+///
+/// # Errors
+/// [`IdentityError::Exists`] or [`IdentityError::Write`].
+pub fn write_new(path: &Path) -> Result<String, IdentityError> {
+    if path.exists() {
+        return Err(IdentityError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    let write_err = |source| IdentityError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            use std::os::unix::fs::DirBuilderExt;
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(write_err)?;
+        }
+    }
+    let (text, recipient) = generate();
+    crate::output::create_new_atomic(
+        path,
+        text.expose_secret().as_bytes(),
+        crate::output::OWNER_ONLY,
+    )
+    .map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            IdentityError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            write_err(e)
+        }
+    })?;
+    Ok(recipient)
+}
+
+/// The recipient to put in a new project for the identity the user already has: the first
+/// age key of the first identity source, or the `.pub` of an SSH key.
+#[must_use]
+pub fn first_recipient(identities: &Identities) -> Option<String> {
+    identities.recipients.first().cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_identities_look_like_age_keygen_output() {
+        let (text, recipient) = generate();
+        let text = text.expose_secret();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("# created: "));
+        assert!(lines[0].ends_with('Z'));
+        assert_eq!(lines[1], format!("# public key: {recipient}"));
+        assert!(lines[2].starts_with("AGE-SECRET-KEY-1"));
+        assert_eq!(x25519_recipients(text), vec![recipient]);
+    }
+
+    #[test]
+    fn recipients_parse_and_garbage_does_not() {
+        let (_, r) = generate();
+        assert_eq!(parse_recipients(&[r]).unwrap().len(), 1);
+        assert!(parse_recipients(&["age1nope".to_string()]).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! promvault keeps Prometheus configuration as Jinja templates plus Ansible-style inventories,
+//! with the secrets in age-encrypted vault files.
+//!
+//! The modules are named after the domain:
+//! - [`project`]: finding and reading `promvault.yml`, and editing its recipient lists;
+//! - [`identity`]: where identities are looked up, and parsing recipients;
+//! - [`vault`]: the age-encrypted vault files (decrypt, encrypt, set, rekey);
+//! - [`edit`]: the `$EDITOR` session on a vault's plaintext;
+//! - [`output`]: atomic, owner-only writes of files;
+//! - [`yaml`]: the YAML helpers shared by the others (locations, quoting, top-level keys);
+//! - [`diagnostics`]: the error type people read, with file, line and a hint;
+//! - [`cli`]: the command line, which only turns arguments into calls of the above.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod edit;
+pub mod identity;
+pub mod output;
+pub mod project;
+pub mod vault;
+pub mod yaml;
+
+pub use diagnostics::Error;

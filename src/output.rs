@@ -1,0 +1,157 @@
+//! Writing files that may hold secrets: a temporary file in the same folder, written with
+//! the final mode from the start, flushed to disk, then renamed over the target. A crash
+//! at any instant leaves the old file or the new one, never half of one.
+//!
+//! A file whose bytes and mode would not change is not touched at all (same mtime).
+
+use std::{
+    fs,
+    io::{self, Write},
+    os::unix::fs::PermissionsExt,
+    path::Path,
+};
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The file was created or its content or mode changed.
+    Changed,
+    /// The file already held exactly these bytes with this mode: it was left alone.
+    Unchanged,
+}
+
+/// Permission bits for files holding secrets.
+pub const OWNER_ONLY: u32 = 0o600;
+
+/// Atomically replaces `path` with `bytes`, with permission bits `mode`, unless the file
+/// already holds exactly these bytes and mode.
+///
+/// # Errors
+/// Any I/O error; on error the old file (if any) is intact.
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<WriteOutcome> {
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.is_file()
+            && meta.permissions().mode() & 0o7777 == mode
+            && meta.len() == bytes.len() as u64
+            && fs::read(path)? == bytes
+        {
+            return Ok(WriteOutcome::Unchanged);
+        }
+    }
+    let temp = write_temp_beside(path, bytes, mode)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_parent(path)?;
+    Ok(WriteOutcome::Changed)
+}
+
+/// Atomically creates `path` with `bytes`; fails with `AlreadyExists` if it exists.
+///
+/// # Errors
+/// `AlreadyExists`, or any other I/O error; nothing is left behind on error.
+pub fn create_new_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let temp = write_temp_beside(path, bytes, mode)?;
+    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    sync_parent(path)
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn write_temp_beside(path: &Path, bytes: &[u8], mode: u32) -> io::Result<tempfile::NamedTempFile> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(mode))
+        .tempfile_in(parent_of(path))?;
+    // The umask may have narrowed the mode at creation: set it exactly.
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    Ok(temp)
+}
+
+fn sync_parent(path: &Path) -> io::Result<()> {
+    fs::File::open(parent_of(path))?.sync_all()
+}
+
+/// Parses a mode such as `"0600"` or `"600"` (octal).
+#[must_use]
+pub fn parse_mode(text: &str) -> Option<u32> {
+    let digits = text.trim().trim_start_matches("0o");
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    u32::from_str_radix(digits, 8).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn writes_owner_only_and_skips_identical_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.txt");
+        assert_eq!(
+            write_atomic(&path, b"one", OWNER_ONLY).unwrap(),
+            WriteOutcome::Changed
+        );
+        assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(
+            write_atomic(&path, b"one", OWNER_ONLY).unwrap(),
+            WriteOutcome::Unchanged
+        );
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            write_atomic(&path, b"two", OWNER_ONLY).unwrap(),
+            WriteOutcome::Changed
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        // no temporary file is left behind
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_mode_change_alone_rewrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        write_atomic(&path, b"x", 0o644).unwrap();
+        assert_eq!(
+            write_atomic(&path, b"x", 0o600).unwrap(),
+            WriteOutcome::Changed
+        );
+        assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn create_new_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.txt");
+        create_new_atomic(&path, b"first", OWNER_ONLY).unwrap();
+        let err = create_new_atomic(&path, b"second", OWNER_ONLY).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn modes_parse_as_octal() {
+        assert_eq!(parse_mode("0600"), Some(0o600));
+        assert_eq!(parse_mode("644"), Some(0o644));
+        assert_eq!(parse_mode("0o640"), Some(0o640));
+        assert_eq!(parse_mode("0900"), None);
+        assert_eq!(parse_mode(""), None);
+    }
+}

@@ -1,0 +1,650 @@
+//! The project file, `promvault.yml`: found in the working directory or a parent, it names
+//! the environments (inventory, vault, recipients), the outputs and the optional committed
+//! demo identity. Also the text-preserving edits of its recipient lists.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::{diagnostics::Location, yaml};
+
+/// The name of the project file.
+pub const PROJECT_FILE: &str = "promvault.yml";
+
+/// What the first line of a committed demo identity must say (case-insensitive).
+pub const DEMO_MARKER: &str = "demo identity";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("no {PROJECT_FILE} in {} or any parent folder", start.display())]
+    NotFound { start: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Parse { location: Location, message: String },
+    #[error("unknown environment `{name}`; the project has: {}", known.join(", "))]
+    UnknownEnvironment { name: String, known: Vec<String> },
+    #[error("{location}: environment `{env}` has no recipients: nobody could open its vault")]
+    NoRecipients { location: Location, env: String },
+    #[error("{path}: the demo identity's first line must say it is a demo identity (\"# {DEMO_MARKER}: ...\")")]
+    NotADemoIdentity { path: String },
+    #[error("{location}: {message}")]
+    Edit { location: Location, message: String },
+}
+
+impl ProjectError {
+    #[must_use]
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ProjectError::NotFound { .. } => {
+                Some("run `promvault init` to create a project, or pass --project DIR".to_string())
+            }
+            ProjectError::UnknownEnvironment { .. } => Some(format!(
+                "environments are listed under `environments:` in {PROJECT_FILE}"
+            )),
+            ProjectError::NoRecipients { .. } => {
+                Some("list at least one age or SSH public key under `recipients:`".to_string())
+            }
+            ProjectError::NotADemoIdentity { .. } => Some(
+                "never commit a real private key: keep it in ~/.config/promvault/identity.txt"
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// `promvault.yml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    /// Who can open every vault: age X25519 or SSH public keys.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    pub environments: IndexMap<String, EnvironmentFile>,
+    #[serde(default)]
+    pub outputs: Vec<OutputFile>,
+    /// Role-defaults files for every output (lowest precedence).
+    #[serde(default)]
+    pub defaults: Vec<String>,
+    /// The Prometheus version the outputs are for.
+    #[serde(default)]
+    pub prometheus_version: Option<String>,
+    /// A committed identity for a demo project; its first line must mark it as such.
+    #[serde(default)]
+    pub demo_identity: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentFile {
+    #[serde(default)]
+    pub inventory: Option<String>,
+    #[serde(default)]
+    pub vault: Option<String>,
+    #[serde(default)]
+    pub recipients: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputFile {
+    pub template: String,
+    pub dest: String,
+    #[serde(default)]
+    pub hosts: Option<String>,
+    #[serde(default)]
+    pub validate: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub defaults: Vec<String>,
+}
+
+/// A loaded project: its root folder and parsed project file.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub file: PathBuf,
+    pub text: String,
+    pub config: ProjectFile,
+}
+
+/// One environment, with its paths resolved against the project root.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub inventory: PathBuf,
+    pub vault: PathBuf,
+    /// The recipients its vault must be encrypted to.
+    pub recipients: Vec<String>,
+    /// Whether `recipients` is the environment's own list (else the top-level one).
+    pub own_recipients: bool,
+}
+
+impl Project {
+    /// Finds `promvault.yml` in `start` (or the working directory) or a parent, and loads it.
+    ///
+    /// # Errors
+    /// Not found, unreadable, or malformed (with file:line).
+    pub fn discover(start: Option<&Path>) -> Result<Project, ProjectError> {
+        let start = match start {
+            Some(dir) => dir.to_path_buf(),
+            None => std::env::current_dir().map_err(|source| ProjectError::Read {
+                path: PathBuf::from("."),
+                source,
+            })?,
+        };
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            let candidate = d.join(PROJECT_FILE);
+            if candidate.is_file() {
+                return Project::load(d);
+            }
+            dir = d.parent();
+        }
+        Err(ProjectError::NotFound { start })
+    }
+
+    /// Loads the project whose root folder is `root`.
+    ///
+    /// # Errors
+    /// Unreadable or malformed project file.
+    pub fn load(root: &Path) -> Result<Project, ProjectError> {
+        let file = root.join(PROJECT_FILE);
+        let text = fs::read_to_string(&file).map_err(|source| ProjectError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let config = parse_project_file(&text)?;
+        let project = Project {
+            root: root.to_path_buf(),
+            file,
+            text,
+            config,
+        };
+        project.validate()?;
+        Ok(project)
+    }
+
+    /// The same project with its file replaced by `text` (not yet written), validated.
+    ///
+    /// # Errors
+    /// `text` does not parse or validate.
+    pub fn with_text(&self, text: String) -> Result<Project, ProjectError> {
+        let config = parse_project_file(&text)?;
+        let project = Project {
+            root: self.root.clone(),
+            file: self.file.clone(),
+            text,
+            config,
+        };
+        project.validate()?;
+        Ok(project)
+    }
+
+    fn validate(&self) -> Result<(), ProjectError> {
+        for env in self.environments() {
+            if env.recipients.is_empty() {
+                return Err(ProjectError::NoRecipients {
+                    location: self.location_of_key(&env.name),
+                    env: env.name,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The location (line) of the first line mentioning `key:` in the project file.
+    fn location_of_key(&self, key: &str) -> Location {
+        let needle = format!("{key}:");
+        let line = self
+            .text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&needle))
+            .map(|i| i as u64 + 1);
+        Location {
+            path: PROJECT_FILE.to_string(),
+            line,
+            column: None,
+        }
+    }
+
+    /// `path` relative to the project root when it is inside it, for messages.
+    #[must_use]
+    pub fn display_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// The names of all environments, in file order.
+    #[must_use]
+    pub fn environment_names(&self) -> Vec<String> {
+        self.config.environments.keys().cloned().collect()
+    }
+
+    /// All environments, in file order.
+    #[must_use]
+    pub fn environments(&self) -> Vec<Environment> {
+        self.config
+            .environments
+            .iter()
+            .map(|(name, env)| self.resolve(name, env))
+            .collect()
+    }
+
+    /// The environment called `name`.
+    ///
+    /// # Errors
+    /// [`ProjectError::UnknownEnvironment`] listing the known ones.
+    pub fn environment(&self, name: &str) -> Result<Environment, ProjectError> {
+        self.config
+            .environments
+            .get(name)
+            .map(|env| self.resolve(name, env))
+            .ok_or_else(|| ProjectError::UnknownEnvironment {
+                name: name.to_string(),
+                known: self.environment_names(),
+            })
+    }
+
+    fn resolve(&self, name: &str, env: &EnvironmentFile) -> Environment {
+        let inventory = env
+            .inventory
+            .clone()
+            .unwrap_or_else(|| format!("inventories/{name}"));
+        let vault = env
+            .vault
+            .clone()
+            .unwrap_or_else(|| format!("vault/{name}.yml.age"));
+        Environment {
+            name: name.to_string(),
+            inventory: self.root.join(inventory),
+            vault: self.root.join(vault),
+            recipients: env
+                .recipients
+                .clone()
+                .unwrap_or_else(|| self.config.recipients.clone()),
+            own_recipients: env.recipients.is_some(),
+        }
+    }
+
+    /// The committed demo identity named by the project, after checking its first line.
+    ///
+    /// # Errors
+    /// The file is unreadable or not marked as a demo identity.
+    pub fn demo_identity(&self) -> Result<Option<PathBuf>, ProjectError> {
+        let Some(rel) = &self.config.demo_identity else {
+            return Ok(None);
+        };
+        let path = self.root.join(rel);
+        let text = fs::read_to_string(&path).map_err(|source| ProjectError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if !is_demo_identity(&text) {
+            return Err(ProjectError::NotADemoIdentity { path: rel.clone() });
+        }
+        Ok(Some(path))
+    }
+}
+
+/// Whether an identity file's first line marks it as a demo identity.
+#[must_use]
+pub fn is_demo_identity(text: &str) -> bool {
+    text.lines().next().is_some_and(|first| {
+        first.starts_with('#') && first.to_ascii_lowercase().contains(DEMO_MARKER)
+    })
+}
+
+/// Parses the project file text.
+///
+/// # Errors
+/// [`ProjectError::Parse`] with line and column.
+pub fn parse_project_file(text: &str) -> Result<ProjectFile, ProjectError> {
+    serde_saphyr::from_str(text).map_err(|e| {
+        let (line, column) = yaml::error_position(&e);
+        ProjectError::Parse {
+            location: Location {
+                path: PROJECT_FILE.to_string(),
+                line,
+                column,
+            },
+            message: yaml::error_message(&e),
+        }
+    })
+}
+
+/// Which recipient list an edit applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecipientScope {
+    /// The top-level `recipients:` list.
+    Project,
+    /// An environment's own `recipients:` list.
+    Environment(String),
+}
+
+/// Two recipient strings name the same key (SSH keys compare without their comment).
+#[must_use]
+pub fn same_recipient(a: &str, b: &str) -> bool {
+    let key = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    key(a) == key(b)
+}
+
+#[derive(Deserialize)]
+struct RecipientsLayout {
+    #[serde(default)]
+    recipients: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    environments: IndexMap<Spanned<String>, EnvLayout>,
+}
+
+#[derive(Deserialize)]
+struct EnvLayout {
+    #[serde(default)]
+    recipients: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// Returns the project file text with `key` added to the list of `scope`, with an
+/// optional `# comment`. Every other line is kept as it was.
+///
+/// # Errors
+/// The list is missing for an environment scope, or written in a form that cannot be edited
+/// line-wise (a flow list spread over several lines).
+pub fn add_recipient(
+    text: &str,
+    scope: &RecipientScope,
+    key: &str,
+    comment: Option<&str>,
+) -> Result<String, ProjectError> {
+    let (list, lines) = locate_list(text, scope)?;
+    let comment = comment
+        .map(|c| format!("  # {}", c.replace(['\n', '\r'], " ").trim()))
+        .unwrap_or_default();
+    let item = quote_recipient(key);
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    match list {
+        None => {
+            // No top-level list yet: add one at the top of the file.
+            out.insert(0, format!("recipients:\n  - {item}{comment}\n"));
+        }
+        Some(list) if list.items.is_empty() => {
+            let line = &mut out[list.key_line];
+            let head = line.split(':').next().unwrap_or("recipients").to_string();
+            let indent = head.len() - head.trim_start().len();
+            *line = format!("{head}:\n{}  - {item}{comment}\n", " ".repeat(indent));
+        }
+        Some(list) if list.flow => {
+            let (index, _) = list.items[0];
+            let line = &mut out[index];
+            let close = line.rfind(']').ok_or_else(|| flow_error(&list))?;
+            line.insert_str(close, &format!(", {item}"));
+        }
+        Some(list) => {
+            let (last, _) = *list.items.last().ok_or_else(|| flow_error(&list))?;
+            let dash = out[last].find('-').unwrap_or(0);
+            out.insert(last + 1, format!("{}- {item}{comment}\n", " ".repeat(dash)));
+        }
+    }
+    Ok(ensure_newline_join(&out))
+}
+
+/// Returns the project file text with `key` removed from the list of `scope`.
+///
+/// # Errors
+/// The key is not in the list, or the list cannot be edited line-wise.
+pub fn remove_recipient(
+    text: &str,
+    scope: &RecipientScope,
+    key: &str,
+) -> Result<String, ProjectError> {
+    let (list, lines) = locate_list(text, scope)?;
+    let list = list.ok_or_else(|| ProjectError::Edit {
+        location: Location {
+            path: PROJECT_FILE.to_string(),
+            line: None,
+            column: None,
+        },
+        message: "there is no recipients list to remove from".to_string(),
+    })?;
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    let matching: Vec<usize> = list
+        .items
+        .iter()
+        .filter(|(_, v)| same_recipient(v, key))
+        .map(|(line, _)| *line)
+        .collect();
+    if list.flow {
+        let line = &mut out[list.key_line];
+        let open = line.find('[').ok_or_else(|| flow_error(&list))?;
+        let close = line.rfind(']').ok_or_else(|| flow_error(&list))?;
+        let kept: Vec<String> = list
+            .items
+            .iter()
+            .filter(|(_, v)| !same_recipient(v, key))
+            .map(|(_, v)| quote_recipient(v))
+            .collect();
+        line.replace_range(open..=close, &format!("[{}]", kept.join(", ")));
+    } else {
+        for line in matching.iter().rev() {
+            out.remove(*line);
+        }
+    }
+    Ok(ensure_newline_join(&out))
+}
+
+fn ensure_newline_join(lines: &[String]) -> String {
+    lines.concat()
+}
+
+fn quote_recipient(key: &str) -> String {
+    if key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+/=-_@.".contains(c))
+    {
+        key.to_string()
+    } else {
+        yaml::double_quoted(key)
+    }
+}
+
+struct ListLayout {
+    /// 0-based line of the `recipients:` key.
+    key_line: usize,
+    /// 0-based line and value of each item.
+    items: Vec<(usize, String)>,
+    /// Written as `[a, b]` on the key's line.
+    flow: bool,
+}
+
+fn flow_error(list: &ListLayout) -> ProjectError {
+    ProjectError::Edit {
+        location: Location {
+            path: PROJECT_FILE.to_string(),
+            line: Some(list.key_line as u64 + 1),
+            column: None,
+        },
+        message:
+            "this recipients list cannot be edited automatically; write it as one `- key` per line"
+                .to_string(),
+    }
+}
+
+fn locate_list<'t>(
+    text: &'t str,
+    scope: &RecipientScope,
+) -> Result<(Option<ListLayout>, Vec<&'t str>), ProjectError> {
+    let layout: RecipientsLayout = serde_saphyr::from_str(text).map_err(|e| {
+        let (line, column) = yaml::error_position(&e);
+        ProjectError::Parse {
+            location: Location {
+                path: PROJECT_FILE.to_string(),
+                line,
+                column,
+            },
+            message: yaml::error_message(&e),
+        }
+    })?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let list = match scope {
+        RecipientScope::Project => layout.recipients,
+        RecipientScope::Environment(name) => {
+            let env = layout
+                .environments
+                .into_iter()
+                .find(|(k, _)| &k.value == name)
+                .ok_or_else(|| ProjectError::UnknownEnvironment {
+                    name: name.clone(),
+                    known: vec![],
+                })?;
+            Some(env.1.recipients.ok_or_else(|| ProjectError::Edit {
+                location: Location {
+                    path: PROJECT_FILE.to_string(),
+                    line: Some(env.0.referenced.line()),
+                    column: None,
+                },
+                message: format!(
+                    "environment `{name}` has no recipients list of its own; it uses the top-level one"
+                ),
+            })?)
+        }
+    };
+    let Some(list) = list else {
+        return Ok((None, lines));
+    };
+    let to_index = |line: u64| usize::try_from(line.saturating_sub(1)).unwrap_or(0);
+    // The key's line: the sequence's own position is where its first token is.
+    let seq_line = to_index(list.referenced.line());
+    let items: Vec<(usize, String)> = list
+        .value
+        .iter()
+        .map(|s| (to_index(s.referenced.line()), s.value.clone()))
+        .collect();
+    let flow = lines
+        .get(seq_line)
+        .is_some_and(|l| l.contains('[') && !l.trim_start().starts_with('-'));
+    let key_line = if flow {
+        seq_line
+    } else {
+        // Walk up from the first item (or the sequence position) to the `recipients:` line.
+        let mut i = items.first().map_or(seq_line, |(l, _)| *l);
+        while i > 0 && !lines[i].trim_start().starts_with("recipients:") {
+            i -= 1;
+        }
+        i
+    };
+    if flow && items.iter().any(|(l, _)| *l != seq_line) {
+        let layout = ListLayout {
+            key_line,
+            items,
+            flow,
+        };
+        return Err(flow_error(&layout));
+    }
+    let empty_flow = lines
+        .get(key_line)
+        .is_some_and(|l| l.trim_end().ends_with("[]"));
+    Ok((
+        Some(ListLayout {
+            key_line,
+            items,
+            flow: flow && !empty_flow,
+        }),
+        lines,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# team keys\nrecipients:\n  - age1alice  # alice\n  - age1bob # bob\nenvironments:\n  prod:\n    recipients: [age1ops, age1alice]\n  staging: {}\n";
+
+    fn list(text: &str, scope: &RecipientScope) -> Vec<String> {
+        let f = parse_project_file(text).unwrap();
+        match scope {
+            RecipientScope::Project => f.recipients,
+            RecipientScope::Environment(e) => f.environments[e].recipients.clone().unwrap(),
+        }
+    }
+
+    #[test]
+    fn adding_keeps_comments_and_order() {
+        let out =
+            add_recipient(TEXT, &RecipientScope::Project, "age1carol", Some("carol")).unwrap();
+        assert!(out.contains("  - age1bob # bob\n  - age1carol  # carol\n"));
+        assert!(out.starts_with("# team keys\n"));
+        assert_eq!(
+            list(&out, &RecipientScope::Project),
+            ["age1alice", "age1bob", "age1carol"]
+        );
+        let prod = RecipientScope::Environment("prod".into());
+        let out = add_recipient(TEXT, &prod, "ssh-ed25519 AAAAC3 carol@laptop", None).unwrap();
+        assert_eq!(
+            list(&out, &prod),
+            ["age1ops", "age1alice", "ssh-ed25519 AAAAC3 carol@laptop"]
+        );
+    }
+
+    #[test]
+    fn removing_drops_only_that_key() {
+        let out = remove_recipient(TEXT, &RecipientScope::Project, "age1alice").unwrap();
+        assert_eq!(list(&out, &RecipientScope::Project), ["age1bob"]);
+        assert!(out.contains("  - age1bob # bob\n"));
+        let prod = RecipientScope::Environment("prod".into());
+        let out = remove_recipient(TEXT, &prod, "age1alice").unwrap();
+        assert_eq!(list(&out, &prod), ["age1ops"]);
+        assert_eq!(
+            list(&out, &RecipientScope::Project),
+            ["age1alice", "age1bob"]
+        );
+    }
+
+    #[test]
+    fn adds_a_list_where_there_is_none() {
+        let text = "environments:\n  default: {}\n";
+        let out = add_recipient(text, &RecipientScope::Project, "age1x", None).unwrap();
+        assert_eq!(list(&out, &RecipientScope::Project), ["age1x"]);
+        let text = "recipients: []\nenvironments:\n  default: {}\n";
+        let out = add_recipient(text, &RecipientScope::Project, "age1x", Some("me")).unwrap();
+        assert_eq!(list(&out, &RecipientScope::Project), ["age1x"]);
+    }
+
+    #[test]
+    fn ssh_keys_match_without_their_comment() {
+        assert!(same_recipient(
+            "ssh-ed25519 AAAA alice@a",
+            "ssh-ed25519 AAAA bob@b"
+        ));
+        assert!(!same_recipient("age1a", "age1b"));
+    }
+
+    #[test]
+    fn demo_identities_are_marked_on_the_first_line() {
+        assert!(is_demo_identity(
+            "# DEMO IDENTITY: public, never use\nAGE-SECRET-KEY-1X\n"
+        ));
+        assert!(!is_demo_identity(
+            "# created: 2020\n# demo identity\nAGE-SECRET-KEY-1X\n"
+        ));
+        assert!(!is_demo_identity("AGE-SECRET-KEY-1X # demo identity\n"));
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_with_their_line() {
+        let err = parse_project_file("recipients: []\nenviroments: {}\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("promvault.yml:2"), "{msg}");
+        assert!(msg.contains("enviroments"), "{msg}");
+    }
+}

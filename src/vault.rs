@@ -1,0 +1,502 @@
+//! The vault: an ASCII-armored age file holding a YAML mapping of secret variables,
+//! encrypted to every recipient of its environment. Anything `age -d` can open.
+//!
+//! Reading is strict: a vault must be a canonical age file (armored exactly as age writes
+//! it, or binary). A plaintext file, an ansible-vault file, a truncated or tampered file is
+//! rejected with a message that says which, and nothing is written.
+//!
+//! Plaintext is held in [`Zeroizing`] buffers and never appears in an error.
+
+use std::{
+    fs,
+    io::{Read, Write},
+    path::Path,
+};
+
+use age::armor::{ArmoredReader, ArmoredWriter, Format};
+use base64::Engine;
+use indexmap::IndexMap;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::{
+    identity::{self, Identities, IdentityError},
+    output::{self, WriteOutcome},
+    yaml::{self, MappingError},
+};
+
+const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+const BINARY_MAGIC: &str = "age-encryption.org/";
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("{path} does not exist")]
+    Missing { path: String, env: Option<String> },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not encrypted: it looks like plaintext, where an age-encrypted vault must be"
+    )]
+    Plaintext { path: String },
+    #[error("{path} is an ansible-vault file, not an age file")]
+    AnsibleVault { path: String },
+    #[error("{path} is damaged or was tampered with: {what}")]
+    Damaged { path: String, what: String },
+    #[error("{0}")]
+    WrongIdentity(Box<NoMatchingIdentity>),
+    #[error("{path} is encrypted with a passphrase, not to recipients")]
+    Passphrase { path: String },
+    #[error("cannot open {path}: {message}")]
+    Identity { path: String, message: String },
+    #[error("{path}: the decrypted content is not UTF-8 text")]
+    NotUtf8 { path: String },
+    #[error("{path} (decrypted), {}: {error}", position(error))]
+    Content { path: String, error: MappingError },
+    #[error("{message}")]
+    Unsupported { message: String },
+    #[error("cannot encrypt {path}: {message}")]
+    Encrypt { path: String, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Recipient(#[from] IdentityError),
+}
+
+fn position(error: &MappingError) -> String {
+    match (error.line, error.column) {
+        (Some(l), Some(c)) => format!("line {l}, column {c}"),
+        (Some(l), None) => format!("line {l}"),
+        _ => "somewhere".to_string(),
+    }
+}
+
+impl VaultError {
+    #[must_use]
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            VaultError::Missing { env: Some(env), .. } => {
+                format!("create it with `promvault edit {env}`")
+            }
+            VaultError::Plaintext { path } => format!(
+                "encrypt it with `promvault encrypt {path}` (and never commit the plaintext)"
+            ),
+            VaultError::AnsibleVault { .. } => {
+                "decrypt it with ansible-vault and store the plaintext with `promvault edit ENV`".to_string()
+            }
+            VaultError::Damaged { path, .. } => {
+                format!("restore it from git (`git checkout -- {path}`) or from a backup")
+            }
+            VaultError::WrongIdentity(_) => "ask someone who can open it to run `promvault recipients add <your recipient>`, or pass the right key with --identity".to_string(),
+            VaultError::Content { .. } => "fix it with `promvault edit ENV`".to_string(),
+            VaultError::Recipient(e) => return e.hint(),
+            _ => return None,
+        })
+    }
+}
+
+/// Why no identity opened a vault: what was tried, and what the file is encrypted to.
+#[derive(Debug, Clone)]
+pub struct NoMatchingIdentity {
+    pub path: String,
+    pub stanzas: StanzaSummary,
+    /// Where the identities tried came from.
+    pub tried: Vec<String>,
+    /// The recipients (from promvault.yml) that the header's SSH stanzas name.
+    pub named: Vec<String>,
+    /// The recipients promvault.yml lists for the vault.
+    pub listed: Vec<String>,
+    /// The recipients of the identities tried.
+    pub mine: Vec<String>,
+}
+
+impl std::fmt::Display for NoMatchingIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "none of your identities can open {}", self.path)?;
+        write!(f, "\n  tried: {}", self.tried.join(", "))?;
+        if !self.mine.is_empty() {
+            write!(f, " (recipients: {})", self.mine.join(", "))?;
+        }
+        write!(f, "\n  it is encrypted to {}", self.stanzas)?;
+        if !self.named.is_empty() {
+            write!(f, " ({})", self.named.join(", "))?;
+        }
+        if !self.listed.is_empty() {
+            write!(f, "; promvault.yml lists: {}", self.listed.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// How many recipient stanzas an age header holds, by type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StanzaSummary {
+    /// (type, count), in order of first appearance.
+    pub kinds: Vec<(String, usize)>,
+    /// The tags of SSH stanzas (which name the key they are for).
+    pub ssh_tags: Vec<String>,
+}
+
+impl StanzaSummary {
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.kinds.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl std::fmt::Display for StanzaSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total = self.total();
+        write!(f, "{total} recipient{}", if total == 1 { "" } else { "s" })?;
+        if !self.kinds.is_empty() {
+            let parts: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            write!(f, " [{}]", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the stanza lines of a binary age header (text up to the `---` line).
+#[must_use]
+pub fn stanza_summary(binary: &[u8]) -> StanzaSummary {
+    let mut summary = StanzaSummary::default();
+    let header_end = binary
+        .windows(4)
+        .position(|w| w == b"\n---")
+        .unwrap_or(binary.len().min(64 * 1024));
+    let header = String::from_utf8_lossy(&binary[..header_end]);
+    for line in header.lines().filter_map(|l| l.strip_prefix("-> ")) {
+        let mut fields = line.split(' ');
+        let kind = fields.next().unwrap_or("?").to_string();
+        // age adds random "grease" stanzas that no identity opens; they are not recipients.
+        if kind.ends_with("-grease") {
+            continue;
+        }
+        if kind.starts_with("ssh-") {
+            summary.ssh_tags.extend(fields.next().map(str::to_string));
+        }
+        match summary.kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => summary.kinds.push((kind, 1)),
+        }
+    }
+    summary
+}
+
+/// The tag an age SSH stanza carries for an SSH public key (`ssh-ed25519 AAAA...`).
+#[must_use]
+pub fn ssh_tag(recipient: &str) -> Option<String> {
+    let blob = recipient.split_whitespace().nth(1)?;
+    let wire = base64::engine::general_purpose::STANDARD
+        .decode(blob)
+        .ok()?;
+    let digest = Sha256::digest(&wire);
+    Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(&digest[..4]))
+}
+
+/// De-armors an armored age file and checks it is armored exactly as age writes it, so that
+/// any change to the text (even one the decoder would forgive) is caught.
+fn dearmor_canonical(raw: &[u8], path: &str) -> Result<Vec<u8>, VaultError> {
+    let damaged = |what: &str| VaultError::Damaged {
+        path: path.to_string(),
+        what: what.to_string(),
+    };
+    let mut binary = Vec::new();
+    ArmoredReader::new(raw)
+        .read_to_end(&mut binary)
+        .map_err(|_| damaged("its ASCII armor does not decode (truncated or edited)"))?;
+    let canonical = armor(&binary).map_err(|_| damaged("its ASCII armor does not decode"))?;
+    let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+    let matches = text == canonical || format!("{text}\n") == canonical;
+    if !matches {
+        return Err(damaged(
+            "its ASCII armor differs from what age writes (edited by hand?)",
+        ));
+    }
+    Ok(binary)
+}
+
+fn armor(binary: &[u8]) -> std::io::Result<String> {
+    let mut out = Vec::new();
+    let mut w = ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor)?;
+    w.write_all(binary)?;
+    w.finish()?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Decrypts the vault at `path` (`display` is how messages name it). `expected` are the
+/// recipients the project lists for it, used to explain a wrong identity.
+///
+/// # Errors
+/// Missing, plaintext, damaged, wrong identity, not UTF-8.
+pub fn decrypt(
+    path: &Path,
+    display: &str,
+    identities: &Identities,
+    expected: &[String],
+) -> Result<Zeroizing<String>, VaultError> {
+    let raw = match fs::read(path) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(VaultError::Missing {
+                path: display.to_string(),
+                env: None,
+            })
+        }
+        Err(source) => {
+            return Err(VaultError::Read {
+                path: display.to_string(),
+                source,
+            })
+        }
+    };
+    let raw = Zeroizing::new(raw);
+    decrypt_bytes(&raw, display, identities, expected)
+}
+
+/// Whether a file's bytes look like an age file (armored or binary) by their start.
+#[must_use]
+pub fn looks_encrypted(raw: &[u8]) -> bool {
+    raw.starts_with(ARMOR_BEGIN.as_bytes()) || raw.starts_with(BINARY_MAGIC.as_bytes())
+}
+
+/// [`decrypt`] on bytes already read.
+///
+/// # Errors
+/// As [`decrypt`].
+pub fn decrypt_bytes(
+    raw: &[u8],
+    display: &str,
+    identities: &Identities,
+    expected: &[String],
+) -> Result<Zeroizing<String>, VaultError> {
+    let damaged = |what: &str| VaultError::Damaged {
+        path: display.to_string(),
+        what: what.to_string(),
+    };
+    let binary = if raw.starts_with(ARMOR_BEGIN.as_bytes()) {
+        dearmor_canonical(raw, display)?
+    } else if raw.starts_with(BINARY_MAGIC.as_bytes()) {
+        raw.to_vec()
+    } else if raw.starts_with(b"$ANSIBLE_VAULT") {
+        return Err(VaultError::AnsibleVault {
+            path: display.to_string(),
+        });
+    } else if raw.is_empty() {
+        return Err(damaged("the file is empty"));
+    } else if ARMOR_BEGIN.as_bytes().starts_with(raw)
+        || BINARY_MAGIC.as_bytes().starts_with(raw)
+        || raw.starts_with(b"-----")
+        || raw.starts_with(b"age-")
+    {
+        return Err(damaged("it does not start like an age file"));
+    } else {
+        return Err(VaultError::Plaintext {
+            path: display.to_string(),
+        });
+    };
+    let decryptor = age::Decryptor::new_buffered(&binary[..]).map_err(|e| match e {
+        age::DecryptError::UnknownFormat if !binary.starts_with(b"age-encryption.org/v1\n") => {
+            damaged("its age format version is unknown")
+        }
+        _ => damaged("its age header is invalid"),
+    })?;
+    if decryptor.is_scrypt() {
+        return Err(VaultError::Passphrase {
+            path: display.to_string(),
+        });
+    }
+    let mut reader = decryptor.decrypt(identities.iter()).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => {
+            let stanzas = stanza_summary(&binary);
+            let named = expected
+                .iter()
+                .filter(|r| ssh_tag(r).is_some_and(|t| stanzas.ssh_tags.contains(&t)))
+                .cloned()
+                .collect();
+            VaultError::WrongIdentity(Box::new(NoMatchingIdentity {
+                path: display.to_string(),
+                stanzas,
+                tried: identities.sources.clone(),
+                named,
+                listed: expected.to_vec(),
+                mine: identities.recipients.clone(),
+            }))
+        }
+        age::DecryptError::InvalidMac => damaged("its header MAC does not match"),
+        age::DecryptError::KeyDecryptionFailed => VaultError::Identity {
+            path: display.to_string(),
+            message: "an identity could not be decrypted (wrong passphrase?)".to_string(),
+        },
+        age::DecryptError::DecryptionFailed | age::DecryptError::Io(_) => {
+            damaged("its encrypted content fails authentication")
+        }
+        other => VaultError::Identity {
+            path: display.to_string(),
+            message: other.to_string(),
+        },
+    })?;
+    let mut plain = Zeroizing::new(Vec::new());
+    reader
+        .read_to_end(&mut plain)
+        .map_err(|_| damaged("its encrypted content is truncated or fails authentication"))?;
+    let bytes = std::mem::take(&mut *plain);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(VaultError::NotUtf8 {
+                path: display.to_string(),
+            })
+        }
+    }
+}
+
+/// Encrypts `plaintext` to `recipients`, ASCII-armored.
+///
+/// # Errors
+/// A recipient does not parse, or age refuses the set.
+pub fn encrypt(
+    plaintext: &[u8],
+    recipients: &[String],
+    display: &str,
+) -> Result<Vec<u8>, VaultError> {
+    let parsed = identity::parse_recipients(recipients)?;
+    let encrypt_err = |message: String| VaultError::Encrypt {
+        path: display.to_string(),
+        message,
+    };
+    let encryptor =
+        age::Encryptor::with_recipients(parsed.iter().map(|r| r.as_ref() as &dyn age::Recipient))
+            .map_err(|e| encrypt_err(e.to_string()))?;
+    let mut out = Vec::with_capacity(plaintext.len() * 2 + 512);
+    let armored = ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor)
+        .map_err(|e| encrypt_err(e.to_string()))?;
+    let mut writer = encryptor
+        .wrap_output(armored)
+        .map_err(|e| encrypt_err(e.to_string()))?;
+    writer
+        .write_all(plaintext)
+        .and_then(|()| writer.finish())
+        .and_then(ArmoredWriter::finish)
+        .map_err(|e| encrypt_err(e.to_string()))?;
+    Ok(out)
+}
+
+/// Encrypts `plaintext` to `recipients` and writes it atomically, owner-only, to `path`.
+///
+/// # Errors
+/// Encryption or I/O failure; the old file is then intact.
+pub fn write(
+    path: &Path,
+    display: &str,
+    plaintext: &[u8],
+    recipients: &[String],
+) -> Result<WriteOutcome, VaultError> {
+    let bytes = encrypt(plaintext, recipients, display)?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|source| VaultError::Write {
+            path: display.to_string(),
+            source,
+        })?;
+    }
+    output::write_atomic(path, &bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
+        path: display.to_string(),
+        source,
+    })
+}
+
+/// The variables in a vault's plaintext.
+///
+/// # Errors
+/// [`VaultError::Content`] with the line, never the content.
+pub fn variables(
+    text: &str,
+    display: &str,
+) -> Result<IndexMap<String, serde_json::Value>, VaultError> {
+    yaml::parse_variables(text).map_err(|error| VaultError::Content {
+        path: display.to_string(),
+        error,
+    })
+}
+
+/// Returns the vault text with `key` set to the string `value`, every other line kept, or
+/// `None` when `key` already holds exactly `value`.
+///
+/// # Errors
+/// `key` is not a variable name, the vault text is not a mapping, or it cannot be edited
+/// line-wise (a flow mapping).
+pub fn set_value(
+    text: &str,
+    key: &str,
+    value: &str,
+    display: &str,
+) -> Result<Option<Zeroizing<String>>, VaultError> {
+    if !yaml::is_variable_name(key) {
+        return Err(VaultError::Unsupported {
+            message: format!(
+                "`{key}` is not a valid variable name (letters, digits and `_`, not starting with a digit)"
+            ),
+        });
+    }
+    let before = variables(text, display)?;
+    let wanted = serde_json::Value::String(value.to_string());
+    if before.get(key) == Some(&wanted) {
+        return Ok(None);
+    }
+    let entry = Zeroizing::new(format!("{key}: {}\n", yaml::double_quoted(value)));
+    let unsupported = || VaultError::Unsupported {
+        message: format!(
+            "{display} is written as a flow mapping ({{...}}); change it with `promvault edit`"
+        ),
+    };
+    let new = yaml::replace_top_level_entry(text, key, &entry)
+        .map_err(|_| unsupported())?
+        .ok_or_else(unsupported)?;
+    let new = Zeroizing::new(new);
+    let after = variables(&new, display)?;
+    let others_kept = before
+        .iter()
+        .filter(|(k, _)| *k != key)
+        .all(|(k, v)| after.get(k) == Some(v));
+    let count = before.len() + usize::from(!before.contains_key(key));
+    if after.get(key) != Some(&wanted) || !others_kept || after.len() != count {
+        return Err(unsupported());
+    }
+    Ok(Some(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_keeps_comments_and_order() {
+        let text = "# prod secrets\nb: \"2\"  # keep\na: |\n  multi\n  line\nc: 3\n";
+        let out = set_value(text, "a", "new: value", "v").unwrap().unwrap();
+        assert_eq!(
+            out.as_str(),
+            "# prod secrets\nb: \"2\"  # keep\na: \"new: value\"\nc: 3\n"
+        );
+        assert!(set_value(&out, "a", "new: value", "v").unwrap().is_none());
+        let out = set_value(text, "d", "x", "v").unwrap().unwrap();
+        assert!(out.ends_with("c: 3\nd: \"x\"\n"));
+        assert!(set_value(text, "not-a-name", "x", "v").is_err());
+    }
+
+    #[test]
+    fn ssh_tags_are_the_first_four_bytes_of_the_key_hash() {
+        // The tag is base64 (no padding) of 4 bytes: 6 characters.
+        let tag = ssh_tag(
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB/VRtFbfdpr x@y",
+        )
+        .unwrap();
+        assert_eq!(tag.len(), 6);
+        assert_eq!(ssh_tag("age1xyz"), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! Where identities come from, and which kinds open vaults.
+
+use std::{fs, io::Write, process::Command};
+
+use crate::support::{require, stderr, Sandbox};
+
+#[test]
+fn the_age_key_in_an_environment_variable_opens_vaults() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "b");
+    let key = fs::read_to_string(sb.identity_path()).unwrap();
+    fs::remove_file(sb.identity_path()).unwrap();
+    sb.cmd(&["view", "prod"]).assert().code(2);
+    sb.cmd(&["view", "prod", "a"])
+        .env("PROMVAULT_AGE_KEY", &key)
+        .assert()
+        .success()
+        .stdout("b");
+    // the bare key line works too
+    let line = key
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap();
+    sb.cmd(&["view", "prod", "a"])
+        .env("PROMVAULT_AGE_KEY", line)
+        .assert()
+        .success();
+    let out = sb
+        .cmd(&["view", "prod"])
+        .env("PROMVAULT_AGE_KEY", "not a key")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("not a key"));
+}
+
+#[test]
+fn explicit_identities_replace_the_defaults() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "b");
+    let (other, _) = sb.other_identity("other.txt");
+    // --identity and PROMVAULT_IDENTITY name a key that cannot open the vault: the default
+    // identity (which could) is not tried.
+    let out = sb
+        .cmd(&["view", "prod", "-i", other.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("none of your identities"),
+        "{}",
+        stderr(&out)
+    );
+    sb.cmd(&["view", "prod"])
+        .env("PROMVAULT_IDENTITY", &other)
+        .assert()
+        .code(2);
+    // a file with several keys: any one of them opens it
+    let both = sb.home.join("both.txt");
+    let text = format!(
+        "{}{}",
+        fs::read_to_string(&other).unwrap(),
+        fs::read_to_string(sb.identity_path()).unwrap()
+    );
+    fs::write(&both, text).unwrap();
+    sb.cmd(&["view", "prod", "a", "-i", both.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("b");
+    // a missing explicit identity is an error naming it
+    let out = sb
+        .cmd(&["view", "prod", "-i", "/nonexistent/key"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/key"));
+}
+
+#[test]
+fn no_identity_anywhere_lists_where_it_looked() {
+    let sb = Sandbox::new();
+    fs::remove_file(sb.identity_path()).unwrap();
+    sb.write("vault/prod.yml.age", "-----BEGIN AGE ENCRYPTED FILE-----\n");
+    let out = sb.cmd(&["view", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no identity found"), "{err}");
+    assert!(err.contains(".config/promvault/identity.txt"), "{err}");
+    assert!(err.contains(".ssh/id_ed25519"), "{err}");
+    assert!(err.contains("PROMVAULT_AGE_KEY"), "{err}");
+    assert!(err.contains("promvault keygen"), "{err}");
+}
+
+fn ssh_keygen(sb: &Sandbox, kind: &str, name: &str) -> (std::path::PathBuf, String) {
+    require("ssh-keygen");
+    let path = sb.home.join(".ssh").join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut args = vec!["-q", "-t", kind, "-N", "", "-C", "test@example", "-f"];
+    let p = path.to_str().unwrap().to_string();
+    args.push(&p);
+    if kind == "rsa" {
+        args.extend(["-b", "2048"]);
+    }
+    let out = Command::new("ssh-keygen").args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = fs::read_to_string(format!("{p}.pub"))
+        .unwrap()
+        .trim()
+        .to_string();
+    (path, public)
+}
+
+#[test]
+fn ssh_ed25519_and_rsa_keys_are_recipients_and_identities() {
+    let sb = Sandbox::new();
+    let (ed, ed_pub) = ssh_keygen(&sb, "ed25519", "id_ed25519");
+    let (rsa, rsa_pub) = ssh_keygen(&sb, "rsa", "id_rsa");
+    sb.cmd(&["recipients", "add", &ed_pub, "--comment", "ed25519 key"])
+        .assert()
+        .success();
+    sb.cmd(&["recipients", "add", &rsa_pub]).assert().success();
+    sb.set("prod", "a", "b");
+    for key in [&ed, &rsa] {
+        sb.cmd(&["view", "prod", "a", "-i", key.to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout("b");
+    }
+    // ~/.ssh/id_ed25519 is a default location
+    fs::remove_file(sb.identity_path()).unwrap();
+    sb.cmd(&["view", "prod", "a"])
+        .assert()
+        .success()
+        .stdout("b");
+    // a wrong identity names the SSH recipients the file is encrypted to
+    let (other, _) = sb.other_identity("other.txt");
+    let out = sb
+        .cmd(&["view", "prod", "-i", other.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("1 ssh-ed25519"), "{err}");
+    assert!(err.contains("1 ssh-rsa"), "{err}");
+    assert!(err.contains(&ed_pub), "{err}");
+}
+
+/// A passphrase-protected age identity (as `age -p` writes one) asks for its passphrase on
+/// the terminal; `script` gives promvault a terminal and types the passphrase.
+#[test]
+fn passphrase_protected_identities_prompt_on_the_terminal() {
+    require("script");
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "opened-with-passphrase");
+    let identity = fs::read(sb.identity_path()).unwrap();
+    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
+        "correct horse".to_string(),
+    ));
+    let mut armored = Vec::new();
+    {
+        let armor =
+            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
+                .unwrap();
+        let mut w = encryptor.wrap_output(armor).unwrap();
+        w.write_all(&identity).unwrap();
+        w.finish().unwrap().finish().unwrap();
+    }
+    let protected = sb.home.join("protected.age");
+    fs::write(&protected, armored).unwrap();
+    fs::remove_file(sb.identity_path()).unwrap();
+    let command = format!(
+        "{} view prod a -i {}",
+        crate::support::BIN,
+        protected.display()
+    );
+    let out = Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&sb.root)
+        .env("HOME", &sb.home)
+        .env("XDG_CONFIG_HOME", sb.home.join(".config"))
+        // No pinentry on PATH: the prompt is read from the terminal script provides.
+        .env("PATH", sb.home.join("no-programs"))
+        .env("SHELL", "/bin/sh")
+        .env_remove("PROMVAULT_AGE_KEY")
+        .env_remove("PROMVAULT_IDENTITY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            // Give the prompt a moment to appear, then type the passphrase.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            child.stdin.take().unwrap().write_all(b"correct horse\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("opened-with-passphrase"), "{shown}");
+}

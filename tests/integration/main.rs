@@ -1,0 +1,14 @@
+//! End-to-end tests: the real `promvault` binary in temporary projects, with a private HOME,
+//! config folder and temp folder each, and real peers (`age`, `ssh-keygen`) where they exist.
+
+mod support;
+
+mod age_interop;
+mod edit;
+mod example;
+mod identities;
+mod keys_and_init;
+mod messages;
+mod recipients;
+mod tamper;
+mod vault_commands;

@@ -1,0 +1,82 @@
+//! Snapshots of what people read when something is wrong.
+
+use crate::support::{stderr, Sandbox};
+
+/// Hides what differs between runs: temp paths and keys.
+fn settle(sb: &Sandbox, text: &str) -> String {
+    let mut out = text.replace(sb.root.to_str().unwrap(), "[PROJECT]");
+    out = out.replace(sb.home.to_str().unwrap(), "[HOME]");
+    let re_age = regex_lite::Regex::new(r"age1[0-9a-z]{58}").unwrap();
+    re_age.replace_all(&out, "[AGE-RECIPIENT]").into_owned()
+}
+
+fn failure(sb: &Sandbox, args: &[&str]) -> String {
+    let out = sb.cmd(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    settle(sb, &stderr(&out))
+}
+
+#[test]
+fn wrong_identity() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "secret-value");
+    let (other, _) = sb.other_identity("other.txt");
+    insta::assert_snapshot!(failure(
+        &sb,
+        &["view", "prod", "-i", other.to_str().unwrap()]
+    ));
+}
+
+#[test]
+fn unknown_environment() {
+    let sb = Sandbox::new();
+    insta::assert_snapshot!(failure(&sb, &["view", "qa"]));
+}
+
+#[test]
+fn plaintext_vault() {
+    let sb = Sandbox::new();
+    sb.write("vault/prod.yml.age", "api_key: secret-value\n");
+    insta::assert_snapshot!(failure(&sb, &["view", "prod"]));
+}
+
+#[test]
+fn tampered_vault() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "secret-value");
+    let mut bytes = sb.read("vault/prod.yml.age");
+    let middle = bytes.len() / 2;
+    bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
+    std::fs::write(sb.path("vault/prod.yml.age"), bytes).unwrap();
+    insta::assert_snapshot!(failure(&sb, &["view", "prod"]));
+}
+
+#[test]
+fn malformed_project_file() {
+    let sb = Sandbox::new();
+    sb.write(
+        "promvault.yml",
+        "recipients: []\nenvironments:\n  prod:\n    vualt: vault/prod.yml.age\n",
+    );
+    insta::assert_snapshot!(failure(&sb, &["view", "prod"]));
+}
+
+#[test]
+fn no_project() {
+    let sb = Sandbox::empty();
+    insta::assert_snapshot!(failure(&sb, &["view", "prod"]));
+}
+
+#[test]
+fn invalid_edit() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "secret-value");
+    let editor = sb.script("ed.sh", r#"printf 'a: "secret-value"\n  b: c\n' > "$1""#);
+    let out = sb
+        .cmd(&["edit", "prod"])
+        .env("EDITOR", editor)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(settle(&sb, &stderr(&out)));
+}

@@ -1,0 +1,187 @@
+//! A temporary project and a builder for running promvault in it.
+
+#![allow(dead_code)]
+
+use std::{
+    fs,
+    os::unix::fs::PermissionsExt,
+    path::{Path, PathBuf},
+    process::Output,
+};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_promvault");
+
+/// Checks a peer program is installed; the suite never skips silently (`.ci/run` installs them).
+pub fn require(program: &str) {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "`{program}` is not installed; run the test command from the README (it installs it)"
+    );
+}
+
+/// A temporary home with a promvault project in `root`.
+pub struct Sandbox {
+    _dir: TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub tmp: PathBuf,
+    /// The recipient of the identity in the default location.
+    pub recipient: String,
+}
+
+impl Sandbox {
+    /// A project with environments `staging` and `prod`, both encrypted to a fresh identity
+    /// stored in the default location (`$XDG_CONFIG_HOME/promvault/identity.txt`).
+    pub fn new() -> Sandbox {
+        let mut sb = Sandbox::empty();
+        let out = sb.cmd(&["keygen"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        sb.recipient = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        sb.write(
+            "promvault.yml",
+            &format!(
+                "# test project\nrecipients:\n  - {}  # me\nenvironments:\n  staging: {{}}\n  prod:\n    vault: vault/prod.yml.age\n",
+                sb.recipient
+            ),
+        );
+        sb
+    }
+
+    /// Folders only: no identity, no project.
+    pub fn empty() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project");
+        let home = dir.path().join("home");
+        let tmp = dir.path().join("tmp");
+        for d in [&root, &home, &tmp] {
+            fs::create_dir_all(d).unwrap();
+        }
+        Sandbox {
+            _dir: dir,
+            root,
+            home,
+            tmp,
+            recipient: String::new(),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn identity_path(&self) -> PathBuf {
+        self.home.join(".config/promvault/identity.txt")
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).unwrap()
+    }
+
+    pub fn mode(&self, rel: &str) -> u32 {
+        fs::metadata(self.path(rel)).unwrap().permissions().mode() & 0o777
+    }
+
+    /// A promvault command in the project, isolated from the caller's environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        Command::from_std(self.std_cmd(args))
+    }
+
+    /// [`Sandbox::cmd`] as a plain `std::process::Command` (to spawn and signal it).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(BIN);
+        c.args(args)
+            .current_dir(&self.root)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("TMPDIR", &self.tmp)
+            .env_remove("XDG_RUNTIME_DIR")
+            .env_remove("PROMVAULT_IDENTITY")
+            .env_remove("PROMVAULT_AGE_KEY")
+            .env_remove("VISUAL")
+            .env("EDITOR", "false")
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    /// Runs `promvault set ENV KEY` with `value` on stdin; asserts success.
+    pub fn set(&self, env: &str, key: &str, value: &str) {
+        self.cmd(&["set", env, key, "--keep-newline"])
+            .write_stdin(value)
+            .assert()
+            .success();
+    }
+
+    /// `promvault view ENV [KEY]`'s stdout; asserts success.
+    pub fn view(&self, args: &[&str]) -> String {
+        let mut all = vec!["view"];
+        all.extend_from_slice(args);
+        let out = self.cmd(&all).output().unwrap();
+        assert!(
+            out.status.success(),
+            "view failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Files left in the private temp folder (must be none after any edit).
+    pub fn leftovers(&self) -> Vec<PathBuf> {
+        fs::read_dir(&self.tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    }
+
+    /// Writes an executable shell script into the sandbox and returns its path.
+    pub fn script(&self, name: &str, body: &str) -> PathBuf {
+        let p = self.home.join(name);
+        fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+
+    /// A second identity, not a recipient of anything yet: (path, recipient).
+    pub fn other_identity(&self, name: &str) -> (PathBuf, String) {
+        let path = self.home.join(name);
+        let out = self
+            .cmd(&["keygen", "-o", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        (
+            path,
+            String::from_utf8(out.stdout).unwrap().trim().to_string(),
+        )
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn mtime(path: &Path) -> std::time::SystemTime {
+    fs::metadata(path).unwrap().modified().unwrap()
+}
