@@ -167,32 +167,12 @@ fn passphrase_protected_identities_prompt_on_the_terminal() {
     let protected = sb.home.join("protected.age");
     fs::write(&protected, armored).unwrap();
     fs::remove_file(sb.identity_path()).unwrap();
-    let command = format!(
-        "{} view prod a -i {}",
-        crate::support::BIN,
-        protected.display()
+    let (code, shown) = crate::support::on_terminal(
+        &sb,
+        &["view", "prod", "a", "-i", protected.to_str().unwrap()],
+        &[],
+        "correct horse\n",
     );
-    let out = Command::new("/usr/bin/script")
-        .args(["-qec", &command, "/dev/null"])
-        .current_dir(&sb.root)
-        .env("HOME", &sb.home)
-        .env("XDG_CONFIG_HOME", sb.home.join(".config"))
-        // No pinentry on PATH: the prompt is read from the terminal script provides.
-        .env("PATH", sb.home.join("no-programs"))
-        .env("SHELL", "/bin/sh")
-        .env_remove("PROMVAULT_AGE_KEY")
-        .env_remove("PROMVAULT_IDENTITY")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            // Give the prompt a moment to appear, then type the passphrase.
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            child.stdin.take().unwrap().write_all(b"correct horse\n")?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let shown = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{shown}");
+    assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("opened-with-passphrase"), "{shown}");
 }

@@ -11,4 +11,5 @@ mod keys_and_init;
 mod messages;
 mod recipients;
 mod tamper;
+mod terminal;
 mod vault_commands;

@@ -185,3 +185,75 @@ pub fn stdout(out: &Output) -> String {
 pub fn mtime(path: &Path) -> std::time::SystemTime {
     fs::metadata(path).unwrap().modified().unwrap()
 }
+
+/// Runs promvault with `args` on a terminal (a pty from `script`), typing `typed` into it.
+/// Returns the exit code and everything the terminal showed.
+pub fn on_terminal(
+    sb: &Sandbox,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    typed: &str,
+) -> (i32, String) {
+    use std::io::Write;
+    require("script");
+    let mut command = shell_words_join(&[BIN]);
+    for a in args {
+        command.push(' ');
+        command.push_str(&shell_words_join(&[a]));
+    }
+    let mut cmd = std::process::Command::new("/usr/bin/script");
+    cmd.args(["-qec", &command, "/dev/null"])
+        .current_dir(&sb.root)
+        .env("HOME", &sb.home)
+        .env("XDG_CONFIG_HOME", sb.home.join(".config"))
+        .env("TMPDIR", &sb.tmp)
+        // No pinentry on PATH: prompts are read from the terminal itself.
+        .env("PATH", sb.home.join("no-programs"))
+        .env("SHELL", "/bin/sh")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("PROMVAULT_AGE_KEY")
+        .env_remove("PROMVAULT_IDENTITY")
+        .env_remove("VISUAL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in typed.split_inclusive('\n') {
+        // Let the program reach its prompt before each answer.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(stdin);
+    // Bounded: a program still waiting for input after this is a failure, not a hang.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "still running after 30 s; the terminal showed: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn shell_words_join(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
