@@ -17,6 +17,7 @@ pub mod edit;
 pub mod identity;
 pub mod output;
 pub mod project;
+pub mod render;
 pub mod vault;
 pub mod yaml;
 

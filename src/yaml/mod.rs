@@ -4,6 +4,9 @@
 //!
 //! The parser is `serde-saphyr` (see `docs/decisions.md` for why).
 
+pub mod dump;
+pub mod resolve;
+
 use indexmap::IndexMap;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;

@@ -1,0 +1,3 @@
+//! Rendering templates as Ansible's template module does, with minijinja.
+
+pub mod python;
