@@ -54,6 +54,9 @@ pub enum Command {
     Init {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
+        /// Encrypt to this recipient (default: the one of the identity you have, or a new one).
+        #[arg(long, value_name = "KEY")]
+        recipient: Option<String>,
     },
     /// Create a new age X25519 identity, in the format age-keygen writes.
     Keygen {
@@ -163,7 +166,7 @@ fn is_broken_pipe(err: &Error) -> bool {
 pub fn execute(cli: &Cli) -> Result<u8, Error> {
     let ctx = Context { cli };
     match &cli.command {
-        Command::Init { dir } => ctx.init(dir.as_deref()),
+        Command::Init { dir, recipient } => ctx.init(dir.as_deref(), recipient.as_deref()),
         Command::Keygen { output } => ctx.keygen(output.as_deref()),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
@@ -201,6 +204,19 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
+/// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
+struct OpenedVault {
+    text: Zeroizing<String>,
+    /// Empty for a vault that does not exist yet.
+    raw: Vec<u8>,
+}
+
+impl OpenedVault {
+    fn expected(&self) -> Option<&[u8]> {
+        (!self.raw.is_empty()).then_some(self.raw.as_slice())
+    }
+}
+
 enum Change<'a> {
     Add(Option<&'a str>),
     Remove,
@@ -229,6 +245,9 @@ impl Context<'_> {
         let ids = Lookup::from_environment(self.cli.identity.clone(), demo).load()?;
         if self.cli.verbose {
             eprintln!("identities: {}", ids.sources.join(", "));
+            for skipped in &ids.skipped {
+                eprintln!("skipped: {skipped}");
+            }
         }
         Ok(ids)
     }
@@ -239,13 +258,15 @@ impl Context<'_> {
         project: &Project,
         env: &Environment,
         ids: &Identities,
-    ) -> Result<Option<Zeroizing<String>>, Error> {
+    ) -> Result<Option<OpenedVault>, Error> {
         let display = project.display_path(&env.vault);
-        match vault::decrypt(&env.vault, &display, ids, &env.recipients) {
-            Ok(text) => Ok(Some(text)),
-            Err(VaultError::Missing { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        let raw = match fs::read(&env.vault) {
+            Ok(raw) => raw,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&env.vault, e)),
+        };
+        let text = vault::decrypt_bytes(&raw, &display, ids, &env.recipients)?;
+        Ok(Some(OpenedVault { text, raw }))
     }
 
     fn require_vault(
@@ -253,7 +274,7 @@ impl Context<'_> {
         project: &Project,
         env: &Environment,
         ids: &Identities,
-    ) -> Result<Zeroizing<String>, Error> {
+    ) -> Result<OpenedVault, Error> {
         self.open_vault(project, env, ids)?.ok_or_else(|| {
             VaultError::Missing {
                 path: project.display_path(&env.vault),
@@ -263,7 +284,20 @@ impl Context<'_> {
         })
     }
 
-    fn init(&self, dir: Option<&Path>) -> Result<u8, Error> {
+    /// The vault's plaintext for a change (a new vault's starting text when there is none yet).
+    fn vault_for_change(&self, project: &Project, env: &Environment) -> Result<OpenedVault, Error> {
+        if env.vault.exists() {
+            let ids = self.identities(Some(project))?;
+            self.require_vault(project, env, &ids)
+        } else {
+            Ok(OpenedVault {
+                text: Zeroizing::new(scaffold::new_vault_text(&env.name)),
+                raw: Vec::new(),
+            })
+        }
+    }
+
+    fn init(&self, dir: Option<&Path>, recipient: Option<&str>) -> Result<u8, Error> {
         let root = match dir {
             Some(d) => d.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
@@ -279,25 +313,12 @@ impl Context<'_> {
                 ));
             }
         }
-        let recipient = match Lookup::from_environment(self.cli.identity.clone(), None).load() {
-            Ok(ids) => identity::first_recipient(&ids).ok_or_else(|| {
-                Error::usage(
-                    format!(
-                        "cannot tell the public key of your identity ({})",
-                        ids.sources.join(", ")
-                    ),
-                    Some("for an SSH key, put its .pub file beside it".to_string()),
-                )
-            })?,
-            Err(IdentityError::NoneFound { .. }) => {
-                let path = identity::default_identity_path().ok_or_else(|| {
-                    Error::usage("neither $XDG_CONFIG_HOME nor $HOME is set", None)
-                })?;
-                let recipient = identity::write_new(&path)?;
-                self.say(&format!("created a new identity in {}", path.display()));
-                recipient
+        let recipient = match recipient.map(str::trim) {
+            Some(given) => {
+                identity::parse_recipients(&[given.to_string()])?;
+                given.to_string()
             }
-            Err(e) => return Err(e.into()),
+            None => self.recipient_of_your_identity()?,
         };
         let files: [(&str, String); 4] = [
             (project::PROJECT_FILE, scaffold::project_file(&recipient)),
@@ -336,6 +357,33 @@ impl Context<'_> {
         Ok(0)
     }
 
+    /// The recipient of the identity the user has; a new identity when there is none.
+    fn recipient_of_your_identity(&self) -> Result<String, Error> {
+        match Lookup::from_environment(self.cli.identity.clone(), None).load() {
+            Ok(ids) => identity::first_recipient(&ids).ok_or_else(|| {
+                Error::usage(
+                    format!(
+                        "cannot tell the public key of your identity ({})",
+                        ids.sources.join(", ")
+                    ),
+                    Some(
+                        "pass it with --recipient, or put it in a .pub file beside the identity"
+                            .to_string(),
+                    ),
+                )
+            }),
+            Err(IdentityError::NoneFound { .. }) => {
+                let path = identity::default_identity_path().ok_or_else(|| {
+                    Error::usage("neither $XDG_CONFIG_HOME nor $HOME is set", None)
+                })?;
+                let recipient = identity::write_new(&path)?;
+                self.say(&format!("created a new identity in {}", path.display()));
+                Ok(recipient)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn keygen(&self, output: Option<&Path>) -> Result<u8, Error> {
         if output == Some(Path::new("-")) {
             let (text, recipient) = identity::generate();
@@ -365,7 +413,7 @@ impl Context<'_> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
         let ids = self.identities(Some(&project))?;
-        let text = self.require_vault(&project, &env, &ids)?;
+        let text = self.require_vault(&project, &env, &ids)?.text;
         let display = project.display_path(&env.vault);
         let out: Zeroizing<String> = match key {
             None => text,
@@ -405,21 +453,25 @@ impl Context<'_> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
         let display = project.display_path(&env.vault);
-        let original = if env.vault.exists() {
-            let ids = self.identities(Some(&project))?;
-            self.require_vault(&project, &env, &ids)?
-        } else {
-            Zeroizing::new(scaffold::new_vault_text(&env.name))
-        };
-        let outcome = edit::edit(&display, &format!("{}.yml", env.name), &original, |text| {
-            yaml::parse_variables(text).map(|_| ())
-        })?;
+        let original = self.vault_for_change(&project, &env)?;
+        let outcome = edit::edit(
+            &display,
+            &format!("{}.yml", env.name),
+            &original.text,
+            |text| yaml::parse_variables(text).map(|_| ()),
+        )?;
         match outcome {
             EditOutcome::Unchanged => {
                 self.say(&format!("{display}: no change, nothing written"));
             }
             EditOutcome::Changed(text) => {
-                vault::write(&env.vault, &display, text.as_bytes(), &env.recipients)?;
+                vault::write_if_unchanged(
+                    &env.vault,
+                    &display,
+                    text.as_bytes(),
+                    &env.recipients,
+                    original.expected(),
+                )?;
                 self.say(&format!(
                     "{display}: saved, encrypted to {} recipient(s)",
                     env.recipients.len()
@@ -439,19 +491,20 @@ impl Context<'_> {
                 Some("use letters, digits and `_`, not starting with a digit".to_string()),
             ));
         }
-        let text = if env.vault.exists() {
-            let ids = self.identities(Some(&project))?;
-            self.require_vault(&project, &env, &ids)?
-        } else {
-            Zeroizing::new(scaffold::new_vault_text(&env.name))
-        };
+        let opened = self.vault_for_change(&project, &env)?;
         let value = read_secret_input(&format!("value for {key}"), keep_newline)?;
-        match vault::set_value(&text, key, value.expose_secret(), &display)? {
+        match vault::set_value(&opened.text, key, value.expose_secret(), &display)? {
             None => self.say(&format!(
                 "{display}: `{key}` already has that value, nothing written"
             )),
             Some(new) => {
-                vault::write(&env.vault, &display, new.as_bytes(), &env.recipients)?;
+                vault::write_if_unchanged(
+                    &env.vault,
+                    &display,
+                    new.as_bytes(),
+                    &env.recipients,
+                    opened.expected(),
+                )?;
                 self.say(&format!("{display}: set `{key}`"));
             }
         }
@@ -466,16 +519,6 @@ impl Context<'_> {
         force: bool,
     ) -> Result<u8, Error> {
         let project = self.project()?;
-        let recipients = match env {
-            Some(name) => project.environment(name)?.recipients,
-            None => project.config.recipients.clone(),
-        };
-        if recipients.is_empty() {
-            return Err(Error::usage(
-                "promvault.yml lists no top-level recipients",
-                Some("pass --env ENV to use an environment's recipients".to_string()),
-            ));
-        }
         let plain = Zeroizing::new(fs::read(file).map_err(|e| Error::io(file, e))?);
         if vault::looks_encrypted(&plain) {
             return Err(Error::usage(
@@ -493,14 +536,37 @@ impl Context<'_> {
                 PathBuf::from(name)
             }
         };
-        // A plaintext sitting where a vault belongs must at least be a vault's content.
-        if let Some(env) = project
+        // Writing an environment's vault: its own recipients, and a vault's content.
+        let vault_of = project
             .environments()
-            .iter()
-            .find(|e| same_file(&e.vault, file))
-        {
-            let text = String::from_utf8_lossy(&plain);
-            vault::variables(&text, &project.display_path(&env.vault))?;
+            .into_iter()
+            .find(|e| same_path(&e.vault, &target));
+        let recipients = match (&vault_of, env) {
+            (Some(vault_env), Some(name)) if vault_env.name != name => {
+                return Err(Error::usage(
+                    format!(
+                        "{} is the vault of environment `{}`, not `{name}`",
+                        target.display(),
+                        vault_env.name
+                    ),
+                    None,
+                ))
+            }
+            (Some(vault_env), _) => {
+                let text = std::str::from_utf8(&plain).map_err(|_| {
+                    Error::usage(format!("{} is not UTF-8 text", file.display()), None)
+                })?;
+                vault::variables(text, &project.display_path(&vault_env.vault))?;
+                vault_env.recipients.clone()
+            }
+            (None, Some(name)) => project.environment(name)?.recipients,
+            (None, None) => project.config.recipients.clone(),
+        };
+        if recipients.is_empty() {
+            return Err(Error::usage(
+                "promvault.yml lists no top-level recipients",
+                Some("pass --env ENV to use an environment's recipients".to_string()),
+            ));
         }
         if target.exists() && !force && !(in_place && out.is_none()) {
             return Err(Error::usage(
@@ -534,7 +600,7 @@ impl Context<'_> {
             .as_ref()
             .map(|p| p.config.recipients.clone())
             .unwrap_or_default();
-        let plain = vault::decrypt_bytes(&raw, &display, &ids, &expected)?;
+        let plain = vault::decrypt_binary(&raw, &display, &ids, &expected)?;
         let target = match out {
             Some(o) => o.to_path_buf(),
             None => match file.to_str().and_then(|s| s.strip_suffix(".age")) {
@@ -550,7 +616,7 @@ impl Context<'_> {
         if target == Path::new("-") {
             let mut stdout = io::stdout().lock();
             stdout
-                .write_all(plain.as_bytes())
+                .write_all(&plain)
                 .and_then(|()| stdout.flush())
                 .map_err(|e| Error::io("stdout", e))?;
             return Ok(0);
@@ -561,7 +627,7 @@ impl Context<'_> {
                 Some("pass --force to overwrite it".to_string()),
             ));
         }
-        output::write_atomic(&target, plain.as_bytes(), output::OWNER_ONLY)
+        output::write_atomic(&target, &plain, output::OWNER_ONLY)
             .map_err(|e| Error::io(&target, e))?;
         self.say(&format!(
             "decrypted to {} (mode 0600): never commit it",
@@ -592,7 +658,7 @@ impl Context<'_> {
         project: &Project,
         envs: &[Environment],
         ids: &Identities,
-    ) -> Result<Vec<Option<Zeroizing<String>>>, Error> {
+    ) -> Result<Vec<Option<OpenedVault>>, Error> {
         envs.iter()
             .map(|env| self.open_vault(project, env, ids))
             .collect()
@@ -602,13 +668,19 @@ impl Context<'_> {
         &self,
         project: &Project,
         envs: &[Environment],
-        opened: &[Option<Zeroizing<String>>],
+        opened: &[Option<OpenedVault>],
     ) -> Result<(), Error> {
-        for (env, text) in envs.iter().zip(opened) {
+        for (env, opened) in envs.iter().zip(opened) {
             let display = project.display_path(&env.vault);
-            match text {
-                Some(text) => {
-                    vault::write(&env.vault, &display, text.as_bytes(), &env.recipients)?;
+            match opened {
+                Some(opened) => {
+                    vault::write_if_unchanged(
+                        &env.vault,
+                        &display,
+                        opened.text.as_bytes(),
+                        &env.recipients,
+                        opened.expected(),
+                    )?;
                     self.say(&format!(
                         "{display}: rekeyed to {} recipient(s)",
                         env.recipients.len()
@@ -736,11 +808,14 @@ impl Context<'_> {
     }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (fs::canonicalize(a), fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+/// Whether two paths name the same file, whether or not it exists yet.
+fn same_path(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        let absolute = std::path::absolute(p).ok()?;
+        let parent = fs::canonicalize(absolute.parent()?).ok()?;
+        Some(parent.join(absolute.file_name()?))
+    };
+    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Reads a secret from a no-echo prompt (asked twice) on a terminal, else from all of stdin

@@ -3,7 +3,9 @@
 //! The plaintext only ever exists in a fresh private folder (mode 0700) holding one file
 //! (mode 0600), under `$XDG_RUNTIME_DIR` when set (a per-user tmpfs) or the temp folder.
 //! The folder is removed, its file overwritten first, on every way out: success, an invalid
-//! edit, an editor that fails, a panic, and SIGINT/SIGTERM/SIGHUP.
+//! edit, an editor that fails, a panic, and SIGTERM/SIGHUP/SIGINT/SIGQUIT. While the editor
+//! runs, SIGINT and SIGQUIT (Ctrl-C, Ctrl-\\ in the terminal, which also reach the editor) are
+//! left to the editor, as git does: an editor that dies of them is an editor that failed.
 //!
 //! The editor is `$VISUAL`, then `$EDITOR`, then `vi`; the command may carry arguments
 //! (`code --wait`). Only the temporary file's path is passed to it, never a secret.
@@ -14,8 +16,13 @@ use std::{
     os::unix::fs::{DirBuilderExt, OpenOptionsExt},
     path::{Path, PathBuf},
     process::Command,
-    sync::{Mutex, OnceLock},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Mutex, OnceLock,
+    },
 };
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use zeroize::Zeroizing;
 
@@ -31,6 +38,8 @@ pub enum EditError {
     Spawn { command: String, source: io::Error },
     #[error("the editor `{command}` exited with {status}; the vault was not changed")]
     Failed { command: String, status: String },
+    #[error("your edit of {what} is not UTF-8 text; the vault was not changed")]
+    NotUtf8 { what: String },
     #[error("your edit of {what}, {position}: {error}; the vault was not changed")]
     Invalid {
         what: String,
@@ -64,20 +73,41 @@ pub enum EditOutcome {
 
 /// The folder to remove if the process is interrupted while it exists.
 static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Whether the editor is running (SIGINT and SIGQUIT are then the editor's business).
+static EDITOR_RUNNING: AtomicBool = AtomicBool::new(false);
+/// When the editor last exited: a terminal signal that arrives with the editor's own death
+/// (it was sent to the whole process group) is still the editor's.
+static EDITOR_ENDED: Mutex<Option<std::time::Instant>> = Mutex::new(None);
 static HANDLER: OnceLock<()> = OnceLock::new();
 
 fn install_interrupt_cleanup() {
     HANDLER.get_or_init(|| {
-        // If a handler cannot be installed the default action (termination) applies; the
+        // If the handler cannot be installed the default action (termination) applies; the
         // private folder then stays in the temp dir, which is why it is mode 0700.
-        let _ = ctrlc::set_handler(|| {
-            if let Ok(mut pending) = PENDING.lock() {
-                if let Some(dir) = pending.take() {
-                    wipe_dir(&dir);
+        let Ok(mut signals) =
+            signal_hook::iterator::Signals::new([SIGINT, SIGQUIT, SIGTERM, SIGHUP])
+        else {
+            return;
+        };
+        std::thread::spawn(move || {
+            for signal in signals.forever() {
+                let from_terminal = signal == SIGINT || signal == SIGQUIT;
+                let just_ended = EDITOR_ENDED
+                    .lock()
+                    .ok()
+                    .and_then(|ended| *ended)
+                    .is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(500));
+                if from_terminal && (EDITOR_RUNNING.load(Ordering::SeqCst) || just_ended) {
+                    continue;
                 }
+                if let Ok(mut pending) = PENDING.lock() {
+                    if let Some(dir) = pending.take() {
+                        wipe_dir(&dir);
+                    }
+                }
+                eprintln!("error: interrupted; the vault was not changed");
+                std::process::exit(128 + signal);
             }
-            eprintln!("error: interrupted; the vault was not changed");
-            std::process::exit(130);
         });
     });
 }
@@ -135,8 +165,12 @@ impl Scratch {
             })?;
         *guard = Some(dir.clone());
         drop(guard);
+        let name = Path::new(file_name)
+            .file_name()
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| PathBuf::from("vault.yml"), PathBuf::from);
         let scratch = Scratch {
-            file: dir.join(file_name),
+            file: dir.join(name),
             dir,
         };
         let mut f = fs::OpenOptions::new()
@@ -150,10 +184,17 @@ impl Scratch {
         Ok(scratch)
     }
 
-    fn read(&self) -> Result<Zeroizing<String>, EditError> {
-        let bytes =
+    /// The edited text; `None` when it is not UTF-8.
+    fn read(&self) -> Result<Option<Zeroizing<String>>, EditError> {
+        let mut bytes =
             Zeroizing::new(fs::read(&self.file).map_err(|source| EditError::Temp { source })?);
-        Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+        match String::from_utf8(std::mem::take(&mut *bytes)) {
+            Ok(text) => Ok(Some(Zeroizing::new(text))),
+            Err(e) => {
+                drop(Zeroizing::new(e.into_bytes()));
+                Ok(None)
+            }
+        }
     }
 }
 
@@ -201,14 +242,21 @@ fn run_editor(command: &str, file: &Path) -> Result<(), EditError> {
             message: "it is empty".to_string(),
         });
     };
+    EDITOR_RUNNING.store(true, Ordering::SeqCst);
     let status = Command::new(program)
         .args(args)
         .arg(file)
-        .status()
-        .map_err(|source| EditError::Spawn {
-            command: command.to_string(),
-            source,
-        })?;
+        // The editor (and its plugins) get no key material from our environment.
+        .env_remove(crate::identity::ENV_AGE_KEY)
+        .status();
+    if let Ok(mut ended) = EDITOR_ENDED.lock() {
+        *ended = Some(std::time::Instant::now());
+    }
+    EDITOR_RUNNING.store(false, Ordering::SeqCst);
+    let status = status.map_err(|source| EditError::Spawn {
+        command: command.to_string(),
+        source,
+    })?;
     if status.success() {
         Ok(())
     } else {
@@ -221,7 +269,8 @@ fn run_editor(command: &str, file: &Path) -> Result<(), EditError> {
     }
 }
 
-/// Lets the user edit `original` (shown as `file_name`, e.g. `prod.yml`) until it passes
+/// Lets the user edit `original` (in a file called `file_name`, e.g. `prod.yml`; only its
+/// last component is used) until it passes
 /// `validate` or they give up. `what` names the vault in messages.
 ///
 /// When the edit is invalid and both stdin and stderr are terminals, the error is shown and
@@ -240,7 +289,15 @@ pub fn edit(
     let interactive = io::stdin().is_terminal() && io::stderr().is_terminal();
     loop {
         run_editor(&command, &scratch.file)?;
-        let edited = scratch.read()?;
+        let Some(edited) = scratch.read()? else {
+            let err = EditError::NotUtf8 {
+                what: what.to_string(),
+            };
+            if !interactive || !ask_reopen(&err) {
+                return Err(err);
+            }
+            continue;
+        };
         if edited.as_str() == original {
             return Ok(EditOutcome::Unchanged);
         }

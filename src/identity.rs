@@ -36,6 +36,8 @@ pub enum IdentityError {
         source_name: String,
         message: String,
     },
+    #[error("a recipients list holds a private key (it starts with `{prefix}`): it was not used, and is not shown here")]
+    PrivateKeyAsRecipient { prefix: String },
     #[error("`{recipient}` is not a recipient promvault can encrypt to: {message}")]
     InvalidRecipient { recipient: String, message: String },
     #[error("{} already exists; promvault never overwrites an identity", path.display())]
@@ -56,6 +58,9 @@ impl IdentityError {
             )),
             IdentityError::InvalidRecipient { .. } => Some(
                 "a recipient is an age public key (age1...) or an SSH public key (ssh-ed25519 ... / ssh-rsa ...)".to_string(),
+            ),
+            IdentityError::PrivateKeyAsRecipient { .. } => Some(
+                "list the public key instead (`age-keygen -y KEY` prints it), and treat the private key as leaked if it was committed".to_string(),
             ),
             IdentityError::Exists { .. } => {
                 Some("choose another file with -o, or remove the old one yourself".to_string())
@@ -87,6 +92,8 @@ pub struct Identities {
     pub sources: Vec<String>,
     /// The recipients (public keys) of the identities, where they can be derived.
     pub recipients: Vec<String>,
+    /// Default locations holding a key promvault cannot use, with the reason.
+    pub skipped: Vec<String>,
 }
 
 impl std::fmt::Debug for Identities {
@@ -160,6 +167,7 @@ impl Lookup {
             identities: Vec::new(),
             sources: Vec::new(),
             recipients: Vec::new(),
+            skipped: Vec::new(),
         };
         if self.is_explicit() {
             for path in self.explicit.iter().chain(&self.env_identity) {
@@ -174,12 +182,20 @@ impl Lookup {
         for path in self.defaults.iter().chain(&self.demo) {
             looked.push(path.display().to_string());
             if path.is_file() {
-                load_file(path, &mut found)?;
+                // An unusable key in a default place (an ECDSA SSH key, say) must not stop
+                // the others from being tried; the demo identity was named, so it must load.
+                if let Err(e) = load_file(path, &mut found) {
+                    if Some(path) == self.demo.as_ref() {
+                        return Err(e);
+                    }
+                    found.skipped.push(e.to_string());
+                }
             }
         }
         if found.identities.is_empty() {
             looked.push(format!("${ENV_IDENTITY}"));
             looked.push(format!("${ENV_AGE_KEY}"));
+            looked.extend(found.skipped.iter().map(|s| format!("(skipped: {s})")));
             return Err(IdentityError::NoneFound { looked });
         }
         Ok(found)
@@ -260,6 +276,11 @@ pub fn parse_recipients(
 ) -> Result<Vec<Box<dyn age::Recipient + Send>>, IdentityError> {
     let mut out = Vec::with_capacity(list.len());
     for r in list {
+        if let Some(prefix) = private_key_prefix(r) {
+            return Err(IdentityError::PrivateKeyAsRecipient {
+                prefix: prefix.to_string(),
+            });
+        }
         let parsed = read_recipients(
             vec![r.trim().to_string()],
             vec![],
@@ -274,6 +295,15 @@ pub fn parse_recipients(
         out.extend(parsed);
     }
     Ok(out)
+}
+
+/// The prefix by which `text` is recognisably a private key, if it is one.
+#[must_use]
+pub fn private_key_prefix(text: &str) -> Option<&'static str> {
+    let t = text.trim_start();
+    ["AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN"]
+        .into_iter()
+        .find(|p| t.to_ascii_uppercase().starts_with(p))
 }
 
 /// A new X25519 identity: the file text in the format `age-keygen` writes, and its recipient.

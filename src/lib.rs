@@ -12,6 +12,7 @@
 //! - [`cli`]: the command line, which only turns arguments into calls of the above.
 
 pub mod cli;
+pub mod data;
 pub mod diagnostics;
 pub mod edit;
 pub mod identity;

@@ -32,6 +32,8 @@ pub enum ProjectError {
     Parse { location: Location, message: String },
     #[error("unknown environment `{name}`; the project has: {}", known.join(", "))]
     UnknownEnvironment { name: String, known: Vec<String> },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
     #[error("{location}: environment `{env}` has no recipients: nobody could open its vault")]
     NoRecipients { location: Location, env: String },
     #[error("{path}: the demo identity's first line must say it is a demo identity (\"# {DEMO_MARKER}: ...\")")]
@@ -192,6 +194,16 @@ impl Project {
     }
 
     fn validate(&self) -> Result<(), ProjectError> {
+        for name in self.config.environments.keys() {
+            if !is_environment_name(name) {
+                return Err(ProjectError::Invalid {
+                    location: self.location_of_key(name),
+                    message: format!(
+                        "`{name}` is not a usable environment name: use letters, digits, `_`, `-` and `.`, starting with a letter or digit"
+                    ),
+                });
+            }
+        }
         for env in self.environments() {
             if env.recipients.is_empty() {
                 return Err(ProjectError::NoRecipients {
@@ -205,11 +217,19 @@ impl Project {
 
     /// The location (line) of the first line mentioning `key:` in the project file.
     fn location_of_key(&self, key: &str) -> Location {
-        let needle = format!("{key}:");
+        let needles = [
+            format!("{key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ];
         let line = self
             .text
             .lines()
-            .position(|l| l.trim_start().starts_with(&needle))
+            .position(|l| {
+                needles
+                    .iter()
+                    .any(|n| l.trim_start().starts_with(n.as_str()))
+            })
             .map(|i| i as u64 + 1);
         Location {
             path: PROJECT_FILE.to_string(),
@@ -299,6 +319,17 @@ impl Project {
     }
 }
 
+/// Whether `name` can name an environment (it becomes part of file names and paths).
+#[must_use]
+pub fn is_environment_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Whether an identity file's first line marks it as a demo identity.
 #[must_use]
 pub fn is_demo_identity(text: &str) -> bool {
@@ -385,10 +416,27 @@ pub fn add_recipient(
             *line = format!("{head}:\n{}  - {item}{comment}\n", " ".repeat(indent));
         }
         Some(list) if list.flow => {
-            let (index, _) = list.items[0];
-            let line = &mut out[index];
+            // `recipients: [a, b]` becomes one `- key` per line, so the new key (and its
+            // comment) has a line of its own.
+            let line = out[list.key_line].clone();
+            let open = line.find('[').ok_or_else(|| flow_error(&list))?;
             let close = line.rfind(']').ok_or_else(|| flow_error(&list))?;
-            line.insert_str(close, &format!(", {item}"));
+            let indent = line.len() - line.trim_start().len();
+            let trailing = line[close + 1..].trim();
+            let mut block = line[..open].trim_end().to_string();
+            if !trailing.is_empty() {
+                block.push_str(&format!("  {trailing}"));
+            }
+            block.push('\n');
+            for (_, item) in &list.items {
+                block.push_str(&format!(
+                    "{}  - {}\n",
+                    " ".repeat(indent),
+                    quote_recipient(item)
+                ));
+            }
+            block.push_str(&format!("{}  - {item}{comment}\n", " ".repeat(indent)));
+            out[list.key_line] = block;
         }
         Some(list) => {
             let (last, _) = *list.items.last().ok_or_else(|| flow_error(&list))?;
@@ -589,6 +637,13 @@ mod tests {
             ["age1alice", "age1bob", "age1carol"]
         );
         let prod = RecipientScope::Environment("prod".into());
+        let out = add_recipient(TEXT, &prod, "age1dave", Some("dave")).unwrap();
+        assert!(
+            out.contains(
+                "    recipients:\n      - age1ops\n      - age1alice\n      - age1dave  # dave\n"
+            ),
+            "{out}"
+        );
         let out = add_recipient(TEXT, &prod, "ssh-ed25519 AAAAC3 carol@laptop", None).unwrap();
         assert_eq!(
             list(&out, &prod),
@@ -618,6 +673,16 @@ mod tests {
         let text = "recipients: []\nenvironments:\n  default: {}\n";
         let out = add_recipient(text, &RecipientScope::Project, "age1x", Some("me")).unwrap();
         assert_eq!(list(&out, &RecipientScope::Project), ["age1x"]);
+    }
+
+    #[test]
+    fn environment_names_cannot_be_paths() {
+        for good in ["prod", "eu-west.1", "stage_2"] {
+            assert!(is_environment_name(good), "{good}");
+        }
+        for bad in ["", "..", "../leak", "/abs", "eu/prod", ".hidden", "a b"] {
+            assert!(!is_environment_name(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub enum VaultError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{path} changed while you were working on it (another edit, a git pull?); it was not overwritten: your version is saved, encrypted, in {saved}")]
+    Conflict { path: String, saved: String },
     #[error(transparent)]
     Recipient(#[from] IdentityError),
 }
@@ -94,6 +96,9 @@ impl VaultError {
             }
             VaultError::WrongIdentity(_) => "ask someone who can open it to run `promvault recipients add <your recipient>`, or pass the right key with --identity".to_string(),
             VaultError::Content { .. } => "fix it with `promvault edit ENV`".to_string(),
+            VaultError::Conflict { saved, .. } => format!(
+                "compare `promvault decrypt {saved} -o -` with the vault, make the change again, then delete {saved}"
+            ),
             VaultError::Recipient(e) => return e.hint(),
             _ => return None,
         })
@@ -265,7 +270,7 @@ pub fn looks_encrypted(raw: &[u8]) -> bool {
     raw.starts_with(ARMOR_BEGIN.as_bytes()) || raw.starts_with(BINARY_MAGIC.as_bytes())
 }
 
-/// [`decrypt`] on bytes already read.
+/// [`decrypt`] on bytes already read: the plaintext must be UTF-8 text.
 ///
 /// # Errors
 /// As [`decrypt`].
@@ -275,6 +280,28 @@ pub fn decrypt_bytes(
     identities: &Identities,
     expected: &[String],
 ) -> Result<Zeroizing<String>, VaultError> {
+    let mut plain = decrypt_binary(raw, display, identities, expected)?;
+    match String::from_utf8(std::mem::take(&mut *plain)) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(VaultError::NotUtf8 {
+                path: display.to_string(),
+            })
+        }
+    }
+}
+
+/// Decrypts any age file's bytes (for `promvault decrypt`, which also handles binary files).
+///
+/// # Errors
+/// Plaintext, damaged, wrong identity.
+pub fn decrypt_binary(
+    raw: &[u8],
+    display: &str,
+    identities: &Identities,
+    expected: &[String],
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     let damaged = |what: &str| VaultError::Damaged {
         path: display.to_string(),
         what: what.to_string(),
@@ -345,16 +372,7 @@ pub fn decrypt_bytes(
     reader
         .read_to_end(&mut plain)
         .map_err(|_| damaged("its encrypted content is truncated or fails authentication"))?;
-    let bytes = std::mem::take(&mut *plain);
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Zeroizing::new(text)),
-        Err(e) => {
-            drop(Zeroizing::new(e.into_bytes()));
-            Err(VaultError::NotUtf8 {
-                path: display.to_string(),
-            })
-        }
-    }
+    Ok(plain)
 }
 
 /// Encrypts `plaintext` to `recipients`, ASCII-armored.
@@ -409,6 +427,34 @@ pub fn write(
         path: display.to_string(),
         source,
     })
+}
+
+/// [`write`], but only if the file still holds `expected` (its bytes when it was read; `None`:
+/// it did not exist). Otherwise the new version goes, encrypted, to `PATH.conflict` and
+/// the result is [`VaultError::Conflict`].
+///
+/// # Errors
+/// As [`write`], and [`VaultError::Conflict`].
+pub fn write_if_unchanged(
+    path: &Path,
+    display: &str,
+    plaintext: &[u8],
+    recipients: &[String],
+    expected: Option<&[u8]>,
+) -> Result<WriteOutcome, VaultError> {
+    let current = fs::read(path).ok();
+    if current.as_deref() != expected {
+        let mut saved = path.as_os_str().to_owned();
+        saved.push(".conflict");
+        let saved = std::path::PathBuf::from(saved);
+        let saved_display = format!("{display}.conflict");
+        write(&saved, &saved_display, plaintext, recipients)?;
+        return Err(VaultError::Conflict {
+            path: display.to_string(),
+            saved: saved_display,
+        });
+    }
+    write(path, display, plaintext, recipients)
 }
 
 /// The variables in a vault's plaintext.

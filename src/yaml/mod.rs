@@ -5,6 +5,7 @@
 //! The parser is `serde-saphyr` (see `docs/decisions.md` for why).
 
 pub mod dump;
+pub mod load;
 pub mod resolve;
 
 use indexmap::IndexMap;

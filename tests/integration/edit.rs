@@ -152,43 +152,148 @@ fn edit_creates_a_vault_that_does_not_exist_yet() {
     assert_eq!(sb.mode("vault/staging.yml.age"), 0o600);
 }
 
-/// SIGTERM and SIGINT while the editor is open: the private folder goes, the vault stays.
+/// Starts `promvault edit prod` in a process group of its own with an editor that waits;
+/// returns the child once the editor runs.
+fn edit_in_background(sb: &Sandbox) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let marker = sb.home.join("editor-started");
+    let editor = sb.script("ed.sh", &format!("touch {}; sleep 30", marker.display()));
+    let child = sb
+        .std_cmd(&["edit", "prod"])
+        .env("EDITOR", &editor)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the editor never started");
+        sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        sb.leftovers().len(),
+        1,
+        "the private folder exists while editing"
+    );
+    child
+}
+
+fn kill(signal: &str, target: &str) {
+    std::process::Command::new("kill")
+        .args([&format!("-{signal}"), "--", target])
+        .status()
+        .unwrap();
+}
+
+/// SIGTERM or SIGHUP to promvault while the editor is open: the private folder goes, the
+/// vault stays.
 #[test]
-fn an_interrupted_edit_leaves_no_plaintext_behind() {
-    for signal in ["TERM", "INT", "HUP"] {
+fn a_terminated_edit_leaves_no_plaintext_behind() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
         let sb = Sandbox::new();
         sb.set("prod", "a", "v");
         let before = sb.read("vault/prod.yml.age");
-        let marker = sb.home.join("editor-started");
-        let editor = sb.script("ed.sh", &format!("touch {}; sleep 30", marker.display()));
-        let mut child = sb
-            .std_cmd(&["edit", "prod"])
-            .env("EDITOR", &editor)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !marker.exists() {
-            assert!(Instant::now() < deadline, "the editor never started");
-            sleep(Duration::from_millis(20));
-        }
+        let mut child = edit_in_background(&sb);
+        kill(signal, &child.id().to_string());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert!(sb.leftovers().is_empty(), "{signal}: {:?}", sb.leftovers());
+        assert_eq!(sb.read("vault/prod.yml.age"), before);
+        // the orphaned editor (its own sleep) goes with its process group
+        kill("KILL", &format!("-{}", child.id()));
+    }
+}
+
+/// Ctrl-C or Ctrl-\ at the terminal signals the whole foreground group: the editor decides;
+/// one that dies of it has failed, and nothing is left behind.
+#[test]
+fn ctrl_c_at_the_terminal_is_the_editors_business() {
+    for signal in ["INT", "QUIT"] {
+        let sb = Sandbox::new();
+        sb.set("prod", "a", "v");
+        let before = sb.read("vault/prod.yml.age");
+        let child = edit_in_background(&sb);
+        // promvault alone first: it keeps waiting for its editor
+        kill(signal, &child.id().to_string());
+        sleep(Duration::from_millis(200));
         assert_eq!(
             sb.leftovers().len(),
             1,
-            "the private folder exists while editing"
+            "{signal}: promvault gave up on its editor"
         );
-        std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(130), "{signal}");
+        kill(signal, &format!("-{}", child.id()));
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{signal}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("the vault was not changed"),
+            "{}",
+            stderr(&out)
+        );
         assert!(sb.leftovers().is_empty(), "{signal}: {:?}", sb.leftovers());
         assert_eq!(sb.read("vault/prod.yml.age"), before);
-        // the orphaned editor script is left to its sleep; kill it to keep the run tidy
-        let _ = std::process::Command::new("pkill")
-            .args(["-f", editor.to_str().unwrap()])
-            .status();
     }
+}
+
+#[test]
+fn an_edit_that_is_not_utf8_is_refused() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "v");
+    let before = sb.read("vault/prod.yml.age");
+    let editor = sb.script("ed.sh", r#"printf 'a: "caf\351"\n' > "$1""#);
+    let out = edit_with(&sb, editor.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
+    assert_eq!(sb.read("vault/prod.yml.age"), before);
+}
+
+#[test]
+fn a_vault_changed_during_the_edit_is_not_overwritten() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "v");
+    sb.set("staging", "other", "x");
+    // While "the user edits", someone else's change lands (here: another file's bytes).
+    let editor = sb.script(
+        "ed.sh",
+        &format!(
+            r#"cp {} {}; printf 'a: "mine"\n' > "$1""#,
+            sb.path("vault/staging.yml.age").display(),
+            sb.path("vault/prod.yml.age").display()
+        ),
+    );
+    let out = edit_with(&sb, editor.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("changed while you were working"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        sb.read("vault/prod.yml.age"),
+        sb.read("vault/staging.yml.age")
+    );
+    let saved = sb
+        .cmd(&["decrypt", "vault/prod.yml.age.conflict", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(saved.stdout, b"a: \"mine\"\n");
+    assert!(sb.leftovers().is_empty());
+}
+
+#[test]
+fn the_editor_does_not_inherit_the_age_key() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "v");
+    let key = std::fs::read_to_string(sb.identity_path()).unwrap();
+    let seen = sb.home.join("env-seen");
+    let editor = sb.script("ed.sh", &format!("env > {}", seen.display()));
+    let out = sb
+        .cmd(&["edit", "prod"])
+        .env("EDITOR", editor)
+        .env("PROMVAULT_AGE_KEY", &key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let env = std::fs::read_to_string(seen).unwrap();
+    assert!(!env.contains("AGE-SECRET-KEY"), "{env}");
 }

@@ -176,3 +176,19 @@ fn passphrase_protected_identities_prompt_on_the_terminal() {
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("opened-with-passphrase"), "{shown}");
 }
+
+#[test]
+fn an_unusable_key_in_a_default_place_is_skipped() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "b");
+    ssh_keygen(&sb, "ecdsa", "id_ed25519");
+    sb.cmd(&["view", "prod", "a"])
+        .assert()
+        .success()
+        .stdout("b");
+    let out = sb
+        .cmd(&["view", "prod", "a", "--verbose"])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
+}

@@ -107,3 +107,24 @@ fn completions_are_printed() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("promvault"));
 }
+
+#[test]
+fn init_can_be_given_the_recipient() {
+    let sb = Sandbox::empty();
+    let (_, recipient) = Sandbox::new().other_identity("k.txt");
+    let out = sb
+        .cmd(&["init", "--recipient", &recipient])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !sb.identity_path().exists(),
+        "no identity is created when a recipient is given"
+    );
+    assert!(String::from_utf8(sb.read("promvault.yml"))
+        .unwrap()
+        .contains(&recipient));
+    sb.cmd(&["init", "x", "--recipient", "age1bogus"])
+        .assert()
+        .code(2);
+}

@@ -127,3 +127,28 @@ fn nothing_changes_when_a_vault_cannot_be_opened() {
     assert_eq!(sb.read("promvault.yml"), before);
     assert_eq!(sb.read("vault/prod.yml.age"), vault);
 }
+
+#[test]
+fn a_private_key_given_as_recipient_is_never_echoed() {
+    let sb = Sandbox::new();
+    let key = std::fs::read_to_string(sb.identity_path()).unwrap();
+    let secret = key
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap();
+    let out = sb.cmd(&["recipients", "add", secret]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("private key"), "{err}");
+    assert!(!err.contains(&secret[16..]), "{err}");
+    // nor when it sits in promvault.yml
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write("promvault.yml", &text.replace(&sb.recipient, secret));
+    let out = sb
+        .cmd(&["set", "prod", "a"])
+        .write_stdin("v")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains(&secret[16..]), "{}", stderr(&out));
+}

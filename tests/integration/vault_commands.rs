@@ -220,3 +220,79 @@ fn hash_makes_a_bcrypt_hash_that_verifies() {
     assert!(hash.starts_with("$2b$04$"), "{hash}");
     assert!(bcrypt::verify("pässword", hash.trim()).unwrap());
 }
+
+#[test]
+fn encrypting_into_a_vault_uses_its_environments_recipients() {
+    let sb = Sandbox::new();
+    let (ops, ops_recipient) = sb.other_identity("ops.txt");
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &text.replace(
+            "vault: vault/prod.yml.age\n",
+            &format!("vault: vault/prod.yml.age\n    recipients: [{ops_recipient}]\n"),
+        ),
+    );
+    sb.write("vault/prod.yml.age", "a: \"prod only\"\n");
+    sb.cmd(&["encrypt", "vault/prod.yml.age"])
+        .assert()
+        .success();
+    // only prod's own recipient opens it, not the top-level one
+    sb.cmd(&["view", "prod"]).assert().code(2);
+    sb.cmd(&["view", "prod", "a", "-i", ops.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("prod only");
+    // -o onto a vault checks the content and refuses a mismatching --env
+    sb.write("list.txt", "- not a mapping\n");
+    sb.cmd(&["encrypt", "list.txt", "-o", "vault/staging.yml.age"])
+        .assert()
+        .code(2);
+    sb.write("good.txt", "b: 1\n");
+    sb.cmd(&[
+        "encrypt",
+        "good.txt",
+        "-o",
+        "vault/staging.yml.age",
+        "--env",
+        "prod",
+    ])
+    .assert()
+    .code(2);
+    assert!(!sb.path("vault/staging.yml.age").exists());
+    sb.cmd(&["encrypt", "good.txt", "-o", "vault/staging.yml.age"])
+        .assert()
+        .success();
+    assert_eq!(sb.view(&["staging", "b"]), "1");
+}
+
+#[test]
+fn binary_files_round_trip() {
+    let sb = Sandbox::new();
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    std::fs::write(sb.path("key.der"), &bytes).unwrap();
+    sb.cmd(&["encrypt", "key.der"]).assert().success();
+    std::fs::remove_file(sb.path("key.der")).unwrap();
+    sb.cmd(&["decrypt", "key.der.age"]).assert().success();
+    assert_eq!(sb.read("key.der"), bytes);
+}
+
+#[test]
+fn environment_names_cannot_escape_their_folders() {
+    let sb = Sandbox::new();
+    sb.write(
+        "promvault.yml",
+        &format!(
+            "recipients: [{}]\nenvironments:\n  \"../leak\": {{}}\n",
+            sb.recipient
+        ),
+    );
+    let out = sb.cmd(&["edit", "../leak"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("promvault.yml:3"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a usable environment name"),
+        "{}",
+        stderr(&out)
+    );
+}
