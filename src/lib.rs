@@ -16,6 +16,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod edit;
 pub mod identity;
+pub mod inventory;
 pub mod output;
 pub mod project;
 pub mod render;

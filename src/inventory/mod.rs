@@ -1,0 +1,790 @@
+//! Ansible inventories: YAML (`all`/`children`/`hosts`/`vars`) and INI (`[group]`,
+//! `[group:vars]`, `[group:children]`), host ranges (`web[01:03]`), `group_vars/` and
+//! `host_vars/` beside the inventory, and Ansible's variable precedence between them.
+//!
+//! Precedence (lowest first), as ansible-core's `VariableManager` applies it: the `all`
+//! group's inventory vars; the host's other groups' inventory vars; `group_vars/all`;
+//! `group_vars/GROUP` for the host's groups; the host's inventory vars; `host_vars/HOST`.
+//! Groups at one level are ordered by depth, then `ansible_group_priority`, then name.
+
+mod ini;
+pub mod pyliteral;
+mod yaml_format;
+
+use std::{
+    collections::{HashMap, HashSet},
+    fs,
+    path::{Path, PathBuf},
+};
+
+use indexmap::IndexMap;
+
+use crate::{data::Data, yaml::load};
+
+/// Where a variable was defined, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// A variable's value and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Var {
+    pub data: Data,
+    pub origin: Origin,
+}
+
+/// Variables by name, in definition order.
+pub type VarLayer = IndexMap<String, Var>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InventoryError {
+    #[error("{location}: {message}")]
+    Parse { location: Origin, message: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: no inventory found (looked for hosts.yml, hosts.yaml, hosts, hosts.ini and other inventory files)")]
+    Empty { path: String },
+    #[error("no host matches `{pattern}` in the inventory")]
+    NoMatch { pattern: String },
+}
+
+/// A host as the inventory declares it.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    pub name: String,
+    /// Variables set in the inventory file itself.
+    pub vars: VarLayer,
+    /// Groups the host was put in directly, in order.
+    pub direct_groups: Vec<String>,
+}
+
+/// A group as the inventory declares it.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub name: String,
+    pub vars: VarLayer,
+    pub hosts: Vec<String>,
+    pub children: Vec<String>,
+    pub parents: Vec<String>,
+    pub depth: usize,
+    pub priority: i64,
+}
+
+/// A loaded inventory.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub hosts: IndexMap<String, Host>,
+    pub groups: IndexMap<String, Group>,
+    group_files: HashMap<String, VarLayer>,
+    host_files: HashMap<String, VarLayer>,
+}
+
+impl Default for Inventory {
+    fn default() -> Self {
+        let mut inv = Inventory {
+            hosts: IndexMap::new(),
+            groups: IndexMap::new(),
+            group_files: HashMap::new(),
+            host_files: HashMap::new(),
+        };
+        inv.add_group("all");
+        inv.add_group("ungrouped");
+        inv.add_child("all", "ungrouped");
+        inv
+    }
+}
+
+impl Inventory {
+    /// Loads the inventory at `path` (a folder of inventory files, or one file) with the
+    /// `group_vars/` and `host_vars/` beside it. `root` is the project folder (for messages).
+    ///
+    /// # Errors
+    /// Unreadable or malformed files.
+    pub fn load(path: &Path, root: &Path) -> Result<Inventory, InventoryError> {
+        let display = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+        let mut inv = Inventory::default();
+        let (sources, base) = if path.is_dir() {
+            (inventory_files(path)?, path.to_path_buf())
+        } else if path.is_file() {
+            (
+                vec![path.to_path_buf()],
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            )
+        } else {
+            return Err(InventoryError::Empty {
+                path: display(path),
+            });
+        };
+        if sources.is_empty() {
+            return Err(InventoryError::Empty {
+                path: display(path),
+            });
+        }
+        for source in &sources {
+            let text = fs::read_to_string(source).map_err(|e| InventoryError::Read {
+                path: display(source),
+                source: e,
+            })?;
+            let name = display(source);
+            if is_yaml_file(source) {
+                yaml_format::parse(&mut inv, &text, &name)?;
+            } else {
+                ini::parse(&mut inv, &text, &name)?;
+            }
+        }
+        inv.reconcile();
+        inv.load_vars_files(&base, root)?;
+        Ok(inv)
+    }
+
+    pub(crate) fn add_group(&mut self, name: &str) {
+        if !self.groups.contains_key(name) {
+            self.groups.insert(
+                name.to_string(),
+                Group {
+                    name: name.to_string(),
+                    priority: 1,
+                    ..Group::default()
+                },
+            );
+        }
+    }
+
+    pub(crate) fn add_host(&mut self, name: &str, group: &str) {
+        self.add_group(group);
+        let host = self.hosts.entry(name.to_string()).or_insert_with(|| Host {
+            name: name.to_string(),
+            ..Host::default()
+        });
+        if !host.direct_groups.iter().any(|g| g == group) {
+            host.direct_groups.push(group.to_string());
+        }
+        let g = &mut self.groups[group];
+        if !g.hosts.iter().any(|h| h == name) {
+            g.hosts.push(name.to_string());
+        }
+    }
+
+    pub(crate) fn add_child(&mut self, parent: &str, child: &str) {
+        self.add_group(parent);
+        self.add_group(child);
+        if parent == child || self.groups[parent].children.iter().any(|c| c == child) {
+            return;
+        }
+        // a child that is already an ancestor would make a loop
+        if self.ancestors(parent).contains(child) {
+            return;
+        }
+        self.groups[parent].children.push(child.to_string());
+        if !self.groups[child].parents.iter().any(|p| p == parent) {
+            self.groups[child].parents.push(parent.to_string());
+        }
+        let depth = self.groups[parent].depth + 1;
+        self.deepen(child, depth);
+    }
+
+    /// Raises a group's depth (and its descendants') to at least `depth`.
+    fn deepen(&mut self, group: &str, depth: usize) {
+        if self.groups[group].depth >= depth {
+            return;
+        }
+        self.groups[group].depth = depth;
+        for child in self.groups[group].children.clone() {
+            self.deepen(&child, depth + 1);
+        }
+    }
+
+    pub(crate) fn set_group_var(&mut self, group: &str, key: &str, var: Var) {
+        self.add_group(group);
+        if key == "ansible_group_priority" {
+            if let Data::Int(p) = var.data {
+                self.groups[group].priority = i64::try_from(p).unwrap_or(1);
+            } else if let Some(p) = var.data.as_str().and_then(|s| s.trim().parse().ok()) {
+                self.groups[group].priority = p;
+            }
+            return;
+        }
+        self.groups[group].vars.insert(key.to_string(), var);
+    }
+
+    pub(crate) fn set_host_var(&mut self, host: &str, key: &str, var: Var) {
+        if let Some(h) = self.hosts.get_mut(host) {
+            h.vars.insert(key.to_string(), var);
+        }
+    }
+
+    /// Every group above `group`.
+    fn ancestors(&self, group: &str) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut todo = vec![group.to_string()];
+        while let Some(g) = todo.pop() {
+            if let Some(group) = self.groups.get(&g) {
+                for p in &group.parents {
+                    if seen.insert(p.clone()) {
+                        todo.push(p.clone());
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// Ansible's `reconcile_inventory`: top-level groups go under `all`; hosts in no group
+    /// but `all` go to `ungrouped`.
+    fn reconcile(&mut self) {
+        let names: Vec<String> = self.groups.keys().cloned().collect();
+        for name in &names {
+            if name != "all" && self.groups[name].parents.is_empty() {
+                self.add_child("all", name);
+            }
+        }
+        let hosts: Vec<String> = self.hosts.keys().cloned().collect();
+        for host in hosts {
+            let groups = self.hosts[&host].direct_groups.clone();
+            let in_ungrouped = groups.iter().any(|g| g == "ungrouped");
+            let others = groups.iter().any(|g| g != "all" && g != "ungrouped");
+            if in_ungrouped && others {
+                self.groups["ungrouped"].hosts.retain(|h| h != &host);
+                self.hosts[&host].direct_groups.retain(|g| g != "ungrouped");
+            } else if !others && !in_ungrouped {
+                self.add_host(&host, "ungrouped");
+            }
+        }
+    }
+
+    fn load_vars_files(&mut self, base: &Path, root: &Path) -> Result<(), InventoryError> {
+        let groups: Vec<String> = self.groups.keys().cloned().collect();
+        for g in groups {
+            let layer = load_vars_for(&base.join("group_vars"), &g, root)?;
+            if !layer.is_empty() {
+                self.group_files.insert(g, layer);
+            }
+        }
+        let hosts: Vec<String> = self.hosts.keys().cloned().collect();
+        for h in hosts {
+            let layer = load_vars_for(&base.join("host_vars"), &h, root)?;
+            if !layer.is_empty() {
+                self.host_files.insert(h, layer);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the inventory declares `host`.
+    #[must_use]
+    pub fn has_host(&self, host: &str) -> bool {
+        self.hosts.contains_key(host)
+    }
+
+    /// The groups a host is in (its direct groups and all their ancestors), `all` included.
+    #[must_use]
+    pub fn groups_of(&self, host: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(h) = self.hosts.get(host) {
+            for g in &h.direct_groups {
+                let mut ancestors: Vec<String> = self.ancestors(g).into_iter().collect();
+                ancestors.sort();
+                for a in ancestors.into_iter().chain([g.clone()]) {
+                    if !out.contains(&a) {
+                        out.push(a);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Ansible's `group_names`: the host's groups but `all`, sorted.
+    #[must_use]
+    pub fn group_names(&self, host: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .groups_of(host)
+            .into_iter()
+            .filter(|g| g != "all")
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The hosts of a group and its descendants, in Ansible's order (the group's own hosts,
+    /// then its children's, breadth first). `all` leaves out an implicit localhost.
+    #[must_use]
+    pub fn hosts_of_group(&self, group: &str) -> Vec<String> {
+        let Some(start) = self.groups.get(group) else {
+            return Vec::new();
+        };
+        let mut ordered: Vec<&str> = vec![start.name.as_str()];
+        let mut seen: HashSet<&str> = HashSet::from([start.name.as_str()]);
+        let mut i = 0;
+        while i < ordered.len() {
+            for child in &self.groups[ordered[i]].children {
+                if seen.insert(child) {
+                    ordered.push(child);
+                }
+            }
+            i += 1;
+        }
+        let mut hosts: Vec<String> = Vec::new();
+        for g in ordered {
+            for h in &self.groups[g].hosts {
+                if !hosts.contains(h) {
+                    hosts.push(h.clone());
+                }
+            }
+        }
+        hosts
+    }
+
+    /// Ansible's `groups` magic variable.
+    #[must_use]
+    pub fn groups_dict(&self) -> IndexMap<String, Vec<String>> {
+        self.groups
+            .keys()
+            .map(|g| (g.clone(), self.hosts_of_group(g)))
+            .collect()
+    }
+
+    /// The host's inventory variables, merged with Ansible's precedence (see the module docs).
+    /// A host the inventory does not declare (the implicit `localhost`) gets the `all` group's.
+    #[must_use]
+    pub fn host_vars(&self, host: &str) -> VarLayer {
+        let mut merged = VarLayer::new();
+        let mut apply = |layer: Option<&VarLayer>| {
+            if let Some(layer) = layer {
+                for (k, v) in layer {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+        };
+        let mut groups: Vec<&Group> = self
+            .groups_of(host)
+            .iter()
+            .filter(|g| g.as_str() != "all")
+            .filter_map(|g| self.groups.get(g))
+            .collect();
+        groups.sort_by(|a, b| (a.depth, a.priority, &a.name).cmp(&(b.depth, b.priority, &b.name)));
+        apply(self.groups.get("all").map(|g| &g.vars));
+        for g in &groups {
+            apply(Some(&g.vars));
+        }
+        apply(self.group_files.get("all"));
+        for g in &groups {
+            apply(self.group_files.get(&g.name));
+        }
+        apply(self.hosts.get(host).map(|h| &h.vars));
+        apply(self.host_files.get(host));
+        merged
+    }
+
+    /// The hosts an Ansible host pattern selects, in inventory order: group or host names,
+    /// `all` / `*`, shell-style wildcards, `~regex`, joined with `:` or `,`, with `&name`
+    /// (and) and `!name` (not).
+    ///
+    /// # Errors
+    /// Nothing matches.
+    pub fn hosts_matching(&self, pattern: &str) -> Result<Vec<String>, InventoryError> {
+        let terms: Vec<&str> = pattern
+            .split([',', ':'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut selected: Vec<String> = Vec::new();
+        for term in terms.iter().filter(|t| !t.starts_with(['&', '!'])) {
+            for h in self.match_term(term) {
+                if !selected.contains(&h) {
+                    selected.push(h);
+                }
+            }
+        }
+        for term in &terms {
+            if let Some(t) = term.strip_prefix('&') {
+                let keep = self.match_term(t);
+                selected.retain(|h| keep.contains(h));
+            } else if let Some(t) = term.strip_prefix('!') {
+                let drop = self.match_term(t);
+                selected.retain(|h| !drop.contains(h));
+            }
+        }
+        if selected.is_empty() {
+            return Err(InventoryError::NoMatch {
+                pattern: pattern.to_string(),
+            });
+        }
+        Ok(selected)
+    }
+
+    fn match_term(&self, term: &str) -> Vec<String> {
+        if term == "all" || term == "*" {
+            return self.hosts_of_group("all");
+        }
+        if let Some(g) = self.groups.get(term) {
+            return self.hosts_of_group(&g.name);
+        }
+        if self.hosts.contains_key(term) {
+            return vec![term.to_string()];
+        }
+        let matcher: Box<dyn Fn(&str) -> bool> = if let Some(re) = term.strip_prefix('~') {
+            match fancy_regex::Regex::new(re) {
+                Ok(re) => Box::new(move |s: &str| re.is_match(s).unwrap_or(false)),
+                Err(_) => return Vec::new(),
+            }
+        } else if term.contains(['*', '?', '[']) {
+            let t = term.to_string();
+            Box::new(move |s: &str| wildcard_match(&t, s))
+        } else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for g in self.groups.keys().filter(|g| matcher(g)) {
+            for h in self.hosts_of_group(g) {
+                if !out.contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+        for h in self.hosts.keys().filter(|h| matcher(h)) {
+            if !out.contains(h) {
+                out.push(h.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Shell-style matching with `*`, `?` and `[...]` (Python's fnmatch).
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('*') => (0..=t.len()).any(|i| go(&p[1..], &t[i..])),
+            Some('?') => !t.is_empty() && go(&p[1..], &t[1..]),
+            Some('[') => {
+                let Some(end) = p.iter().position(|&c| c == ']') else {
+                    return !t.is_empty() && t[0] == '[' && go(&p[1..], &t[1..]);
+                };
+                let Some(&c) = t.first() else { return false };
+                let set = &p[1..end];
+                let (negate, set) = match set.first() {
+                    Some('!') => (true, &set[1..]),
+                    _ => (false, set),
+                };
+                let mut hit = false;
+                let mut i = 0;
+                while i < set.len() {
+                    if i + 2 < set.len() && set[i + 1] == '-' {
+                        hit |= set[i] <= c && c <= set[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= set[i] == c;
+                        i += 1;
+                    }
+                }
+                hit != negate && go(&p[end + 1..], &t[1..])
+            }
+            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(&p, &t)
+}
+
+fn is_yaml_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yml" | "yaml" | "json")
+    )
+}
+
+/// The inventory files of a folder, sorted: YAML (`.yml`, `.yaml`, `.json`) and INI (`.ini`
+/// or no extension); other files (READMEs, `.md`, backups) and the vars folders are skipped.
+fn inventory_files(dir: &Path) -> Result<Vec<PathBuf>, InventoryError> {
+    let entries = fs::read_dir(dir).map_err(|e| InventoryError::Read {
+        path: dir.display().to_string(),
+        source: e,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with('.')
+                && !name.ends_with('~')
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    None | Some("yml" | "yaml" | "json" | "ini")
+                )
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Ansible's `find_vars_files`: `DIR/NAME` (a file, or a folder of files merged in sorted
+/// order), else `DIR/NAME.yml`, `.yaml`, `.json`.
+fn load_vars_for(dir: &Path, name: &str, root: &Path) -> Result<VarLayer, InventoryError> {
+    let mut layer = VarLayer::new();
+    if !dir.is_dir() {
+        return Ok(layer);
+    }
+    let mut files = Vec::new();
+    for ext in ["", ".yml", ".yaml", ".json"] {
+        let candidate = dir.join(format!("{name}{ext}"));
+        if candidate.is_dir() {
+            collect_dir_files(&candidate, &mut files);
+            break;
+        }
+        if candidate.is_file() {
+            files.push(candidate);
+            break;
+        }
+    }
+    for file in files {
+        for (k, v) in load_vars_file(&file, root)? {
+            layer.insert(k, v);
+        }
+    }
+    Ok(layer)
+}
+
+fn collect_dir_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let ext = p.extension().and_then(|e| e.to_str());
+        if p.is_dir() && ext.is_none() {
+            collect_dir_files(&p, out);
+        } else if p.is_file() && matches!(ext, None | Some("yml" | "yaml" | "json")) {
+            out.push(p);
+        }
+    }
+}
+
+/// Loads a YAML file of variables (a mapping, or empty).
+///
+/// # Errors
+/// Unreadable file, invalid YAML, or not a mapping.
+pub fn load_vars_file(path: &Path, root: &Path) -> Result<VarLayer, InventoryError> {
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let text = fs::read_to_string(path).map_err(|e| InventoryError::Read {
+        path: name.clone(),
+        source: e,
+    })?;
+    vars_from_yaml(&text, &name)
+}
+
+/// Parses YAML text holding a mapping of variables.
+///
+/// # Errors
+/// Invalid YAML, or not a mapping of names.
+pub fn vars_from_yaml(text: &str, name: &str) -> Result<VarLayer, InventoryError> {
+    let doc = load::load(text).map_err(|e| InventoryError::Parse {
+        location: Origin {
+            file: name.to_string(),
+            line: Some(e.line),
+        },
+        message: e.message,
+    })?;
+    let mut layer = VarLayer::new();
+    match &doc.data {
+        Data::Null => {}
+        Data::Map(entries) => {
+            for (k, v) in entries {
+                let v = v.clone();
+                let Some(key) = k.as_str() else {
+                    return Err(InventoryError::Parse {
+                        location: Origin {
+                            file: name.to_string(),
+                            line: None,
+                        },
+                        message: "variable names must be strings".to_string(),
+                    });
+                };
+                let origin = Origin {
+                    file: name.to_string(),
+                    line: doc.line_of(key),
+                };
+                layer.insert(key.to_string(), Var { data: v, origin });
+            }
+        }
+        _ => {
+            return Err(InventoryError::Parse {
+                location: Origin {
+                    file: name.to_string(),
+                    line: Some(1),
+                },
+                message: "a vars file must be a mapping of variable names to values".to_string(),
+            })
+        }
+    }
+    Ok(layer)
+}
+
+/// Splits `host:port` (or `[v6addr]:port`); a `:` inside `[...]` is part of a range.
+fn split_port(pattern: &str) -> Result<(&str, Option<u16>), String> {
+    let mut depth = 0i32;
+    let mut colons = Vec::new();
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            ':' if depth == 0 => colons.push(i),
+            _ => {}
+        }
+    }
+    let [i] = colons[..] else {
+        return Ok((pattern, None));
+    };
+    let (name, port) = (&pattern[..i], &pattern[i + 1..]);
+    if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+        return Ok((pattern, None));
+    }
+    let port = port
+        .parse::<u16>()
+        .map_err(|_| format!("invalid port in `{pattern}`"))?;
+    // `[::1]:22`: an IPv6 address in brackets
+    let name = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(inner) if inner.contains(':') => inner,
+        _ => name,
+    };
+    Ok((name, Some(port)))
+}
+
+/// Expands Ansible host ranges: `web[01:03].x` → web01.x, web02.x, web03.x; `[a:c]`;
+/// `[1:10:2]`. Returns the names and an optional port (`host:2222`).
+///
+/// # Errors
+/// A malformed range.
+pub fn expand_host_pattern(pattern: &str) -> Result<(Vec<String>, Option<u16>), String> {
+    let pattern = pattern.trim();
+    let (name, port) = split_port(pattern)?;
+    let Some(open) = name.find('[') else {
+        return Ok((vec![name.to_string()], port));
+    };
+    if name.contains(':') && !name[open..].contains(']') {
+        return Ok((vec![name.to_string()], port));
+    }
+    let close = name[open..]
+        .find(']')
+        .map(|i| open + i)
+        .ok_or_else(|| format!("unclosed `[` in host pattern `{pattern}`"))?;
+    let (head, range, tail) = (&name[..open], &name[open + 1..close], &name[close + 1..]);
+    let parts: Vec<&str> = range.split(':').collect();
+    if parts.len() < 2 || parts.len() > 3 {
+        return Ok((vec![name.to_string()], port));
+    }
+    let step: usize = match parts.get(2) {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("invalid step in `{pattern}`"))?,
+        None => 1,
+    };
+    if step == 0 {
+        return Err(format!("a range step of 0 in `{pattern}`"));
+    }
+    let (start, end) = (parts[0], parts[1]);
+    let mut names = Vec::new();
+    if start.chars().all(|c| c.is_ascii_alphabetic()) && start.len() == 1 && end.len() == 1 {
+        let (a, b) = (start.as_bytes()[0], end.as_bytes()[0]);
+        for c in (a..=b).step_by(step) {
+            names.push(format!("{head}{}{tail}", c as char));
+        }
+    } else {
+        let a: u64 = if start.is_empty() {
+            0
+        } else {
+            start
+                .parse()
+                .map_err(|_| format!("invalid range in `{pattern}`"))?
+        };
+        let b: u64 = end
+            .parse()
+            .map_err(|_| format!("invalid range in `{pattern}`"))?;
+        if a > b {
+            return Err(format!("range start after its end in `{pattern}`"));
+        }
+        let width = if start.len() > 1 && start.starts_with('0') {
+            start.len()
+        } else {
+            0
+        };
+        for n in (a..=b).step_by(step) {
+            names.push(format!("{head}{n:0width$}{tail}"));
+        }
+    }
+    // the tail may hold another range
+    let mut expanded = Vec::new();
+    for n in names {
+        if n[head.len()..].contains('[') {
+            expanded.extend(expand_host_pattern(&n)?.0);
+        } else {
+            expanded.push(n);
+        }
+    }
+    Ok((expanded, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_ranges_expand() {
+        assert_eq!(
+            expand_host_pattern("node[01:03].example.com").unwrap().0,
+            [
+                "node01.example.com",
+                "node02.example.com",
+                "node03.example.com"
+            ]
+        );
+        assert_eq!(
+            expand_host_pattern("db-[a:c]").unwrap().0,
+            ["db-a", "db-b", "db-c"]
+        );
+        assert_eq!(
+            expand_host_pattern("w[1:5:2]").unwrap().0,
+            ["w1", "w3", "w5"]
+        );
+        assert_eq!(
+            expand_host_pattern("host:2222").unwrap(),
+            (vec!["host".to_string()], Some(2222))
+        );
+        assert_eq!(expand_host_pattern("plain").unwrap().0, ["plain"]);
+    }
+
+    #[test]
+    fn wildcards_match_like_fnmatch() {
+        assert!(wildcard_match("web*", "web01"));
+        assert!(wildcard_match("web[0-9]?", "web12"));
+        assert!(!wildcard_match("web[!0-9]", "web1"));
+        assert!(!wildcard_match("db*", "web"));
+    }
+}
