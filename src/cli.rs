@@ -18,7 +18,7 @@ use crate::{
     diagnostics::Error,
     edit::{self, EditOutcome},
     identity::{self, Identities, IdentityError, Lookup},
-    output,
+    output, plan,
     project::{self, Environment, Project, RecipientScope},
     vault::{self, VaultError},
     yaml,
@@ -63,6 +63,25 @@ pub enum Command {
         /// Where to write it (default: ~/.config/promvault/identity.txt; `-` for stdout).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Render every output of the environments (default: all) and write them atomically.
+    Render {
+        envs: Vec<String>,
+        /// Write under DIR instead of the destinations' `out/` folder.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Print the outputs instead of writing them.
+        #[arg(long, conflicts_with_all = ["check", "out_dir"])]
+        stdout: bool,
+        /// Write nothing; exit 1 when an output would change.
+        #[arg(long)]
+        check: bool,
+        /// Show what changes as a unified diff, every secret masked.
+        #[arg(long)]
+        diff: bool,
+        /// Extra variables, highest precedence: KEY=VALUE, @FILE.yml, or a YAML mapping.
+        #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
+        extra_vars: Vec<String>,
     },
     /// Print an environment's decrypted vault, or one value of it.
     View {
@@ -168,6 +187,21 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
     match &cli.command {
         Command::Init { dir, recipient } => ctx.init(dir.as_deref(), recipient.as_deref()),
         Command::Keygen { output } => ctx.keygen(output.as_deref()),
+        Command::Render {
+            envs,
+            out_dir,
+            stdout,
+            check,
+            diff,
+            extra_vars,
+        } => ctx.render(&RenderArgs {
+            envs,
+            out_dir: out_dir.as_deref(),
+            stdout: *stdout,
+            check: *check,
+            diff: *diff,
+            extra_vars,
+        }),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
         Command::Set {
@@ -202,6 +236,16 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             Ok(0)
         }
     }
+}
+
+/// `render`'s flags.
+struct RenderArgs<'a> {
+    envs: &'a [String],
+    out_dir: Option<&'a Path>,
+    stdout: bool,
+    check: bool,
+    diff: bool,
+    extra_vars: &'a [String],
 }
 
 /// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
@@ -409,6 +453,123 @@ impl Context<'_> {
         Ok(0)
     }
 
+    fn render(&self, args: &RenderArgs<'_>) -> Result<u8, Error> {
+        let project = self.project()?;
+        let envs = if args.envs.is_empty() {
+            project.environments()
+        } else {
+            args.envs
+                .iter()
+                .map(|n| project.environment(n))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut extra = plan::ExtraVars::new();
+        for arg in args.extra_vars {
+            plan::parse_extra_var(arg, &mut extra)?;
+        }
+        let ids = self.identities(Some(&project))?;
+        // Render everything first: nothing is written unless every output renders.
+        let mut rendered = Vec::new();
+        let mut secrets = Vec::new();
+        for env in &envs {
+            let vault = plan::vault_layer(&project, env, &ids)?;
+            secrets.extend(plan::secret_values(&vault));
+            rendered.extend(plan::render_environment(
+                &project,
+                env,
+                vault,
+                &extra,
+                args.out_dir,
+            )?);
+        }
+        for (i, a) in rendered.iter().enumerate() {
+            if let Some(b) = rendered[..i].iter().find(|b| b.dest == a.dest) {
+                return Err(Error::usage(
+                    format!(
+                        "{} would be written twice (by {} for {} and by {} for {})",
+                        a.display, b.template, b.host, a.template, a.host
+                    ),
+                    Some(
+                        "make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}"
+                            .to_string(),
+                    ),
+                ));
+            }
+        }
+        let mut out = io::stdout().lock();
+        let emit = |out: &mut io::StdoutLock<'_>, bytes: &[u8]| -> Result<(), Error> {
+            out.write_all(bytes).map_err(|e| Error::io("stdout", e))
+        };
+        if args.stdout {
+            if let [only] = rendered.as_slice() {
+                emit(&mut out, &only.bytes)?;
+            } else {
+                for r in &rendered {
+                    emit(
+                        &mut out,
+                        format!("---\n# promvault: {} ({}, {})\n", r.display, r.env, r.host)
+                            .as_bytes(),
+                    )?;
+                    emit(&mut out, &r.bytes)?;
+                    if !r.bytes.ends_with(b"\n") && !r.bytes.is_empty() {
+                        emit(&mut out, b"\n")?;
+                    }
+                }
+            }
+            out.flush().map_err(|e| Error::io("stdout", e))?;
+            return Ok(0);
+        }
+        let masker = output::diff::Masker::new(&secrets);
+        let mut drift = false;
+        for r in &rendered {
+            let old = fs::read(&r.dest).ok();
+            let old_mode = fs::metadata(&r.dest)
+                .ok()
+                .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777);
+            let changed = old.as_deref() != Some(r.bytes.as_slice()) || old_mode != Some(r.mode);
+            drift |= changed;
+            if args.diff && changed {
+                emit(
+                    &mut out,
+                    output::diff::unified(&masker, &r.display, old.as_deref(), &r.bytes).as_bytes(),
+                )?;
+                if old.as_deref() == Some(r.bytes.as_slice()) {
+                    emit(
+                        &mut out,
+                        format!(
+                            "mode {:04o} -> {:04o}: {}\n",
+                            old_mode.unwrap_or(0),
+                            r.mode,
+                            r.display
+                        )
+                        .as_bytes(),
+                    )?;
+                }
+            }
+            if args.check {
+                if !self.cli.quiet {
+                    let word = if changed { "would change" } else { "unchanged" };
+                    emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
+                }
+                continue;
+            }
+            if let Some(parent) = r.dest.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let outcome = output::write_atomic(&r.dest, &r.bytes, r.mode)
+                .map_err(|e| Error::io(&r.dest, e))?;
+            if !self.cli.quiet {
+                let word = match outcome {
+                    output::WriteOutcome::Changed => "changed",
+                    output::WriteOutcome::Unchanged => "unchanged",
+                };
+                emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
+            }
+        }
+        out.flush().map_err(|e| Error::io("stdout", e))?;
+        Ok(u8::from(args.check && drift))
+    }
+
     fn view(&self, env_name: &str, key: Option<&str>) -> Result<u8, Error> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
@@ -576,6 +737,9 @@ impl Context<'_> {
         }
         let display = target.display().to_string();
         let bytes = vault::encrypt(&plain, &recipients, &display)?;
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
         output::write_atomic(&target, &bytes, output::OWNER_ONLY)
             .map_err(|e| Error::io(&target, e))?;
         self.say(&format!(

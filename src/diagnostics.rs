@@ -5,7 +5,10 @@
 
 use std::{fmt, io, path::PathBuf};
 
-use crate::{edit::EditError, identity::IdentityError, project::ProjectError, vault::VaultError};
+use crate::{
+    edit::EditError, identity::IdentityError, plan::PlanError, project::ProjectError,
+    vault::VaultError,
+};
 
 /// Everything that can stop a command. All of them map to exit code 2 ("trouble");
 /// findings (exit code 1) are not errors and are reported by the commands themselves.
@@ -19,6 +22,8 @@ pub enum Error {
     Vault(Box<VaultError>),
     #[error(transparent)]
     Edit(Box<EditError>),
+    #[error(transparent)]
+    Plan(Box<PlanError>),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{message}")]
@@ -41,7 +46,8 @@ boxed_from!(
     Project(ProjectError),
     Identity(IdentityError),
     Vault(VaultError),
-    Edit(EditError)
+    Edit(EditError),
+    Plan(PlanError)
 );
 
 impl Error {
@@ -59,6 +65,7 @@ impl Error {
             Error::Identity(e) => e.hint(),
             Error::Vault(e) => e.hint(),
             Error::Edit(e) => e.hint(),
+            Error::Plan(e) => e.hint(),
             Error::Io { .. } => None,
             Error::Usage { hint, .. } => hint.clone(),
         }

@@ -18,8 +18,10 @@ pub mod edit;
 pub mod identity;
 pub mod inventory;
 pub mod output;
+pub mod plan;
 pub mod project;
 pub mod render;
+pub mod vars;
 pub mod vault;
 pub mod yaml;
 

@@ -1,3 +1,228 @@
-//! Rendering templates as Ansible's template module does, with minijinja.
+//! Rendering templates as Ansible's template module does, with minijinja: Ansible's
+//! whitespace settings (`trim_blocks` on, `lstrip_blocks` off, the template's trailing
+//! newlines kept exactly) and `#jinja2:` header overrides, strict undefined variables,
+//! Python's `str()` for printed values (`True`, `None` as empty text), Ansible's filters and
+//! tests, and Python methods on values (`.items()`, `.split()`, ...).
 
+pub mod filters;
 pub mod python;
+
+use std::sync::Arc;
+
+use minijinja::{
+    syntax::SyntaxConfig, value::ValueKind, Environment, Error, ErrorKind, UndefinedBehavior, Value,
+};
+
+use crate::vars::{describe_error, HostScope, Shared};
+
+/// Whitespace and delimiter settings, as a `#jinja2:` header may override them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub trim_blocks: bool,
+    pub lstrip_blocks: bool,
+    pub block: (String, String),
+    pub variable: (String, String),
+    pub comment: (String, String),
+}
+
+impl Default for Settings {
+    /// Ansible's template module defaults.
+    fn default() -> Self {
+        Settings {
+            trim_blocks: true,
+            lstrip_blocks: false,
+            block: ("{%".into(), "%}".into()),
+            variable: ("{{".into(), "}}".into()),
+            comment: ("{#".into(), "#}".into()),
+        }
+    }
+}
+
+/// Splits off a `#jinja2: key: value, ...` first line and applies it to the defaults.
+///
+/// # Errors
+/// A header naming an unknown setting or an invalid value.
+pub fn split_header(source: &str) -> Result<(Settings, &str), String> {
+    let mut settings = Settings::default();
+    let Some(rest) = source.strip_prefix("#jinja2:") else {
+        return Ok((settings, source));
+    };
+    let (header, body) = match rest.find('\n') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    for part in header.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part
+            .split_once(':')
+            .ok_or_else(|| format!("`#jinja2:` header: `{part}` is not `key: value`"))?;
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        let flag = || match value {
+            "True" | "true" => Ok(true),
+            "False" | "false" => Ok(false),
+            _ => Err(format!("`#jinja2:` header: `{key}` must be True or False")),
+        };
+        match key.trim() {
+            "trim_blocks" => settings.trim_blocks = flag()?,
+            "lstrip_blocks" => settings.lstrip_blocks = flag()?,
+            // Ansible keeps the template's trailing newlines exactly, whatever this says.
+            "keep_trailing_newline" | "newline_sequence" => {}
+            "block_start_string" => settings.block.0 = value.to_string(),
+            "block_end_string" => settings.block.1 = value.to_string(),
+            "variable_start_string" => settings.variable.0 = value.to_string(),
+            "variable_end_string" => settings.variable.1 = value.to_string(),
+            "comment_start_string" => settings.comment.0 = value.to_string(),
+            "comment_end_string" => settings.comment.1 = value.to_string(),
+            other => return Err(format!("`#jinja2:` header: unknown setting `{other}`")),
+        }
+    }
+    Ok((settings, body))
+}
+
+/// A minijinja environment configured as Ansible's templating is.
+///
+/// # Errors
+/// Invalid delimiters.
+pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .block_delimiters(settings.block.0.clone(), settings.block.1.clone())
+            .variable_delimiters(settings.variable.0.clone(), settings.variable.1.clone())
+            .comment_delimiters(settings.comment.0.clone(), settings.comment.1.clone())
+            .trim_blocks(settings.trim_blocks)
+            .lstrip_blocks(settings.lstrip_blocks)
+            .keep_trailing_newline(true)
+            .build()?,
+    );
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    env.set_formatter(|out, _state, value| {
+        if value.kind() == ValueKind::Invalid {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "a variable could not be templated",
+            ));
+        }
+        if value.is_none() {
+            return Ok(());
+        }
+        out.write_str(&python::py_str(value))
+            .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write output"))
+    });
+    env.add_global("none", Value::from(()));
+    env.add_global("True", Value::from(true));
+    env.add_global("False", Value::from(false));
+    env.add_global("None", Value::from(()));
+    filters::register(&mut env);
+    Ok(env)
+}
+
+/// A template that failed to render, with the place and the cause.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct RenderError {
+    /// `file:line` (of the template, or of the variable at fault).
+    pub location: String,
+    pub message: String,
+}
+
+/// Renders `source` (the template file `name`) for `scope`.
+///
+/// # Errors
+/// A syntax error, an undefined variable, a failing filter: with file and line, and the
+/// variable at fault when a lazily templated variable failed.
+pub fn render(
+    shared: &Arc<Shared>,
+    scope: &Arc<HostScope>,
+    name: &str,
+    source: &str,
+) -> Result<String, RenderError> {
+    let (settings, body) = split_header(source).map_err(|message| RenderError {
+        location: format!("{name}:1"),
+        message,
+    })?;
+    let header_lines = usize::from(body.len() != source.len());
+    let env = environment(&settings).map_err(|e| RenderError {
+        location: format!("{name}:1"),
+        message: e.to_string(),
+    })?;
+    let tmpl = env
+        .template_from_named_str(name, body)
+        .map_err(|e| located(name, header_lines, &e, Vec::new()))?;
+    match tmpl.render(Value::from_dyn_object(scope.clone())) {
+        Ok(text) => Ok(text),
+        Err(err) => {
+            // The root cause of a failure inside a variable is recorded where it happened.
+            if let Some(first) = shared.first_error() {
+                let line = err
+                    .line()
+                    .map_or(String::new(), |l| format!(":{}", l + header_lines));
+                return Err(RenderError {
+                    location: format!("{name}{line}"),
+                    message: format!("while rendering: {first}"),
+                });
+            }
+            let missing = missing_variables(&tmpl, scope);
+            Err(located(name, header_lines, &err, missing))
+        }
+    }
+}
+
+fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -> RenderError {
+    let line = err
+        .line()
+        .map_or(String::new(), |l| format!(":{}", l + header_lines));
+    let mut message = describe_error(err, &missing);
+    if err.kind() == ErrorKind::SyntaxError {
+        message = format!(
+            "template syntax error: {}",
+            err.detail().unwrap_or("invalid syntax")
+        );
+    }
+    RenderError {
+        location: format!("{name}{line}"),
+        message,
+    }
+}
+
+fn missing_variables(tmpl: &minijinja::Template<'_, '_>, scope: &Arc<HostScope>) -> Vec<String> {
+    let mut names: Vec<String> = tmpl.undeclared_variables(false).into_iter().collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter(|n| {
+            scope.lookup(n).is_none()
+                && !matches!(
+                    n.as_str(),
+                    "none"
+                        | "True"
+                        | "False"
+                        | "None"
+                        | "range"
+                        | "dict"
+                        | "lipsum"
+                        | "cycler"
+                        | "joiner"
+                        | "namespace"
+                        | "loop"
+                )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_override_whitespace() {
+        let (s, body) =
+            split_header("#jinja2: trim_blocks: False, lstrip_blocks: True\nx").unwrap();
+        assert!(!s.trim_blocks && s.lstrip_blocks);
+        assert_eq!(body, "x");
+        let (s, body) = split_header("plain").unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(body, "plain");
+        assert!(split_header("#jinja2: nonsense: 1\n").is_err());
+    }
+}

@@ -57,10 +57,14 @@ fn parse_int(s: &str) -> Option<i128> {
     if body.is_empty() {
         return None;
     }
+    // PyYAML's patterns allow `_` anywhere after the prefix (`0_` and `0x_` are ints).
     let digits = |text: &str, radix: u32| -> Option<i128> {
         let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-        if cleaned.is_empty() || !text.chars().all(|c| c == '_' || c.is_digit(radix)) {
+        if text.is_empty() || !text.chars().all(|c| c == '_' || c.is_digit(radix)) {
             return None;
+        }
+        if cleaned.is_empty() {
+            return Some(0);
         }
         i128::from_str_radix(&cleaned, radix).ok()
     };
@@ -197,19 +201,37 @@ fn is_timestamp(s: &str) -> bool {
         }
         trimmed
     };
-    let (time, _zone) = rest.split_at(
+    let (time, zone) = rest.split_at(
         rest.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
             .unwrap_or(rest.len()),
     );
     let mut fields = time.split(':');
     let hour = fields.next().unwrap_or("");
     let minute = fields.next().unwrap_or("");
-    let second = fields.next().unwrap_or("");
-    let second = second.split('.').next().unwrap_or("");
-    (1..=2).contains(&hour.len())
+    let seconds = fields.next().unwrap_or("");
+    let (second, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let time_ok = (1..=2).contains(&hour.len())
         && minute.len() == 2
         && second.len() == 2
-        && fields.next().is_none()
+        && all_digits(hour)
+        && all_digits(minute)
+        && all_digits(second)
+        && all_digits(fraction)
+        && fields.next().is_none();
+    // zone: [ \t]*(Z|[-+][0-9][0-9]?(:[0-9][0-9])?)
+    let zone = zone.trim_start_matches([' ', '\t']);
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || zone
+            .strip_prefix(['+', '-'])
+            .is_some_and(|z| match z.split_once(':') {
+                Some((h, m)) => {
+                    (1..=2).contains(&h.len()) && all_digits(h) && m.len() == 2 && all_digits(m)
+                }
+                None => (1..=2).contains(&z.len()) && all_digits(z),
+            });
+    time_ok && zone_ok
 }
 
 #[cfg(test)]
@@ -249,6 +271,10 @@ mod tests {
             ("2001-12-14t21:59:43.10-05:00", Timestamp),
             ("2001-12-14 21:59:43.10 -5", Timestamp),
             ("2001-1-1", Str),
+            ("2001-12-14 21:59:43 junk", Str),
+            ("2001-12-14 21:59:43.10.5", Str),
+            ("0_", Int(0)),
+            ("0x_", Int(0)),
             ("10.0.0.1", Str),
             ("1.2.3", Str),
         ];

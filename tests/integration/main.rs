@@ -4,6 +4,7 @@
 mod support;
 
 mod age_interop;
+mod ansible_cases;
 mod edit;
 mod example;
 mod identities;

@@ -3,6 +3,10 @@
 //! at any instant leaves the old file or the new one, never half of one.
 //!
 //! A file whose bytes and mode would not change is not touched at all (same mtime).
+//!
+//! [`diff`] shows what a render would change, with every secret masked.
+
+pub mod diff;
 
 use std::{
     fs,

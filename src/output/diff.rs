@@ -1,0 +1,224 @@
+//! Unified diffs of rendered outputs with every secret masked: each vault value (as written,
+//! and as `to_json` or YAML single quotes would escape it) becomes `<vault:NAME>`, and every
+//! bcrypt hash becomes `<bcrypt>`. What is masked is masked in both the old and the new text,
+//! so a diff shows that a secret changed (its line changes) without showing it.
+
+use minijinja::Value;
+use zeroize::Zeroizing;
+
+use crate::render::python::{json_dumps, JsonOptions};
+
+/// Masks secrets in text.
+pub struct Masker {
+    /// (text to hide, replacement), longest first.
+    needles: Vec<(Zeroizing<String>, String)>,
+    bcrypt: regex_lite::Regex,
+}
+
+impl Masker {
+    /// A masker for these vault values: (variable name, value).
+    #[must_use]
+    pub fn new(secrets: &[(String, Zeroizing<String>)]) -> Masker {
+        let mut needles: Vec<(Zeroizing<String>, String)> = Vec::new();
+        for (name, value) in secrets {
+            if value.is_empty() {
+                continue;
+            }
+            let label = format!("<vault:{name}>");
+            let mut forms = vec![value.to_string()];
+            if let Ok(json) = json_dumps(
+                &Value::from(value.as_str()),
+                &JsonOptions {
+                    indent: None,
+                    sort_keys: false,
+                    ensure_ascii: true,
+                },
+            ) {
+                forms.push(json.trim_matches('"').to_string());
+            }
+            if let Ok(json) = json_dumps(
+                &Value::from(value.as_str()),
+                &JsonOptions {
+                    indent: None,
+                    sort_keys: false,
+                    ensure_ascii: false,
+                },
+            ) {
+                forms.push(json.trim_matches('"').to_string());
+            }
+            forms.push(value.replace('\'', "''"));
+            for form in forms {
+                if !needles.iter().any(|(n, _)| n.as_str() == form) {
+                    needles.push((Zeroizing::new(form), label.clone()));
+                }
+            }
+        }
+        needles.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
+        Masker {
+            needles,
+            bcrypt: regex_lite::Regex::new(r"\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53}")
+                .expect("valid pattern"),
+        }
+    }
+
+    /// `text` with every secret replaced by its label.
+    #[must_use]
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = self.bcrypt.replace_all(text, "<bcrypt>").into_owned();
+        for (needle, label) in &self.needles {
+            if needle.chars().count() >= 4 {
+                out = out.replace(needle.as_str(), label);
+            } else {
+                out = replace_whole_words(&out, needle, label);
+            }
+        }
+        out
+    }
+}
+
+/// Replaces `needle` where it is not part of a longer word (for very short secrets).
+fn replace_whole_words(text: &str, needle: &str, label: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut prev: Option<char> = None;
+    while let Some(i) = rest.find(needle) {
+        let before = rest[..i]
+            .chars()
+            .next_back()
+            .or(if i == 0 { prev } else { None });
+        let after = rest[i + needle.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if is_word(before) || is_word(after) {
+            out.push_str(needle);
+        } else {
+            out.push_str(label);
+        }
+        prev = needle.chars().next_back();
+        rest = &rest[i + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Masks, in the old text, what stands where the new text has a masked secret: the old file
+/// may hold a secret the vault no longer has (a rotated password), which the masker cannot
+/// know. A line `password: <vault:pw>` in the new text masks any old line
+/// `password: ...` with the same beginning and end.
+fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
+    let shapes: Vec<(&str, &str, &str)> = new_masked
+        .lines()
+        .filter_map(|line| {
+            let start = line.find("<vault:")?;
+            let end = start + line[start..].find('>')? + 1;
+            if line[end..].contains("<vault:") {
+                return None;
+            }
+            Some((&line[..start], &line[start..end], &line[end..]))
+        })
+        .collect();
+    old.split_inclusive('\n')
+        .map(|raw| {
+            let (line, newline) = match raw.strip_suffix('\n') {
+                Some(l) => (l, "\n"),
+                None => (raw, ""),
+            };
+            for (prefix, label, suffix) in &shapes {
+                if !line.contains("<vault:")
+                    && line.len() > prefix.len() + suffix.len()
+                    && line.starts_with(prefix)
+                    && line.ends_with(suffix)
+                    && !prefix.trim().is_empty()
+                {
+                    return format!("{prefix}{label}{suffix}{newline}");
+                }
+            }
+            raw.to_string()
+        })
+        .collect()
+}
+
+/// A unified diff of `old` and `new` (both masked), labelled with `path`; empty when equal.
+#[must_use]
+pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> String {
+    let new_text = masker.mask(&String::from_utf8_lossy(new));
+    let old_text = old
+        .map(|o| mask_old_by_shape(&masker.mask(&String::from_utf8_lossy(o)), &new_text))
+        .unwrap_or_default();
+    if old.is_some() && old_text == new_text {
+        if old.is_some_and(|o| o != new) {
+            return format!("--- {path}\n+++ {path}\n@@ only masked secrets changed @@\n");
+        }
+        return String::new();
+    }
+    let old_label = if old.is_some() {
+        path.to_string()
+    } else {
+        "/dev/null".to_string()
+    };
+    similar::TextDiff::from_lines(&old_text, &new_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(&old_label, path)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, Zeroizing<String>)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Zeroizing::new((*v).to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn masks_values_their_escapes_and_bcrypt_hashes() {
+        let m = Masker::new(&secrets(&[("api_key", "s3cr3t\"é"), ("pw", "it's-long")]));
+        let text = "a: s3cr3t\"é\nb: \"s3cr3t\\\"\\u00e9\"\nc: 'it''s-long'\nd: $2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234\n";
+        let masked = m.mask(text);
+        assert!(!masked.contains("s3cr3t"), "{masked}");
+        assert!(!masked.contains("it''s"), "{masked}");
+        assert!(masked.contains("a: <vault:api_key>"), "{masked}");
+        assert!(masked.contains("d: <bcrypt>"), "{masked}");
+    }
+
+    #[test]
+    fn short_secrets_are_masked_as_whole_words_only() {
+        let m = Masker::new(&secrets(&[("pin", "42")]));
+        assert_eq!(
+            m.mask("pin: 42\nport: 9142\n"),
+            "pin: <vault:pin>\nport: 9142\n"
+        );
+    }
+
+    #[test]
+    fn diffs_show_a_changed_secret_without_its_value() {
+        // the vault now holds only the new password; the old one is on disk
+        let m = Masker::new(&secrets(&[("pw", "new-password")]));
+        let d = unified(
+            &m,
+            "out/p.yml",
+            Some(b"user: a\npassword: old-password\n"),
+            b"user: b\npassword: new-password\n",
+        );
+        assert!(
+            !d.contains("old-password") && !d.contains("new-password"),
+            "{d}"
+        );
+        assert!(d.contains("-user: a") && d.contains("+user: b"), "{d}");
+        let only_secret = unified(
+            &m,
+            "x",
+            Some(b"password: old-password\n"),
+            b"password: new-password\n",
+        );
+        assert!(
+            only_secret.contains("only masked secrets changed"),
+            "{only_secret}"
+        );
+        assert_eq!(unified(&m, "x", Some(b"same\n"), b"same\n"), "");
+    }
+}

@@ -1,0 +1,332 @@
+//! What `render` produces, all in memory before anything is written: for each environment,
+//! each output of promvault.yml and each host it is rendered for, the destination and the
+//! rendered bytes. Loading (inventory, vault, role defaults, extra vars) happens here too.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::{
+    data::Data,
+    identity::Identities,
+    inventory::{self, Inventory, InventoryError, Origin, Var, VarLayer},
+    output,
+    project::{Environment, OutputFile, Project},
+    render::{self, RenderError},
+    vars::{Play, Shared},
+    vault::{self, VaultError},
+    yaml::load,
+};
+
+/// The vault variable holding the key for deterministic bcrypt salts.
+pub const HASH_KEY_NAME: &str = "promvault_hash_key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("{location}: {message}")]
+    Invalid { location: String, message: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl PlanError {
+    #[must_use]
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PlanError::Vault(e) => e.hint(),
+            PlanError::Render(e) if e.message.contains("undefined variable") => Some(
+                "define it in the inventory (group_vars/, host_vars/), in the vault (`promvault set ENV NAME`), or give it a default (`| default(...)`)".to_string(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// What to validate a rendered output as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validate {
+    Prometheus,
+    WebConfig,
+    None,
+}
+
+/// One rendered file.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub env: String,
+    /// The template it came from (relative to the project).
+    pub template: String,
+    /// The host it was rendered for.
+    pub host: String,
+    pub dest: PathBuf,
+    /// `dest` as shown to people (relative to the project or the out dir).
+    pub display: String,
+    pub bytes: Vec<u8>,
+    pub mode: u32,
+    pub validate: Validate,
+}
+
+/// Extra variables (`-e`), highest precedence.
+pub type ExtraVars = VarLayer;
+
+/// Parses one `-e` argument: `KEY=VALUE` (several separated by spaces), `@file.yml`, or a
+/// YAML/JSON mapping.
+///
+/// # Errors
+/// An unreadable file or a malformed argument.
+pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError> {
+    let origin = |file: &str| Origin {
+        file: file.to_string(),
+        line: None,
+    };
+    if let Some(path) = arg.strip_prefix('@') {
+        let layer = inventory::load_vars_file(Path::new(path), Path::new("."))?;
+        into.extend(layer);
+        return Ok(());
+    }
+    let trimmed = arg.trim_start();
+    if trimmed.starts_with('{') {
+        let layer = inventory::vars_from_yaml(arg, "-e")?;
+        into.extend(layer);
+        return Ok(());
+    }
+    for pair in arg.split_whitespace() {
+        let (k, v) = pair.split_once('=').ok_or_else(|| PlanError::Invalid {
+            location: "-e".to_string(),
+            message: format!("`{pair}` is not KEY=VALUE, @FILE or a mapping"),
+        })?;
+        into.insert(
+            k.to_string(),
+            Var {
+                data: Data::Str(v.to_string()),
+                origin: origin("-e"),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The vault's variables as a layer of values that are never templated.
+///
+/// # Errors
+/// The vault cannot be opened or is not a mapping.
+pub fn vault_layer(
+    project: &Project,
+    env: &Environment,
+    identities: &Identities,
+) -> Result<VarLayer, PlanError> {
+    let display = project.display_path(&env.vault);
+    let text =
+        vault::decrypt(&env.vault, &display, identities, &env.recipients).map_err(|e| match e {
+            VaultError::Missing { path, .. } => VaultError::Missing {
+                path,
+                env: Some(env.name.clone()),
+            },
+            other => other,
+        })?;
+    vault_layer_from_text(&text, &display)
+}
+
+/// Parses a vault's plaintext into a layer (errors by position only).
+///
+/// # Errors
+/// Not a mapping.
+pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, PlanError> {
+    // position-only errors first: the YAML parser's messages could quote a secret
+    vault::variables(text, display)?;
+    let doc = load::load(text).map_err(|e| PlanError::Invalid {
+        location: format!("{display} (decrypted), line {}", e.line),
+        message: "invalid YAML".to_string(),
+    })?;
+    let mut layer = VarLayer::new();
+    if let Data::Map(entries) = doc.data.clone() {
+        for (k, v) in entries {
+            if let Some(name) = k.as_str() {
+                layer.insert(
+                    name.to_string(),
+                    Var {
+                        data: v.marked_unsafe(),
+                        origin: Origin {
+                            file: format!("{display} (vault)"),
+                            line: doc.line_of(name),
+                        },
+                    },
+                );
+            }
+        }
+    }
+    Ok(layer)
+}
+
+fn hash_key(vault: &VarLayer, env: &str) -> Vec<u8> {
+    match vault.get(HASH_KEY_NAME).and_then(|v| v.data.as_str()) {
+        Some(key) => key.as_bytes().to_vec(),
+        // Without a key of its own the salt still differs per environment and password.
+        None => Sha256::digest(format!("promvault default hash key\0{env}").as_bytes()).to_vec(),
+    }
+}
+
+fn validate_kind(output: &OutputFile) -> Result<Validate, String> {
+    Ok(match output.validate.as_deref() {
+        Some("prometheus") => Validate::Prometheus,
+        Some("web-config") => Validate::WebConfig,
+        Some("none") => Validate::None,
+        Some(other) => {
+            return Err(format!(
+                "unknown validate kind `{other}` (prometheus, web-config, none)"
+            ))
+        }
+        None => {
+            let name = Path::new(&output.dest)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
+            if name.starts_with("prometheus") && (name.ends_with(".yml") || name.ends_with(".yaml"))
+            {
+                Validate::Prometheus
+            } else if name.starts_with("web") && (name.ends_with(".yml") || name.ends_with(".yaml"))
+            {
+                Validate::WebConfig
+            } else {
+                Validate::None
+            }
+        }
+    })
+}
+
+/// Renders every output of `env` (nothing is written).
+///
+/// # Errors
+/// The first problem met, with file and line.
+pub fn render_environment(
+    project: &Project,
+    env: &Environment,
+    vault: VarLayer,
+    extra: &ExtraVars,
+    out_dir: Option<&Path>,
+) -> Result<Vec<Rendered>, PlanError> {
+    let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    let hash_key = hash_key(&vault, &env.name);
+    let mut rendered = Vec::new();
+    for (index, output) in project.config.outputs.iter().enumerate() {
+        let location = format!("promvault.yml: outputs[{index}]");
+        let invalid = |message: String| PlanError::Invalid {
+            location: location.clone(),
+            message,
+        };
+        let validate = validate_kind(output).map_err(invalid)?;
+        let mode = match &output.mode {
+            Some(m) => output::parse_mode(m).ok_or_else(|| {
+                invalid(format!("mode `{m}` is not an octal mode such as \"0600\""))
+            })?,
+            None => output::OWNER_ONLY,
+        };
+        let mut defaults = VarLayer::new();
+        for file in project.config.defaults.iter().chain(&output.defaults) {
+            defaults.extend(inventory::load_vars_file(
+                &project.root.join(file),
+                &project.root,
+            )?);
+        }
+        let hosts = match &output.hosts {
+            None => vec!["localhost".to_string()],
+            Some(pattern) => match inventory.hosts_matching(pattern) {
+                Ok(hosts) => hosts,
+                Err(_) if matches!(pattern.as_str(), "localhost" | "127.0.0.1") => {
+                    vec![pattern.clone()]
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        let template_path = project.root.join(&output.template);
+        let source = fs::read_to_string(&template_path).map_err(|source| PlanError::Read {
+            path: output.template.clone(),
+            source,
+        })?;
+        let env_holder = Arc::new(
+            render::environment(&render::Settings::default())
+                .map_err(|e| invalid(e.to_string()))?,
+        );
+        let shared = Shared::new(
+            Play {
+                env_name: env.name.clone(),
+                inventory: inventory.clone(),
+                defaults,
+                vault: vault.clone(),
+                extra: extra.clone(),
+                play_hosts: hosts.clone(),
+                hash_key: hash_key.clone(),
+            },
+            env_holder,
+        );
+        for host in &hosts {
+            let scope = shared.scope(host, true);
+            let dest_text = render::render(
+                &shared,
+                &scope,
+                &format!("promvault.yml: outputs[{index}].dest"),
+                &output.dest,
+            )?;
+            let dest_rel = PathBuf::from(dest_text.trim());
+            let (dest, display) = match out_dir {
+                Some(dir) => {
+                    let rel = dest_rel
+                        .strip_prefix("out")
+                        .unwrap_or(&dest_rel)
+                        .to_path_buf();
+                    (dir.join(&rel), dir.join(&rel).display().to_string())
+                }
+                None => (project.root.join(&dest_rel), dest_rel.display().to_string()),
+            };
+            let text = render::render(&shared, &scope, &output.template, &source)?;
+            rendered.push(Rendered {
+                env: env.name.clone(),
+                template: output.template.clone(),
+                host: host.clone(),
+                dest,
+                display,
+                bytes: text.into_bytes(),
+                mode,
+                validate,
+            });
+        }
+    }
+    Ok(rendered)
+}
+
+/// Every vault value (strings only), for masking and leak scans: (name, value).
+#[must_use]
+pub fn secret_values(vault: &VarLayer) -> Vec<(String, Zeroizing<String>)> {
+    fn walk(name: &str, data: &Data, out: &mut Vec<(String, Zeroizing<String>)>) {
+        match data {
+            Data::Str(s) | Data::Unsafe(s) => {
+                out.push((name.to_string(), Zeroizing::new(s.clone())))
+            }
+            Data::Int(i) => out.push((name.to_string(), Zeroizing::new(i.to_string()))),
+            Data::Seq(items) => items.iter().for_each(|d| walk(name, d, out)),
+            Data::Map(entries) => entries.iter().for_each(|(_, v)| walk(name, v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (name, var) in vault {
+        if name != HASH_KEY_NAME {
+            walk(name, &var.data, &mut out);
+        }
+    }
+    out
+}

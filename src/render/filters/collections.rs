@@ -1,0 +1,257 @@
+//! `combine`, `dict2items`, `items2dict`, `flatten`, `extract`, `unique`, `join`.
+
+use minijinja::{
+    value::{Kwargs, Rest, ValueKind},
+    Environment, Error, State, Value,
+};
+
+use super::{as_list, as_map, filter_error, map_value};
+use crate::render::python::py_str;
+
+pub(super) fn register(env: &mut Environment<'static>) {
+    env.add_filter("combine", combine);
+    env.add_filter("dict2items", dict2items);
+    env.add_filter("items2dict", items2dict);
+    env.add_filter("flatten", flatten);
+    env.add_filter("extract", extract);
+    env.add_filter("unique", unique);
+    env.add_filter("join", join);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListMerge {
+    Replace,
+    Keep,
+    Append,
+    Prepend,
+    AppendRp,
+    PrependRp,
+}
+
+/// Ansible's `merge_hash(x, y, recursive, list_merge)`: `y` wins.
+fn merge(x: &Value, y: &Value, recursive: bool, list_merge: ListMerge) -> Value {
+    let (Some(xs), Some(ys)) = (as_map(x), as_map(y)) else {
+        return y.clone();
+    };
+    let mut result: indexmap::IndexMap<Value, Value> = xs.into_iter().collect();
+    for (key, y_value) in ys {
+        let Some(x_value) = result.get(&key).cloned() else {
+            result.insert(key, y_value);
+            continue;
+        };
+        let new = match (x_value.kind(), y_value.kind()) {
+            (ValueKind::Map, ValueKind::Map) if recursive => {
+                merge(&x_value, &y_value, recursive, list_merge)
+            }
+            (ValueKind::Seq, ValueKind::Seq) => {
+                let xl = as_list(&x_value).unwrap_or_default();
+                let yl = as_list(&y_value).unwrap_or_default();
+                let without = |a: &[Value], b: &[Value]| -> Vec<Value> {
+                    a.iter().filter(|v| !b.contains(v)).cloned().collect()
+                };
+                Value::from(match list_merge {
+                    ListMerge::Replace => yl,
+                    ListMerge::Keep => xl,
+                    ListMerge::Append => xl.into_iter().chain(yl).collect(),
+                    ListMerge::Prepend => yl.into_iter().chain(xl).collect(),
+                    ListMerge::AppendRp => without(&xl, &yl).into_iter().chain(yl).collect(),
+                    ListMerge::PrependRp => {
+                        let rest = without(&xl, &yl);
+                        yl.into_iter().chain(rest).collect()
+                    }
+                })
+            }
+            _ => y_value,
+        };
+        result.insert(key, new);
+    }
+    map_value(result)
+}
+
+fn combine(value: &Value, others: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let recursive = kwargs.get::<Option<bool>>("recursive")?.unwrap_or(false);
+    let list_merge = match kwargs
+        .get::<Option<&str>>("list_merge")?
+        .unwrap_or("replace")
+    {
+        "replace" => ListMerge::Replace,
+        "keep" => ListMerge::Keep,
+        "append" => ListMerge::Append,
+        "prepend" => ListMerge::Prepend,
+        "append_rp" => ListMerge::AppendRp,
+        "prepend_rp" => ListMerge::PrependRp,
+        other => {
+            return Err(filter_error(
+                "combine",
+                format!("unknown list_merge `{other}`"),
+            ))
+        }
+    };
+    kwargs.assert_all_used()?;
+    // `[d1, d2] | combine` is allowed: flatten one level
+    let mut dicts = Vec::new();
+    for v in std::iter::once(value).chain(others.iter()) {
+        match as_list(v) {
+            Some(items) => dicts.extend(items),
+            None => dicts.push(v.clone()),
+        }
+    }
+    for d in &dicts {
+        if d.is_undefined() {
+            return Err(filter_error("combine", "an argument is undefined"));
+        }
+        if as_map(d).is_none() {
+            return Err(filter_error(
+                "combine",
+                format!("expects dictionaries, got {}", d.kind()),
+            ));
+        }
+    }
+    let Some((first, rest)) = dicts.split_first() else {
+        return Ok(map_value(Vec::new()));
+    };
+    Ok(rest.iter().fold(first.clone(), |acc, d| {
+        merge(&acc, d, recursive, list_merge)
+    }))
+}
+
+fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let key_name: String = kwargs
+        .get::<Option<String>>("key_name")?
+        .unwrap_or_else(|| "key".into());
+    let value_name: String = kwargs
+        .get::<Option<String>>("value_name")?
+        .unwrap_or_else(|| "value".into());
+    kwargs.assert_all_used()?;
+    let entries = as_map(value).ok_or_else(|| {
+        filter_error(
+            "dict2items",
+            format!("requires a dictionary, got {}", value.kind()),
+        )
+    })?;
+    Ok(Value::from(
+        entries
+            .into_iter()
+            .map(|(k, v)| {
+                map_value([
+                    (Value::from(key_name.as_str()), k),
+                    (Value::from(value_name.as_str()), v),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn items2dict(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let key_name: String = kwargs
+        .get::<Option<String>>("key_name")?
+        .unwrap_or_else(|| "key".into());
+    let value_name: String = kwargs
+        .get::<Option<String>>("value_name")?
+        .unwrap_or_else(|| "value".into());
+    kwargs.assert_all_used()?;
+    let items = as_list(value)
+        .ok_or_else(|| filter_error("items2dict", "requires a list of dictionaries"))?;
+    let mut out = indexmap::IndexMap::new();
+    for item in items {
+        let k = item.get_attr(&key_name)?;
+        let v = item.get_attr(&value_name)?;
+        if k.is_undefined() || v.is_undefined() {
+            return Err(filter_error(
+                "items2dict",
+                format!("every item needs `{key_name}` and `{value_name}`"),
+            ));
+        }
+        out.insert(k, v);
+    }
+    Ok(map_value(out))
+}
+
+fn flatten_into(items: Vec<Value>, levels: Option<i64>, skip_nulls: bool, out: &mut Vec<Value>) {
+    for item in items {
+        let is_null = item.is_none() || matches!(item.as_str(), Some("None" | "null"));
+        if skip_nulls && is_null {
+            continue;
+        }
+        match (as_list(&item), levels) {
+            (Some(inner), None) => flatten_into(inner, None, skip_nulls, out),
+            (Some(inner), Some(l)) if l >= 1 => flatten_into(inner, Some(l - 1), skip_nulls, out),
+            _ => out.push(item),
+        }
+    }
+}
+
+fn flatten(value: &Value, levels: Option<i64>, kwargs: Kwargs) -> Result<Value, Error> {
+    let levels = kwargs.get::<Option<i64>>("levels")?.or(levels);
+    let skip_nulls = kwargs.get::<Option<bool>>("skip_nulls")?.unwrap_or(true);
+    kwargs.assert_all_used()?;
+    let items = as_list(value).ok_or_else(|| filter_error("flatten", "requires a list"))?;
+    let mut out = Vec::new();
+    flatten_into(items, levels, skip_nulls, &mut out);
+    Ok(Value::from(out))
+}
+
+fn extract(item: &Value, container: &Value, morekeys: Option<Value>) -> Result<Value, Error> {
+    let mut value = container.get_item(item)?;
+    if value.is_undefined() {
+        return Ok(value);
+    }
+    if let Some(more) = morekeys {
+        let keys = as_list(&more).unwrap_or_else(|| vec![more.clone()]);
+        for k in keys {
+            value = value.get_item(&k)?;
+        }
+    }
+    Ok(value)
+}
+
+fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let case_sensitive = kwargs
+        .get::<Option<bool>>("case_sensitive")?
+        .unwrap_or(false);
+    let attribute: Option<String> = kwargs.get("attribute")?;
+    kwargs.assert_all_used()?;
+    let items = as_list(value).ok_or_else(|| filter_error("unique", "requires a list"))?;
+    let mut seen: Vec<Value> = Vec::new();
+    let mut out = Vec::new();
+    for item in items {
+        let mut key = match &attribute {
+            Some(a) => item.get_attr(a)?,
+            None => item.clone(),
+        };
+        if !case_sensitive {
+            if let Some(s) = key.as_str() {
+                key = Value::from(s.to_lowercase());
+            }
+        }
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(item);
+        }
+    }
+    Ok(Value::from(out))
+}
+
+fn join(
+    state: &State,
+    value: &Value,
+    sep: Option<&str>,
+    attribute: Option<String>,
+) -> Result<String, Error> {
+    let _ = state;
+    let sep = sep.unwrap_or("");
+    if let Some(s) = value.as_str() {
+        // a string joins its characters
+        return Ok(s.chars().map(String::from).collect::<Vec<_>>().join(sep));
+    }
+    let items = as_list(value).ok_or_else(|| filter_error("join", "requires a list"))?;
+    let mut parts = Vec::with_capacity(items.len());
+    for item in items {
+        let v = match &attribute {
+            Some(a) => item.get_attr(a)?,
+            None => item,
+        };
+        parts.push(py_str(&v));
+    }
+    Ok(parts.join(sep))
+}

@@ -1,0 +1,176 @@
+//! `password_hash`, `bcrypt`, `shuffle`, `random`, `hash`.
+//!
+//! bcrypt output must not change from one render to the next (a deploy that rewrites a web
+//! config on every run would restart exporters for nothing), so a bcrypt hash without an
+//! explicit salt gets a salt derived from the password with HMAC-SHA256 keyed by the
+//! project's hash key (the vault's `promvault_hash_key`; see docs/decisions.md). With an
+//! explicit salt, `password_hash('bcrypt', salt, rounds=N)` is exactly passlib's, as in
+//! Ansible. `shuffle` and `random` with a seed are exactly Python's; without one they are
+//! seeded with the host name, for the same reason.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use minijinja::{value::Kwargs, Environment, Error, State, Value};
+use sha2::{Digest, Sha256};
+
+use super::{as_list, filter_error};
+use crate::{
+    render::python::{passlib_bcrypt, py_str, PyRandom},
+    vars::HASH_KEY_VAR,
+};
+
+pub(super) fn register(env: &mut Environment<'static>) {
+    env.add_filter("password_hash", password_hash);
+    env.add_filter("bcrypt", bcrypt_filter);
+    env.add_filter("shuffle", shuffle);
+    env.add_filter("random", random);
+    env.add_filter("hash", hash);
+}
+
+/// bcrypt's base64 alphabet.
+const BCRYPT64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::BCRYPT,
+    base64::engine::general_purpose::NO_PAD,
+);
+
+/// A 22-character bcrypt salt derived from the secret and the project's hash key.
+fn derived_salt(state: &State, secret: &str) -> Result<String, Error> {
+    let key = state
+        .lookup(HASH_KEY_VAR)
+        .and_then(|v| v.as_bytes().map(<[u8]>::to_vec))
+        .unwrap_or_default();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| filter_error("bcrypt", e))?;
+    mac.update(b"promvault bcrypt salt v1\0");
+    mac.update(secret.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    Ok(BCRYPT64.encode(&digest[..16]))
+}
+
+fn password_hash(
+    state: &State,
+    secret: &Value,
+    hashtype: Option<&str>,
+    salt: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let hashtype = hashtype.unwrap_or("sha512");
+    let salt = kwargs.get::<Option<Value>>("salt")?.or(salt);
+    let rounds = kwargs.get::<Option<u32>>("rounds")?;
+    let ident = kwargs.get::<Option<String>>("ident")?;
+    let _: Option<Value> = kwargs.get("salt_size")?;
+    kwargs.assert_all_used()?;
+    if !matches!(hashtype, "bcrypt" | "blowfish") {
+        return Err(filter_error(
+            "password_hash",
+            format!("hash type `{hashtype}` is not supported: promvault makes bcrypt hashes (what Prometheus web configs take)"),
+        ));
+    }
+    let secret = py_str(secret);
+    let salt = match salt.filter(|s| !s.is_none()) {
+        Some(s) => py_str(&s),
+        None => derived_salt(state, &secret)?,
+    };
+    passlib_bcrypt(
+        secret.as_bytes(),
+        &salt,
+        rounds.unwrap_or(12),
+        ident.as_deref().unwrap_or("2b"),
+    )
+    .map_err(|e| filter_error("password_hash", e))
+}
+
+/// promvault's `bcrypt(cost=10)`: a bcrypt hash that stays the same for the same password.
+fn bcrypt_filter(
+    state: &State,
+    secret: &Value,
+    cost: Option<u32>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let cost = kwargs.get::<Option<u32>>("cost")?.or(cost).unwrap_or(10);
+    kwargs.assert_all_used()?;
+    let secret = py_str(secret);
+    let salt = derived_salt(state, &secret)?;
+    passlib_bcrypt(secret.as_bytes(), &salt, cost, "2b").map_err(|e| filter_error("bcrypt", e))
+}
+
+fn seeded(state: &State, seed: Option<Value>) -> PyRandom {
+    match seed.filter(Value::is_true) {
+        Some(seed) => PyRandom::new(&seed),
+        None => {
+            let host = state
+                .lookup("inventory_hostname")
+                .map(|h| py_str(&h))
+                .unwrap_or_default();
+            PyRandom::new(&Value::from(host))
+        }
+    }
+}
+
+fn shuffle(
+    state: &State,
+    value: &Value,
+    seed: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let seed = kwargs.get::<Option<Value>>("seed")?.or(seed);
+    kwargs.assert_all_used()?;
+    let mut items: Vec<Value> = match value.as_str() {
+        Some(s) => s.chars().map(|c| Value::from(c.to_string())).collect(),
+        None => as_list(value).ok_or_else(|| filter_error("shuffle", "requires a list"))?,
+    };
+    seeded(state, seed).shuffle(&mut items);
+    Ok(Value::from(items))
+}
+
+fn random(
+    state: &State,
+    end: &Value,
+    start: Option<i64>,
+    step: Option<i64>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let seed = kwargs.get::<Option<Value>>("seed")?;
+    let start = kwargs.get::<Option<i64>>("start")?.or(start);
+    let step = kwargs.get::<Option<i64>>("step")?.or(step);
+    kwargs.assert_all_used()?;
+    let mut rng = seeded(state, seed);
+    if let Some(n) = end.as_i64().filter(|_| end.is_integer()) {
+        let start = start.filter(|s| *s != 0).unwrap_or(0);
+        let step = step.filter(|s| *s != 0).unwrap_or(1);
+        return rng
+            .randrange(start, n, step)
+            .map(Value::from)
+            .ok_or_else(|| filter_error("random", "empty range"));
+    }
+    if start.is_some_and(|s| s != 0) || step.is_some_and(|s| s != 0) {
+        return Err(filter_error(
+            "random",
+            "start and step can only be used with integer values",
+        ));
+    }
+    let items: Vec<Value> = match end.as_str() {
+        Some(s) => s.chars().map(|c| Value::from(c.to_string())).collect(),
+        None => {
+            as_list(end).ok_or_else(|| filter_error("random", "requires a number or a list"))?
+        }
+    };
+    rng.choice(&items)
+        .cloned()
+        .ok_or_else(|| filter_error("random", "cannot choose from an empty sequence"))
+}
+
+fn hash(value: &Value, kind: Option<&str>) -> Result<String, Error> {
+    let data = py_str(value);
+    match kind.unwrap_or("sha1") {
+        "sha256" => Ok(hex(&Sha256::digest(data.as_bytes()))),
+        "sha512" => Ok(hex(&sha2::Sha512::digest(data.as_bytes()))),
+        other => Err(filter_error(
+            "hash",
+            format!("hash type `{other}` is not supported (sha256, sha512)"),
+        )),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

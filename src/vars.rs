@@ -1,0 +1,486 @@
+//! The variables of one host, as templates see them: Ansible's precedence layers merged,
+//! magic variables (`inventory_hostname`, `groups`, `hostvars`, ...), and lazy templating.
+//!
+//! As in Ansible, a variable that holds template syntax (`api_key: "{{ vault_api_key }}"`)
+//! is templated when it is used, not when it is loaded, so an unused variable that refers to
+//! something undefined is harmless. A string that is exactly one `{{ expression }}` keeps the
+//! expression's type (Ansible's native templating: `"{{ users }}"` is the dict, not its text).
+//! Vault values and `!unsafe` values are never templated. A variable that (indirectly) uses
+//! itself is an error naming the chain.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
+
+use indexmap::IndexMap;
+use minijinja::{
+    value::{Enumerator, Object, ObjectRepr},
+    Environment, Error, ErrorKind, Value,
+};
+
+use crate::{
+    data::{int_value, is_template, Data},
+    inventory::{Inventory, Origin, Var, VarLayer},
+};
+
+/// What Ansible sets `ansible_managed` to by default.
+pub const ANSIBLE_MANAGED: &str = "Ansible managed";
+
+/// The name under which templates can reach the project's bcrypt salt key (never printed).
+pub const HASH_KEY_VAR: &str = "__promvault_hash_key";
+
+/// Everything one render shares between the hosts it can see: the inventory and the
+/// play-level variables (role defaults, vault, extra vars).
+pub struct Play {
+    pub env_name: String,
+    pub inventory: Arc<Inventory>,
+    pub defaults: VarLayer,
+    pub vault: VarLayer,
+    pub extra: VarLayer,
+    /// The hosts this render is for (Ansible's play hosts): they see the play variables.
+    pub play_hosts: Vec<String>,
+    /// Secret key for deterministic bcrypt salts, from the vault.
+    pub hash_key: Vec<u8>,
+}
+
+/// The shared state of a render: the play, the environment used to template variables, the
+/// host scopes already built, and the first variable error (the root cause of a failure).
+pub struct Shared {
+    pub play: Play,
+    env: OnceLock<Arc<Environment<'static>>>,
+    hosts: Mutex<HashMap<(String, bool), Arc<HostScope>>>,
+    first_error: Mutex<Option<String>>,
+    groups: OnceLock<Value>,
+}
+
+impl Shared {
+    #[must_use]
+    pub fn new(play: Play, env: Arc<Environment<'static>>) -> Arc<Shared> {
+        let shared = Arc::new(Shared {
+            play,
+            env: OnceLock::new(),
+            hosts: Mutex::new(HashMap::new()),
+            first_error: Mutex::new(None),
+            groups: OnceLock::new(),
+        });
+        let _ = shared.env.set(env);
+        shared
+    }
+
+    fn env(&self) -> &Environment<'static> {
+        self.env.get().expect("set in Shared::new")
+    }
+
+    /// The scope of `host` as the render's target (`with_play`) or as seen through
+    /// `hostvars` (inventory variables only, as in Ansible).
+    pub fn scope(self: &Arc<Self>, host: &str, with_play: bool) -> Arc<HostScope> {
+        let key = (host.to_string(), with_play);
+        let mut hosts = self
+            .hosts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(scope) = hosts.get(&key) {
+            return scope.clone();
+        }
+        let play = &self.play;
+        let in_play = with_play && play.play_hosts.iter().any(|h| h == host);
+        let mut layers = VarLayer::new();
+        if in_play {
+            layers.extend(play.defaults.clone());
+        }
+        layers.extend(play.inventory.host_vars(host));
+        if in_play {
+            layers.extend(play.vault.clone());
+        }
+        layers.extend(play.extra.clone());
+        let scope = Arc::new(HostScope {
+            host: host.to_string(),
+            layers,
+            shared: self.clone(),
+            cache: Mutex::new(HashMap::new()),
+            resolving: Mutex::new(Vec::new()),
+        });
+        hosts.insert(key, scope.clone());
+        scope
+    }
+
+    /// The first error met while templating a variable, with where it was defined.
+    #[must_use]
+    pub fn first_error(&self) -> Option<String> {
+        self.first_error.lock().ok().and_then(|e| e.clone())
+    }
+
+    fn record(&self, message: String) {
+        if let Ok(mut first) = self.first_error.lock() {
+            first.get_or_insert(message);
+        }
+    }
+
+    fn groups(&self) -> Value {
+        self.groups
+            .get_or_init(|| {
+                Value::from_object(
+                    self.play
+                        .inventory
+                        .groups_dict()
+                        .into_iter()
+                        .map(|(g, hosts)| (Value::from(g), Value::from(hosts)))
+                        .collect::<IndexMap<Value, Value>>(),
+                )
+            })
+            .clone()
+    }
+}
+
+/// One host's variables, as a map object templates read from.
+pub struct HostScope {
+    host: String,
+    layers: VarLayer,
+    shared: Arc<Shared>,
+    cache: Mutex<HashMap<String, Value>>,
+    resolving: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for HostScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostScope")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `hostvars`: every inventory host's scope, by name.
+struct HostVars(Arc<Shared>);
+
+impl std::fmt::Debug for HostVars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostVars")
+    }
+}
+
+impl Object for HostVars {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        let inventory = &self.0.play.inventory;
+        if inventory.has_host(name) || self.0.play.play_hosts.iter().any(|h| h == name) {
+            Some(Value::from_dyn_object(self.0.scope(name, false)))
+        } else {
+            None
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let names: Vec<Value> = self
+            .0
+            .play
+            .inventory
+            .hosts
+            .keys()
+            .map(|h| Value::from(h.as_str()))
+            .collect();
+        Enumerator::Values(names)
+    }
+}
+
+/// Ansible's `omit` placeholder: a value no serializer can represent.
+#[derive(Debug)]
+pub struct Omit;
+
+impl Object for Omit {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("__omit_place_holder__")
+    }
+}
+
+/// Whether a value is Ansible's `omit` placeholder.
+#[must_use]
+pub fn is_omit(value: &Value) -> bool {
+    value.downcast_object_ref::<Omit>().is_some()
+}
+
+impl HostScope {
+    /// The host this scope belongs to.
+    #[must_use]
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Every variable name the scope defines (magic variables included).
+    #[must_use]
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.layers.keys().cloned().collect();
+        for magic in MAGIC {
+            if !names.iter().any(|n| n == magic) {
+                names.push((*magic).to_string());
+            }
+        }
+        names
+    }
+
+    /// Where a variable is defined, if it comes from a file.
+    #[must_use]
+    pub fn origin(&self, name: &str) -> Option<&Origin> {
+        self.layers.get(name).map(|v| &v.origin)
+    }
+
+    fn magic(self: &Arc<Self>, name: &str) -> Option<Value> {
+        let play = &self.shared.play;
+        let inventory = &play.inventory;
+        Some(match name {
+            "inventory_hostname" => Value::from(self.host.as_str()),
+            "inventory_hostname_short" => {
+                let is_ip = self.host.parse::<std::net::IpAddr>().is_ok();
+                let short = if is_ip {
+                    self.host.as_str()
+                } else {
+                    self.host.split('.').next().unwrap_or(&self.host)
+                };
+                Value::from(short)
+            }
+            "group_names" => Value::from(inventory.group_names(&self.host)),
+            "groups" => self.shared.groups(),
+            "hostvars" => Value::from_object(HostVars(self.shared.clone())),
+            "omit" => Value::from_object(Omit),
+            "ansible_play_hosts"
+            | "ansible_play_hosts_all"
+            | "ansible_play_batch"
+            | "play_hosts" => Value::from(play.play_hosts.clone()),
+            // A play keyword in Ansible: a variable of this name is shadowed and reads as [].
+            "environment" => Value::from(Vec::<Value>::new()),
+            HASH_KEY_VAR => Value::from_bytes(play.hash_key.clone()),
+            _ => return None,
+        })
+    }
+
+    /// Defaults that any defined variable of the same name overrides.
+    fn fallback(name: &str, play: &Play) -> Option<Value> {
+        match name {
+            "env" => Some(Value::from(play.env_name.as_str())),
+            "ansible_managed" => Some(Value::from(ANSIBLE_MANAGED)),
+            "ansible_check_mode" | "ansible_diff_mode" => Some(Value::from(false)),
+            _ => None,
+        }
+    }
+
+    /// The value of `name`, templated; `None` when undefined.
+    pub fn lookup(self: &Arc<Self>, name: &str) -> Option<Value> {
+        if let Some(v) = self.magic(name) {
+            return Some(v);
+        }
+        if let Some(v) = self.cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+            return Some(v);
+        }
+        let Some(var) = self.layers.get(name) else {
+            return Self::fallback(name, &self.shared.play);
+        };
+        if !var.data.has_template() {
+            let value = var.data.to_value();
+            self.remember(name, &value);
+            return Some(value);
+        }
+        // cycle detection: a variable that needs itself
+        {
+            let mut stack = self
+                .resolving
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(start) = stack.iter().position(|n| n == name) {
+                let mut chain: Vec<String> = stack[start..].to_vec();
+                chain.push(name.to_string());
+                let message = format!(
+                    "{}: variable `{name}` depends on itself: {}",
+                    var.origin,
+                    chain.join(" -> ")
+                );
+                drop(stack);
+                self.shared.record(message.clone());
+                return Some(Value::from(Error::new(
+                    ErrorKind::InvalidOperation,
+                    message,
+                )));
+            }
+            stack.push(name.to_string());
+        }
+        let result = self.template(&var.data);
+        if let Ok(mut stack) = self.resolving.lock() {
+            stack.retain(|n| n != name);
+        }
+        match result {
+            Ok(value) => {
+                self.remember(name, &value);
+                Some(value)
+            }
+            Err(err) => {
+                let message = self.describe(name, var, &err);
+                self.shared.record(message.clone());
+                Some(Value::from(Error::new(err.kind(), message)))
+            }
+        }
+    }
+
+    fn remember(&self, name: &str, value: &Value) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(name.to_string(), value.clone());
+        }
+    }
+
+    fn describe(self: &Arc<Self>, name: &str, var: &Var, err: &Error) -> String {
+        // An error from a nested variable already says where it comes from.
+        if let Some(detail) = err.detail() {
+            if detail.contains("variable `") {
+                return detail.to_string();
+            }
+        }
+        let mut message = format!("{}: in variable `{name}`: ", var.origin);
+        message.push_str(&describe_error(err, &self.missing_names(&var.data)));
+        message
+    }
+
+    /// The variables a templated value refers to that this scope does not define.
+    fn missing_names(self: &Arc<Self>, data: &Data) -> Vec<String> {
+        let mut sources = Vec::new();
+        collect_templates(data, &mut sources);
+        let env = self.shared.env();
+        let mut missing = Vec::new();
+        for source in sources {
+            let Ok(tmpl) = env.template_from_str(&source) else {
+                continue;
+            };
+            let mut names: Vec<String> = tmpl.undeclared_variables(false).into_iter().collect();
+            names.sort();
+            for n in names {
+                if self.magic(&n).is_none()
+                    && !self.layers.contains_key(&n)
+                    && Self::fallback(&n, &self.shared.play).is_none()
+                    && env.globals().all(|(g, _)| g != n)
+                    && !missing.contains(&n)
+                {
+                    missing.push(n);
+                }
+            }
+        }
+        missing
+    }
+
+    /// Templates a variable's value (recursively through lists and maps).
+    fn template(self: &Arc<Self>, data: &Data) -> Result<Value, Error> {
+        Ok(match data {
+            Data::Str(s) if is_template(s) => self.template_str(s)?,
+            Data::Seq(items) => Value::from(
+                items
+                    .iter()
+                    .map(|d| self.template(d))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Data::Map(entries) => {
+                let mut map = IndexMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    map.insert(self.template(k)?, self.template(v)?);
+                }
+                Value::from_object(map)
+            }
+            Data::Int(i) => int_value(*i),
+            other => other.to_value(),
+        })
+    }
+
+    /// Templates one string: a lone `{{ expression }}` keeps its type, anything else is text.
+    pub fn template_str(self: &Arc<Self>, source: &str) -> Result<Value, Error> {
+        let env = self.shared.env();
+        let ctx = Value::from_dyn_object(self.clone());
+        if let Some(expr) = single_expression(source) {
+            let value = env.compile_expression(expr)?.eval(ctx)?;
+            if value.is_undefined() {
+                return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
+            }
+            return Ok(value);
+        }
+        Ok(Value::from(env.render_str(source, ctx)?))
+    }
+}
+
+/// Names a minijinja error the way a person reads it.
+#[must_use]
+pub fn describe_error(err: &Error, missing: &[String]) -> String {
+    match err.kind() {
+        ErrorKind::UndefinedError if !missing.is_empty() => {
+            let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            format!("undefined variable {}", names.join(", "))
+        }
+        ErrorKind::UndefinedError => {
+            let detail = err.detail().unwrap_or("an undefined value is used");
+            format!("undefined value: {detail}")
+        }
+        _ => match err.detail() {
+            Some(detail) => format!("{}: {detail}", err.kind()),
+            None => err.kind().to_string(),
+        },
+    }
+}
+
+fn collect_templates(data: &Data, out: &mut Vec<String>) {
+    match data {
+        Data::Str(s) if is_template(s) => out.push(s.clone()),
+        Data::Seq(items) => items.iter().for_each(|d| collect_templates(d, out)),
+        Data::Map(entries) => entries.iter().for_each(|(k, v)| {
+            collect_templates(k, out);
+            collect_templates(v, out);
+        }),
+        _ => {}
+    }
+}
+
+/// The inner expression of a string that is exactly one `{{ ... }}`.
+fn single_expression(source: &str) -> Option<&str> {
+    let inner = source.strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#")
+    {
+        return None;
+    }
+    let inner = inner.strip_prefix(['-', '+']).unwrap_or(inner);
+    let inner = inner.strip_suffix('-').unwrap_or(inner);
+    Some(inner.trim())
+}
+
+const MAGIC: &[&str] = &[
+    "inventory_hostname",
+    "inventory_hostname_short",
+    "group_names",
+    "groups",
+    "hostvars",
+    "omit",
+    "ansible_play_hosts",
+    "ansible_play_hosts_all",
+    "ansible_play_batch",
+    "play_hosts",
+    "env",
+    "ansible_managed",
+];
+
+impl Object for HostScope {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.lookup(key.as_str()?)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(
+            self.layers
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        )
+    }
+}
