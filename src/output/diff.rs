@@ -104,7 +104,8 @@ fn replace_whole_words(text: &str, needle: &str, label: &str) -> String {
 /// Masks, in the old text, what stands where the new text has a masked secret: the old file
 /// may hold a secret the vault no longer has (a rotated password), which the masker cannot
 /// know. A line `password: <vault:pw>` in the new text masks any old line
-/// `password: ...` with the same beginning and end.
+/// `password: ...` with the same beginning and end, as `<vault:pw (before)>`, so the diff
+/// shows that the secret changed.
 fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
     let shapes: Vec<(&str, &str, &str)> = new_masked
         .lines()
@@ -130,7 +131,9 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
                     && line.ends_with(suffix)
                     && !prefix.trim().is_empty()
                 {
-                    return format!("{prefix}{label}{suffix}{newline}");
+                    // a different value stood there: say so, without showing it
+                    let old_label = label.replacen('>', " (before)>", 1);
+                    return format!("{prefix}{old_label}{suffix}{newline}");
                 }
             }
             raw.to_string()
@@ -216,7 +219,7 @@ mod tests {
             b"password: new-password\n",
         );
         assert!(
-            only_secret.contains("only masked secrets changed"),
+            only_secret.contains("-password: <vault:pw (before)>\n+password: <vault:pw>\n"),
             "{only_secret}"
         );
         assert_eq!(unified(&m, "x", Some(b"same\n"), b"same\n"), "");

@@ -11,6 +11,7 @@ mod identities;
 mod keys_and_init;
 mod messages;
 mod recipients;
+mod render;
 mod tamper;
 mod terminal;
 mod vault_commands;
