@@ -46,14 +46,29 @@ fn the_shipped_example_renders_and_re_renders_identically() {
     let out_dir = tempfile::tempdir().unwrap();
     let dir = out_dir.path().to_str().unwrap();
     let first = in_repo(&["render", "--out-dir", dir]).output().unwrap();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let summary = String::from_utf8(first.stdout).unwrap();
     assert!(summary.contains("prod/prometheus.yml"), "{summary}");
     assert!(summary.contains("prod/node-prod-2/web.yml"), "{summary}");
     let prom = std::fs::read_to_string(out_dir.path().join("prod/prometheus.yml")).unwrap();
     assert!(prom.contains("type: apiKey"), "{prom}");
     let web = std::fs::read_to_string(out_dir.path().join("prod/node-prod-1/web.yml")).unwrap();
-    let hash = web.lines().last().unwrap().split_whitespace().last().unwrap();
-    assert!(bcrypt::verify("prod-demo-node-password", hash).unwrap(), "{web}");
-    in_repo(&["render", "--out-dir", dir, "--check"]).assert().code(0);
+    let hash = web
+        .lines()
+        .last()
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap();
+    assert!(
+        bcrypt::verify("prod-demo-node-password", hash).unwrap(),
+        "{web}"
+    );
+    in_repo(&["render", "--out-dir", dir, "--check"])
+        .assert()
+        .code(0);
 }

@@ -55,7 +55,10 @@ fn renders_every_output_owner_only_and_says_what_changed() {
     assert_eq!(sb.mode("out/prod/node1-prod/web.yml"), 0o640);
     let prom = String::from_utf8(sb.read("out/prod/prometheus.yml")).unwrap();
     assert!(prom.contains("password: \"prod-pw\""), "{prom}");
-    assert!(prom.contains(r#"targets: ["10.0.0.1:9100", "10.0.0.2:9100"]"#), "{prom}");
+    assert!(
+        prom.contains(r#"targets: ["10.0.0.1:9100", "10.0.0.2:9100"]"#),
+        "{prom}"
+    );
     let web = String::from_utf8(sb.read("out/prod/node1-prod/web.yml")).unwrap();
     let hash = web.split_whitespace().last().unwrap();
     assert!(bcrypt::verify("prod-pw", hash).unwrap(), "{web}");
@@ -66,11 +69,17 @@ fn a_second_render_is_byte_identical_and_touches_nothing() {
     let sb = project();
     sb.cmd(&["render", "prod"]).assert().success();
     let files = ["out/prod/prometheus.yml", "out/prod/node1-prod/web.yml"];
-    let before: Vec<_> = files.iter().map(|f| (sb.read(f), mtime(&sb.path(f)))).collect();
+    let before: Vec<_> = files
+        .iter()
+        .map(|f| (sb.read(f), mtime(&sb.path(f))))
+        .collect();
     sleep(Duration::from_millis(20));
     let out = sb.cmd(&["render", "prod"]).output().unwrap();
     assert!(stdout(&out).contains("unchanged: out/prod/node1-prod/web.yml"));
-    assert!(!stdout(&out).contains("changed: out/prod/prometheus.yml\n") || stdout(&out).contains("unchanged: out/prod/prometheus.yml"));
+    assert!(
+        !stdout(&out).contains("changed: out/prod/prometheus.yml\n")
+            || stdout(&out).contains("unchanged: out/prod/prometheus.yml")
+    );
     for (f, (bytes, time)) in files.iter().zip(before) {
         assert_eq!(sb.read(f), bytes, "{f}");
         assert_eq!(mtime(&sb.path(f)), time, "{f}");
@@ -88,7 +97,10 @@ fn check_reports_drift_with_exit_1_and_writes_nothing() {
     sb.cmd(&["render"]).assert().success();
     sb.cmd(&["render", "--check"]).assert().code(0);
     sb.set("prod", "vault_scrape_password", "rotated-pw");
-    sb.cmd(&["render", "--check", "--quiet"]).assert().code(1).stdout("");
+    sb.cmd(&["render", "--check", "--quiet"])
+        .assert()
+        .code(1)
+        .stdout("");
 }
 
 #[test]
@@ -97,8 +109,17 @@ fn diff_masks_every_secret_and_hash() {
     sb.cmd(&["render"]).assert().success();
     sb.set("prod", "vault_scrape_password", "rotated-pw");
     let group_vars = sb.path("inventories/prod/group_vars/all.yml");
-    fs::write(&group_vars, fs::read_to_string(&group_vars).unwrap().replace("15s", "30s")).unwrap();
-    let out = sb.cmd(&["render", "prod", "--check", "--diff", "--quiet"]).output().unwrap();
+    fs::write(
+        &group_vars,
+        fs::read_to_string(&group_vars)
+            .unwrap()
+            .replace("15s", "30s"),
+    )
+    .unwrap();
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--diff", "--quiet"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let diff = stdout(&out);
     for secret in ["prod-pw", "rotated-pw", "$2b$"] {
@@ -112,13 +133,21 @@ fn stdout_prints_one_output_as_is_or_several_with_headers() {
     let sb = project();
     sb.write(
         "promvault.yml",
-        &String::from_utf8(sb.read("promvault.yml")).unwrap().replace("    hosts: exporters\n", "    hosts: node1-prod\n"),
+        &String::from_utf8(sb.read("promvault.yml"))
+            .unwrap()
+            .replace("    hosts: exporters\n", "    hosts: node1-prod\n"),
     );
     let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("---\n# promvault: out/prod/prometheus.yml (prod, localhost)\n"), "{text}");
-    assert!(text.contains("---\n# promvault: out/prod/node1-prod/web.yml (prod, node1-prod)\n"), "{text}");
+    assert!(
+        text.starts_with("---\n# promvault: out/prod/prometheus.yml (prod, localhost)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("---\n# promvault: out/prod/node1-prod/web.yml (prod, node1-prod)\n"),
+        "{text}"
+    );
     assert!(!sb.path("out").exists(), "--stdout writes no file");
 }
 
@@ -127,7 +156,15 @@ fn extra_vars_win_over_everything() {
     let sb = project();
     sb.write("extra.yml", "scrape_user: from-file\n");
     let out = sb
-        .cmd(&["render", "prod", "--stdout", "-e", "scrape_interval=1m", "-e", "@extra.yml"])
+        .cmd(&[
+            "render",
+            "prod",
+            "--stdout",
+            "-e",
+            "scrape_interval=1m",
+            "-e",
+            "@extra.yml",
+        ])
         .output()
         .unwrap();
     let text = stdout(&out);
@@ -139,7 +176,9 @@ fn extra_vars_win_over_everything() {
 fn out_dir_moves_the_outputs() {
     let sb = project();
     let dir = sb.home.join("elsewhere");
-    sb.cmd(&["render", "prod", "--out-dir", dir.to_str().unwrap()]).assert().success();
+    sb.cmd(&["render", "prod", "--out-dir", dir.to_str().unwrap()])
+        .assert()
+        .success();
     assert!(dir.join("prod/prometheus.yml").exists());
     assert!(!sb.path("out").exists());
 }
@@ -159,10 +198,14 @@ fn secrets_with_yaml_special_characters_stay_one_string() {
 
 /// Every error names file and line, exits 2 and writes nothing at all.
 fn assert_fails_writing_nothing(sb: &Sandbox, expect: &[&str]) -> String {
-    let before: Vec<_> = ["out/prod/prometheus.yml", "out/prod/node1-prod/web.yml", "out/prod/node2-prod/web.yml"]
-        .iter()
-        .map(|f| (f.to_string(), fs::read(sb.path(f)).ok()))
-        .collect();
+    let before: Vec<_> = [
+        "out/prod/prometheus.yml",
+        "out/prod/node1-prod/web.yml",
+        "out/prod/node2-prod/web.yml",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), fs::read(sb.path(f)).ok()))
+    .collect();
     let out = sb.cmd(&["render", "prod"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
@@ -180,8 +223,17 @@ fn assert_fails_writing_nothing(sb: &Sandbox, expect: &[&str]) -> String {
 fn an_undefined_variable_names_itself_and_its_line() {
     let sb = project();
     sb.cmd(&["render"]).assert().success();
-    sb.write("templates/web.yml.j2", "basic_auth_users:\n  {{ scrape_user }}: {{ undefined_password }}\n");
-    let err = assert_fails_writing_nothing(&sb, &["templates/web.yml.j2:2", "undefined variable `undefined_password`"]);
+    sb.write(
+        "templates/web.yml.j2",
+        "basic_auth_users:\n  {{ scrape_user }}: {{ undefined_password }}\n",
+    );
+    let err = assert_fails_writing_nothing(
+        &sb,
+        &[
+            "templates/web.yml.j2:2",
+            "undefined variable `undefined_password`",
+        ],
+    );
     insta::assert_snapshot!(sb_settle(&sb, &err));
 }
 
@@ -191,10 +243,18 @@ fn a_failure_in_a_late_output_leaves_the_early_ones_untouched() {
     sb.cmd(&["render"]).assert().success();
     // the first output would change, the second fails: the first must not be written
     let group_vars = sb.path("inventories/prod/group_vars/all.yml");
-    fs::write(&group_vars, fs::read_to_string(&group_vars).unwrap().replace("15s", "45s")).unwrap();
+    fs::write(
+        &group_vars,
+        fs::read_to_string(&group_vars)
+            .unwrap()
+            .replace("15s", "45s"),
+    )
+    .unwrap();
     sb.write("templates/web.yml.j2", "x: {{ nope }}\n");
     assert_fails_writing_nothing(&sb, &["undefined variable `nope`"]);
-    assert!(!String::from_utf8(sb.read("out/prod/prometheus.yml")).unwrap().contains("45s"));
+    assert!(!String::from_utf8(sb.read("out/prod/prometheus.yml"))
+        .unwrap()
+        .contains("45s"));
 }
 
 #[test]
@@ -204,14 +264,20 @@ fn a_variable_cycle_is_named() {
         "inventories/prod/group_vars/all.yml",
         "scrape_interval: \"{{ a }}\"\na: \"{{ b }}\"\nb: \"{{ scrape_interval }}\"\nscrape_user: u\nscrape_password: p\n",
     );
-    let err = assert_fails_writing_nothing(&sb, &["depends on itself", "inventories/prod/group_vars/all.yml:"]);
+    let err = assert_fails_writing_nothing(
+        &sb,
+        &["depends on itself", "inventories/prod/group_vars/all.yml:"],
+    );
     insta::assert_snapshot!(sb_settle(&sb, &err));
 }
 
 #[test]
 fn a_filter_error_names_the_template_line() {
     let sb = project();
-    sb.write("templates/web.yml.j2", "ok: 1\nbad: {{ 'x' | regex_replace('(', '') }}\n");
+    sb.write(
+        "templates/web.yml.j2",
+        "ok: 1\nbad: {{ 'x' | regex_replace('(', '') }}\n",
+    );
     let err = assert_fails_writing_nothing(&sb, &["templates/web.yml.j2:2", "regex_replace"]);
     insta::assert_snapshot!(sb_settle(&sb, &err));
 }
@@ -220,7 +286,10 @@ fn a_filter_error_names_the_template_line() {
 fn a_bad_inventory_line_names_file_and_line() {
     let sb = project();
     fs::remove_file(sb.path("inventories/prod/hosts.yml")).unwrap();
-    sb.write("inventories/prod/hosts", "[exporters]\nnode1-prod target=x\nnode2-prod oops\n");
+    sb.write(
+        "inventories/prod/hosts",
+        "[exporters]\nnode1-prod target=x\nnode2-prod oops\n",
+    );
     let err = assert_fails_writing_nothing(&sb, &["inventories/prod/hosts:3"]);
     insta::assert_snapshot!(sb_settle(&sb, &err));
 }
@@ -232,7 +301,10 @@ fn a_missing_template_or_vault_is_named() {
     assert_fails_writing_nothing(&sb, &["templates/web.yml.j2"]);
     let sb = project();
     fs::remove_file(sb.path("vault/prod.yml.age")).unwrap();
-    let err = assert_fails_writing_nothing(&sb, &["vault/prod.yml.age does not exist", "promvault edit prod"]);
+    let err = assert_fails_writing_nothing(
+        &sb,
+        &["vault/prod.yml.age does not exist", "promvault edit prod"],
+    );
     insta::assert_snapshot!(sb_settle(&sb, &err));
 }
 

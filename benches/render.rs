@@ -1,0 +1,95 @@
+//! Rendering speed: the shipped example, and a generated config with 10,000 scrape jobs
+//! (a group_vars list rendered through `to_nice_yaml`, as the upstream Prometheus role does,
+//! each job's password templated from the vault). Run with `cargo bench --bench render`.
+
+use std::{fs, path::Path, sync::Arc};
+
+use promvault::{
+    data::Data,
+    identity::Lookup,
+    inventory::{Inventory, Origin, Var, VarLayer},
+    plan,
+    project::Project,
+    render,
+    vars::{Play, Shared},
+};
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(sample_count = 20)]
+fn shipped_example(bencher: divan::Bencher) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = Project::load(root).unwrap();
+    let ids = Lookup {
+        explicit: vec![root.join("vault/demo-identity.txt")],
+        ..Lookup::default()
+    }
+    .load()
+    .unwrap();
+    bencher.bench_local(|| {
+        let mut n = 0;
+        for env in project.environments() {
+            let vault = plan::vault_layer(&project, &env, &ids).unwrap();
+            n += plan::render_environment(&project, &env, vault, &VarLayer::new(), None)
+                .unwrap()
+                .len();
+        }
+        n
+    });
+}
+
+const JOBS: usize = 10_000;
+
+/// A project folder with an inventory whose group_vars hold 10,000 scrape jobs.
+fn big_inventory(dir: &Path) {
+    let mut vars = String::from("prometheus_scrape_configs:\n");
+    for i in 0..JOBS {
+        vars.push_str(&format!(
+            "  - job_name: \"job-{i}\"\n    scheme: https\n    basic_auth:\n      username: scraper\n      password: \"{{{{ vault_password }}}}\"\n    static_configs:\n      - targets: [\"app-{i}.example.com:8443\"]\n        labels:\n          team: \"team-{}\"\n",
+            i % 17
+        ));
+    }
+    fs::create_dir_all(dir.join("group_vars")).unwrap();
+    fs::write(dir.join("group_vars/all.yml"), vars).unwrap();
+    fs::write(dir.join("hosts.yml"), "all:\n  hosts:\n    localhost:\n").unwrap();
+}
+
+#[divan::bench(sample_count = 5)]
+fn ten_thousand_jobs(bencher: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    big_inventory(dir.path());
+    let template = "global:\n  scrape_interval: 15s\nscrape_configs:\n  {{ prometheus_scrape_configs | to_nice_yaml(indent=2, sort_keys=False) | indent(2, False) }}\n";
+    let mut vault = VarLayer::new();
+    vault.insert(
+        "vault_password".to_string(),
+        Var {
+            data: Data::Unsafe("s3cr3t: #1".to_string()),
+            origin: Origin {
+                file: "vault".to_string(),
+                line: None,
+            },
+        },
+    );
+    bencher.bench_local(|| {
+        let inventory = Arc::new(Inventory::load(dir.path(), dir.path()).unwrap());
+        let env = Arc::new(render::environment(&render::Settings::default()).unwrap());
+        let shared = Shared::new(
+            Play {
+                env_name: "bench".to_string(),
+                inventory,
+                defaults: VarLayer::new(),
+                vault: vault.clone(),
+                extra: VarLayer::new(),
+                play_hosts: vec!["localhost".to_string()],
+                hash_key: Vec::new(),
+            },
+            env,
+        );
+        let scope = shared.scope("localhost", true);
+        render::render(&shared, &scope, "prometheus.yml.j2", template)
+            .unwrap()
+            .len()
+    });
+}
