@@ -82,6 +82,9 @@ pub enum Command {
         /// Extra variables, highest precedence: KEY=VALUE, @FILE.yml, or a YAML mapping.
         #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
         extra_vars: Vec<String>,
+        /// Skip validation and lints (for emergencies: the outputs are written unchecked).
+        #[arg(long)]
+        no_validate: bool,
     },
     /// Print an environment's decrypted vault, or one value of it.
     View {
@@ -194,6 +197,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check,
             diff,
             extra_vars,
+            no_validate,
         } => ctx.render(&RenderArgs {
             envs,
             out_dir: out_dir.as_deref(),
@@ -201,6 +205,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check: *check,
             diff: *diff,
             extra_vars,
+            validate: !*no_validate,
         }),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
@@ -246,6 +251,7 @@ struct RenderArgs<'a> {
     check: bool,
     diff: bool,
     extra_vars: &'a [String],
+    validate: bool,
 }
 
 /// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
@@ -493,6 +499,28 @@ impl Context<'_> {
                         "make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}"
                             .to_string(),
                     ),
+                ));
+            }
+        }
+        if args.validate {
+            let version = project.prometheus_version()?;
+            let findings: Vec<plan::Finding> = rendered
+                .iter()
+                .flat_map(|r| plan::validate(&project, r, &secrets, version))
+                .collect();
+            if !findings.is_empty() {
+                for f in &findings {
+                    eprintln!("{f}");
+                }
+                let files: std::collections::BTreeSet<&str> =
+                    findings.iter().map(|f| f.file.as_str()).collect();
+                return Err(Error::usage(
+                    format!(
+                        "{} problem(s) in {} output(s); nothing was written",
+                        findings.len(),
+                        files.len()
+                    ),
+                    Some("fix the templates or variables; `--no-validate` writes anyway (emergencies only)".to_string()),
                 ));
             }
         }

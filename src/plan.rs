@@ -308,6 +308,125 @@ pub fn render_environment(
     Ok(rendered)
 }
 
+/// A problem found in a rendered output: by promtool's rules or by a lint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Where: the output as shown to people, and the 1-based line in it.
+    pub file: String,
+    pub line: Option<usize>,
+    /// `promtool` for Prometheus' own rules, else the lint's id.
+    pub id: String,
+    /// The field path, when there is one.
+    pub path: String,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": [{}] ", self.id)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(fix) = &self.fix {
+            write!(f, "\n  fix: {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where `needle` is written in the output's template or in the environment's inventory:
+/// `file:line`, for a finding that is better fixed at its source.
+fn source_of(project: &Project, rendered: &Rendered, needle: &str) -> Option<String> {
+    let mut files = vec![project.root.join(&rendered.template)];
+    if let Some(env) = project.environment(&rendered.env).ok() {
+        collect_files(&env.inventory, &mut files);
+    }
+    for file in files {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        if let Some(offset) = text.find(needle) {
+            let line = text[..offset].matches('\n').count() + 1;
+            return Some(format!("{}:{line}", project.display_path(&file)));
+        }
+    }
+    None
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+    } else if let Ok(entries) = fs::read_dir(path) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            collect_files(&p, out);
+        }
+    }
+}
+
+/// Validates one rendered output by its kind: Prometheus' own rules (as promtool applies
+/// them) and promvault's lints. `secrets` are the vault's values.
+#[must_use]
+pub fn validate(
+    project: &Project,
+    rendered: &Rendered,
+    secrets: &[(String, Zeroizing<String>)],
+    version: crate::prometheus::Version,
+) -> Vec<Finding> {
+    let text = String::from_utf8_lossy(&rendered.bytes);
+    let from_rules = |findings: Vec<crate::prometheus::Finding>| -> Vec<Finding> {
+        findings
+            .into_iter()
+            .map(|f| Finding {
+                file: rendered.display.clone(),
+                line: f.line,
+                id: "promtool".to_string(),
+                path: f.path,
+                message: f.message,
+                fix: None,
+            })
+            .collect()
+    };
+    match rendered.validate {
+        Validate::None => Vec::new(),
+        Validate::WebConfig => from_rules(crate::prometheus::check_web_config(&text)),
+        Validate::Prometheus => {
+            let mut findings = from_rules(crate::prometheus::check_config(&text, version));
+            findings.extend(
+                crate::lints::lint_prometheus(&text, secrets)
+                    .into_iter()
+                    .map(|l| {
+                        let source = l
+                            .needle
+                            .as_ref()
+                            .and_then(|n| source_of(project, rendered, n));
+                        let message = match &source {
+                            Some(src) => format!("{} (written at {src})", l.message),
+                            None => l.message,
+                        };
+                        Finding {
+                            file: rendered.display.clone(),
+                            line: Some(l.line),
+                            id: l.id.to_string(),
+                            path: l.path,
+                            message,
+                            fix: Some(l.fix),
+                        }
+                    }),
+            );
+            findings.sort_by_key(|f| f.line);
+            findings
+        }
+    }
+}
+
 /// Every vault value (strings only), for masking and leak scans: (name, value).
 #[must_use]
 pub fn secret_values(vault: &VarLayer) -> Vec<(String, Zeroizing<String>)> {

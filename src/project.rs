@@ -299,6 +299,23 @@ impl Project {
         }
     }
 
+    /// The Prometheus version the outputs are for (`prometheus_version`; default: the newest
+    /// the validator knows).
+    ///
+    /// # Errors
+    /// A version the validator does not know.
+    pub fn prometheus_version(&self) -> Result<crate::prometheus::Version, ProjectError> {
+        match &self.config.prometheus_version {
+            None => Ok(crate::prometheus::Version::V3),
+            Some(v) => crate::prometheus::Version::parse(v).ok_or_else(|| ProjectError::Invalid {
+                location: self.location_of_key("prometheus_version"),
+                message: format!(
+                    "prometheus_version `{v}` is not one promvault knows (2.x or 3.x)"
+                ),
+            }),
+        }
+    }
+
     /// The committed demo identity named by the project, after checking its first line.
     ///
     /// # Errors

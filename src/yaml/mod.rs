@@ -7,6 +7,7 @@
 pub mod dump;
 pub mod load;
 pub mod resolve;
+pub mod tree;
 
 use indexmap::IndexMap;
 use serde::de::IgnoredAny;

@@ -14,4 +14,5 @@ mod recipients;
 mod render;
 mod tamper;
 mod terminal;
+mod validate;
 mod vault_commands;

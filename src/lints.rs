@@ -1,0 +1,229 @@
+//! Lints beyond what promtool checks: the auth mistakes that make a scrape fail silently, and
+//! secrets that did not come from the vault. Each finding has an id, a field path, the line
+//! in the rendered output, and a one-line fix.
+
+use zeroize::Zeroizing;
+
+use crate::yaml::tree::{self, Node, NodeKind};
+
+/// One lint finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lint {
+    pub id: &'static str,
+    /// The field path, e.g. `scrape_configs[2].basic_auth.password`.
+    pub path: String,
+    /// 1-based line in the rendered output.
+    pub line: usize,
+    pub message: String,
+    pub fix: String,
+    /// Text to look for in the templates and inventory to point at the source (never shown).
+    pub needle: Option<Zeroizing<String>>,
+}
+
+/// A bcrypt hash as Prometheus' web config takes it.
+#[must_use]
+pub fn is_bcrypt_hash(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 60
+        && s.starts_with("$2")
+        && matches!(b[2], b'a' | b'b' | b'y')
+        && b[3] == b'$'
+        && b[4].is_ascii_digit()
+        && b[5].is_ascii_digit()
+        && b[6] == b'$'
+        && s[7..]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'/')
+}
+
+/// The fields of a client configuration that carry a credential (by their key).
+fn is_credential_field(path: &str) -> bool {
+    let mut parts = path.rsplit('.');
+    let key = parts.next().unwrap_or("");
+    let parent = parts.next().unwrap_or("");
+    let parent = parent.split('[').next().unwrap_or(parent);
+    match key {
+        "password"
+        | "credentials"
+        | "bearer_token"
+        | "client_secret"
+        | "secret_key"
+        | "auth_token"
+        | "application_secret"
+        | "consumer_key"
+        | "application_credential_secret" => true,
+        "token" => parent.ends_with("_sd_configs") || parent == "consul_sd_configs",
+        "key" => parent == "tls_config",
+        _ => false,
+    }
+}
+
+/// The authorization schemes whose spelling is well known; the type is sent as written.
+const SCHEMES: &[&str] = &["Bearer", "Basic", "Digest", "Negotiate", "NTLM", "apiKey"];
+
+/// Lints a rendered Prometheus configuration. `secrets` are the vault's values.
+#[must_use]
+pub fn lint_prometheus(text: &str, secrets: &[(String, Zeroizing<String>)]) -> Vec<Lint> {
+    let Some(doc) = tree::parse(text) else {
+        // Not YAML at all (Prometheus' rules report that); a vault value may be the cause.
+        return broken_secrets(text, None, secrets);
+    };
+    let mut lints = Vec::new();
+    doc.walk("", &mut |path, node| {
+        let NodeKind::Scalar { text: value, .. } = &node.kind else {
+            return;
+        };
+        if path.ends_with("basic_auth.password") && is_bcrypt_hash(value) {
+            lints.push(Lint {
+                id: "bcrypt-in-client-password",
+                path: path.to_string(),
+                line: node.line,
+                message: "this is a bcrypt hash, but Prometheus sends basic_auth.password to the target exactly as written".to_string(),
+                fix: "keep the plaintext password in the vault here; the hash belongs in the target's web config (basic_auth_users)".to_string(),
+                needle: None,
+            });
+        }
+        if path.ends_with("authorization.type") {
+            if let Some(scheme) = SCHEMES
+                .iter()
+                .find(|s| s.eq_ignore_ascii_case(value) && **s != value.as_str())
+            {
+                lints.push(Lint {
+                    id: "authorization-type-case",
+                    path: path.to_string(),
+                    line: node.line,
+                    message: format!("type `{value}` differs only in case from the common scheme `{scheme}`; Prometheus sends it exactly as written, and targets compare it exactly"),
+                    fix: format!("write `{scheme}` if that is what the target expects"),
+                    needle: Some(Zeroizing::new(format!("type: {value}"))),
+                });
+            }
+        }
+        if is_credential_field(path)
+            && !value.is_empty()
+            && !is_bcrypt_hash(value)
+            && !secrets.iter().any(|(_, s)| !s.is_empty() && value.contains(s.as_str()))
+        {
+            lints.push(Lint {
+                id: "literal-credential",
+                path: path.to_string(),
+                line: node.line,
+                message: "this credential does not come from the vault: it is written in a template or inventory in plain text".to_string(),
+                fix: "store it with `promvault set ENV NAME` and use `{{ NAME }}` here".to_string(),
+                needle: Some(Zeroizing::new(value.clone())),
+            });
+        }
+    });
+    lints.extend(broken_secrets(text, Some(&doc), secrets));
+    lints
+}
+
+/// Vault values that appear in the text but in no scalar: interpolated unquoted, they broke
+/// the YAML (a `#` started a comment, `: ` made a mapping, a newline split the value).
+fn broken_secrets(
+    text: &str,
+    doc: Option<&Node>,
+    secrets: &[(String, Zeroizing<String>)],
+) -> Vec<Lint> {
+    let mut scalars: Vec<&str> = Vec::new();
+    if let Some(doc) = doc {
+        doc.walk("", &mut |_, node| {
+            if let NodeKind::Scalar { text, .. } = &node.kind {
+                scalars.push(text);
+            }
+        });
+    }
+    let mut lints = Vec::new();
+    for (name, value) in secrets {
+        if value.chars().count() < 4 || lints.iter().any(|l: &Lint| l.path == *name) {
+            continue;
+        }
+        let Some(offset) = text.find(value.as_str()) else {
+            continue;
+        };
+        if scalars.iter().any(|s| s.contains(value.as_str())) {
+            continue;
+        }
+        lints.push(Lint {
+            id: "vault-value-not-string",
+            path: name.clone(),
+            line: text[..offset].matches('\n').count() + 1,
+            message: format!("the vault value `{name}` is interpolated here without quoting and does not read back as one string (its characters change the YAML)"),
+            fix: format!("write `{{{{ {name} | to_json }}}}` so it is quoted whatever it holds"),
+            needle: Some(Zeroizing::new(format!("{{{{ {name} }}}}"))),
+        });
+    }
+    lints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, Zeroizing<String>)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Zeroizing::new((*v).to_string())))
+            .collect()
+    }
+
+    fn ids(text: &str, s: &[(&str, &str)]) -> Vec<(&'static str, String, usize)> {
+        lint_prometheus(text, &secrets(s))
+            .into_iter()
+            .map(|l| (l.id, l.path, l.line))
+            .collect()
+    }
+
+    #[test]
+    fn bcrypt_hash_as_client_password() {
+        let hash = "$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234";
+        let text = format!("scrape_configs:\n  - job_name: a\n    basic_auth:\n      username: u\n      password: '{hash}'\n");
+        assert_eq!(
+            ids(&text, &[("pw", hash)]),
+            [(
+                "bcrypt-in-client-password",
+                "scrape_configs[0].basic_auth.password".to_string(),
+                5
+            )]
+        );
+    }
+
+    #[test]
+    fn authorization_type_case() {
+        let text = "scrape_configs:\n  - job_name: a\n    authorization:\n      type: apikey\n      credentials: k3y-value\n  - job_name: b\n    authorization:\n      type: apiKey\n      credentials: k3y-value\n";
+        assert_eq!(
+            ids(text, &[("k", "k3y-value")]),
+            [(
+                "authorization-type-case",
+                "scrape_configs[0].authorization.type".to_string(),
+                4
+            )]
+        );
+    }
+
+    #[test]
+    fn literal_credentials_are_found_and_vault_ones_are_not() {
+        let text = "remote_write:\n  - url: http://x\n    authorization:\n      credentials: from-vault-1234\n    oauth2:\n      client_id: id\n      client_secret: pasted-secret\n";
+        assert_eq!(
+            ids(text, &[("v", "from-vault-1234")]),
+            [(
+                "literal-credential",
+                "remote_write[0].oauth2.client_secret".to_string(),
+                7
+            )]
+        );
+    }
+
+    #[test]
+    fn a_vault_value_that_breaks_the_yaml() {
+        let text = "scrape_configs:\n  - job_name: a\n    basic_auth:\n      password: pa #ss\n";
+        let found = ids(text, &[("pw", "pa #ss")]);
+        assert!(
+            found.contains(&("vault-value-not-string", "pw".to_string(), 4)),
+            "{found:?}"
+        );
+        // quoted, it is fine
+        let text =
+            "scrape_configs:\n  - job_name: a\n    basic_auth:\n      password: \"pa #ss\"\n";
+        assert!(ids(text, &[("pw", "pa #ss")]).is_empty());
+    }
+}

@@ -1,0 +1,77 @@
+//! `render` validates before it writes: promvault's lints (and Prometheus' rules), every
+//! finding listed with file:line, nothing written; `--no-validate` for emergencies.
+
+use crate::support::{stderr, Sandbox};
+
+/// A project whose one output is the given Prometheus template; the vault holds `api_key`
+/// and `password`.
+fn with_template(template: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: prometheus.yml.j2\n    dest: out/prometheus.yml\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write("prometheus.yml.j2", template);
+    sb.set("prod", "api_key", "k3y: with # hash");
+    sb.set("prod", "password", "plain-password");
+    sb
+}
+
+fn findings(sb: &Sandbox) -> String {
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!sb.path("out").exists(), "nothing may be written");
+    let err = stderr(&out);
+    for secret in ["k3y: with", "plain-password"] {
+        assert!(!err.contains(secret), "{err}");
+    }
+    err
+}
+
+#[test]
+fn lint_bcrypt_hash_as_client_password() {
+    let sb = with_template(
+        "scrape_configs:\n  - job_name: app\n    basic_auth:\n      username: u\n      password: {{ password | bcrypt(cost=4) | to_json }}\n    static_configs:\n      - targets: ['app:8080']\n",
+    );
+    insta::assert_snapshot!(findings(&sb));
+}
+
+#[test]
+fn lint_authorization_type_case() {
+    let sb = with_template(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      type: apikey\n      credentials: {{ api_key | to_json }}\n    static_configs:\n      - targets: ['app:8080']\n",
+    );
+    insta::assert_snapshot!(findings(&sb));
+}
+
+#[test]
+fn lint_literal_credential() {
+    let sb = with_template(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      credentials: not-from-the-vault\n    static_configs:\n      - targets: ['app:8080']\n",
+    );
+    insta::assert_snapshot!(findings(&sb));
+}
+
+#[test]
+fn lint_vault_value_not_a_string() {
+    let sb = with_template(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      credentials: {{ api_key }}\n    static_configs:\n      - targets: ['app:8080']\n",
+    );
+    insta::assert_snapshot!(findings(&sb));
+}
+
+#[test]
+fn no_validate_writes_anyway() {
+    let sb = with_template(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      type: apikey\n      credentials: {{ api_key | to_json }}\n",
+    );
+    sb.cmd(&["render", "prod", "--no-validate"])
+        .assert()
+        .success();
+    assert!(sb.path("out/prometheus.yml").exists());
+}
