@@ -344,7 +344,7 @@ impl std::fmt::Display for Finding {
 /// `file:line`, for a finding that is better fixed at its source.
 fn source_of(project: &Project, rendered: &Rendered, needle: &str) -> Option<String> {
     let mut files = vec![project.root.join(&rendered.template)];
-    if let Some(env) = project.environment(&rendered.env).ok() {
+    if let Ok(env) = project.environment(&rendered.env) {
         collect_files(&env.inventory, &mut files);
     }
     for file in files {
