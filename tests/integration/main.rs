@@ -10,6 +10,7 @@ mod example;
 mod identities;
 mod keys_and_init;
 mod messages;
+mod promtool;
 mod recipients;
 mod render;
 mod tamper;
