@@ -764,12 +764,17 @@ impl Context<'_> {
             ));
         }
         let display = target.display().to_string();
-        let bytes = vault::encrypt(&plain, &recipients, &display)?;
-        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        if vault_of.is_some() {
+            // an environment's vault gets its record too
+            vault::write(&target, &display, &plain, &recipients)?;
+        } else {
+            let bytes = vault::encrypt(&plain, &recipients, &display)?;
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            output::write_atomic(&target, &bytes, output::OWNER_ONLY)
+                .map_err(|e| Error::io(&target, e))?;
         }
-        output::write_atomic(&target, &bytes, output::OWNER_ONLY)
-            .map_err(|e| Error::io(&target, e))?;
         self.say(&format!(
             "encrypted to {} recipient(s): {display}",
             recipients.len()

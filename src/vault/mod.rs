@@ -7,6 +7,8 @@
 //!
 //! Plaintext is held in [`Zeroizing`] buffers and never appears in an error.
 
+pub mod record;
+
 use std::{
     fs,
     io::{Read, Write},
@@ -416,6 +418,27 @@ pub fn write(
     plaintext: &[u8],
     recipients: &[String],
 ) -> Result<WriteOutcome, VaultError> {
+    let bytes = write_encrypted(path, display, plaintext, recipients)?;
+    // The record names the variables; a plaintext that is not a mapping has none to name.
+    let names: Vec<String> = std::str::from_utf8(plaintext)
+        .ok()
+        .and_then(|t| yaml::parse_variables(t).ok())
+        .map(|vars| vars.into_keys().collect())
+        .unwrap_or_default();
+    record::write(path, display, &bytes, recipients, &names).map_err(|source| VaultError::Write {
+        path: format!("{display}.recipients"),
+        source,
+    })?;
+    Ok(WriteOutcome::Changed)
+}
+
+/// Encrypts and writes atomically, owner-only, without a record; returns the bytes written.
+fn write_encrypted(
+    path: &Path,
+    display: &str,
+    plaintext: &[u8],
+    recipients: &[String],
+) -> Result<Vec<u8>, VaultError> {
     let bytes = encrypt(plaintext, recipients, display)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|source| VaultError::Write {
@@ -426,7 +449,8 @@ pub fn write(
     output::write_atomic(path, &bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
         path: display.to_string(),
         source,
-    })
+    })?;
+    Ok(bytes)
 }
 
 /// [`write`], but only if the file still holds `expected` (its bytes when it was read; `None`:
@@ -448,7 +472,7 @@ pub fn write_if_unchanged(
         saved.push(".conflict");
         let saved = std::path::PathBuf::from(saved);
         let saved_display = format!("{display}.conflict");
-        write(&saved, &saved_display, plaintext, recipients)?;
+        write_encrypted(&saved, &saved_display, plaintext, recipients)?;
         return Err(VaultError::Conflict {
             path: display.to_string(),
             saved: saved_display,

@@ -1,0 +1,102 @@
+//! The record kept beside each vault (`vault/ENV.yml.age.recipients`): the recipients it was
+//! encrypted to, the names of its variables, and the SHA-256 of the vault file it describes.
+//!
+//! age does not name X25519 recipients in a file's header, so without this record nobody
+//! could tell, without a key, whether a vault is encrypted to the recipients promvault.yml
+//! lists (a teammate added by hand, never rekeyed). The hash ties the record to one exact
+//! vault file: a vault written by anything else (`age -e`, a bad merge) no longer matches its
+//! record, which `promvault check` reports. The names let `check` render every template
+//! without any key, with placeholders in place of the secrets. Values are never recorded.
+
+use std::{fs, path::{Path, PathBuf}};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::{output, yaml};
+
+/// What the record says.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub sha256: String,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub variables: Vec<String>,
+}
+
+/// The record's path for a vault: the vault's path plus `.recipients`.
+#[must_use]
+pub fn path_for(vault: &Path) -> PathBuf {
+    let mut p = vault.as_os_str().to_owned();
+    p.push(".recipients");
+    PathBuf::from(p)
+}
+
+/// The hex SHA-256 of a vault file's bytes.
+#[must_use]
+pub fn digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The record's text (stable, so an unchanged vault gives an unchanged record).
+#[must_use]
+pub fn render(display: &str, vault_bytes: &[u8], recipients: &[String], variables: &[String]) -> String {
+    let mut out = format!(
+        "# Written by promvault with {display}: the recipients it is encrypted to and the names of\n\
+         # its variables (never their values). `promvault check` compares it with promvault.yml.\n\
+         sha256: {}\nrecipients:\n",
+        digest(vault_bytes)
+    );
+    for r in recipients {
+        out.push_str(&format!("  - {}\n", yaml::double_quoted(r.trim())));
+    }
+    out.push_str("variables:\n");
+    for v in variables {
+        out.push_str(&format!("  - {}\n", yaml::double_quoted(v)));
+    }
+    out
+}
+
+/// Writes the record for a vault just written.
+///
+/// # Errors
+/// I/O.
+pub fn write(vault: &Path, display: &str, vault_bytes: &[u8], recipients: &[String], variables: &[String]) -> std::io::Result<()> {
+    let text = render(display, vault_bytes, recipients, variables);
+    output::write_atomic(&path_for(vault), text.as_bytes(), 0o644).map(|_| ())
+}
+
+/// Reads the record beside a vault; `Ok(None)` when there is none.
+///
+/// # Errors
+/// An unreadable or malformed record (as a message).
+pub fn read(vault: &Path) -> Result<Option<Record>, String> {
+    let path = path_for(vault);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    serde_saphyr::from_str(&text)
+        .map(Some)
+        .map_err(|e| yaml::error_message(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("prod.yml.age");
+        write(&vault, "vault/prod.yml.age", b"bytes", &["age1x".into(), "ssh-ed25519 AAAA c".into()], &["a".into()]).unwrap();
+        let r = read(&vault).unwrap().unwrap();
+        assert_eq!(r.sha256, digest(b"bytes"));
+        assert_eq!(r.recipients, ["age1x", "ssh-ed25519 AAAA c"]);
+        assert_eq!(r.variables, ["a"]);
+        assert!(read(&dir.path().join("none.age")).unwrap().is_none());
+    }
+}
