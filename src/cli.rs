@@ -1076,7 +1076,18 @@ mod scaffold {
 
     pub const INVENTORY: &str = "all:\n  hosts:\n    localhost:\n";
 
+    /// A new vault: a comment, and a random key for deterministic bcrypt salts.
     pub fn new_vault_text(env: &str) -> String {
-        format!("# Secrets for `{env}`: one `name: value` per line, e.g.\n# web_service_api_key: \"...\"\n")
+        use base64::Engine;
+        let mut key = [0u8; 24];
+        // Without randomness the vault still works; bcrypt salts then use the fallback key.
+        let key_line = match getrandom::fill(&mut key) {
+            Ok(()) => format!(
+                "# the key for stable bcrypt salts (see docs/decisions.md); keep it secret\npromvault_hash_key: \"{}\"\n",
+                base64::engine::general_purpose::STANDARD.encode(key)
+            ),
+            Err(_) => String::new(),
+        };
+        format!("# Secrets for `{env}`: one `name: value` per line, e.g.\n# web_service_api_key: \"...\"\n{key_line}")
     }
 }

@@ -425,9 +425,11 @@ pub fn write(
         .and_then(|t| yaml::parse_variables(t).ok())
         .map(|vars| vars.into_keys().collect())
         .unwrap_or_default();
-    record::write(path, display, &bytes, recipients, &names).map_err(|source| VaultError::Write {
-        path: format!("{display}.recipients"),
-        source,
+    record::write(path, display, &bytes, recipients, &names).map_err(|source| {
+        VaultError::Write {
+            path: format!("{display}.recipients"),
+            source,
+        }
     })?;
     Ok(WriteOutcome::Changed)
 }

@@ -8,7 +8,10 @@
 //! record, which `promvault check` reports. The names let `check` render every template
 //! without any key, with placeholders in place of the secrets. Values are never recorded.
 
-use std::{fs, path::{Path, PathBuf}};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -37,12 +40,20 @@ pub fn path_for(vault: &Path) -> PathBuf {
 /// The hex SHA-256 of a vault file's bytes.
 #[must_use]
 pub fn digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The record's text (stable, so an unchanged vault gives an unchanged record).
 #[must_use]
-pub fn render(display: &str, vault_bytes: &[u8], recipients: &[String], variables: &[String]) -> String {
+pub fn render(
+    display: &str,
+    vault_bytes: &[u8],
+    recipients: &[String],
+    variables: &[String],
+) -> String {
     let mut out = format!(
         "# Written by promvault with {display}: the recipients it is encrypted to and the names of\n\
          # its variables (never their values). `promvault check` compares it with promvault.yml.\n\
@@ -63,7 +74,13 @@ pub fn render(display: &str, vault_bytes: &[u8], recipients: &[String], variable
 ///
 /// # Errors
 /// I/O.
-pub fn write(vault: &Path, display: &str, vault_bytes: &[u8], recipients: &[String], variables: &[String]) -> std::io::Result<()> {
+pub fn write(
+    vault: &Path,
+    display: &str,
+    vault_bytes: &[u8],
+    recipients: &[String],
+    variables: &[String],
+) -> std::io::Result<()> {
     let text = render(display, vault_bytes, recipients, variables);
     output::write_atomic(&path_for(vault), text.as_bytes(), 0o644).map(|_| ())
 }
@@ -92,7 +109,14 @@ mod tests {
     fn records_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let vault = dir.path().join("prod.yml.age");
-        write(&vault, "vault/prod.yml.age", b"bytes", &["age1x".into(), "ssh-ed25519 AAAA c".into()], &["a".into()]).unwrap();
+        write(
+            &vault,
+            "vault/prod.yml.age",
+            b"bytes",
+            &["age1x".into(), "ssh-ed25519 AAAA c".into()],
+            &["a".into()],
+        )
+        .unwrap();
         let r = read(&vault).unwrap().unwrap();
         assert_eq!(r.sha256, digest(b"bytes"));
         assert_eq!(r.recipients, ["age1x", "ssh-ed25519 AAAA c"]);

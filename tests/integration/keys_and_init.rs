@@ -61,10 +61,12 @@ fn init_creates_a_project_and_an_identity_when_there_is_none() {
     assert!(sb.path("templates/prometheus.yml.j2").exists());
     assert!(sb.path("inventories/default/hosts.yml").exists());
     assert_eq!(sb.mode("vault/default.yml.age"), 0o600);
-    // the new vault opens with the new identity and is an empty mapping
+    // the new vault opens with the new identity and holds only a random hash key
     let text = sb.view(&["default"]);
-    let map: Option<indexmap::IndexMap<String, String>> = serde_saphyr::from_str(&text).unwrap();
-    assert!(map.unwrap_or_default().is_empty());
+    let map: indexmap::IndexMap<String, String> = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["promvault_hash_key"]);
+    assert_eq!(map["promvault_hash_key"].len(), 32);
+    assert!(sb.path("vault/default.yml.age.recipients").exists());
     // and a secret can be added straight away
     sb.set("default", "api_key", "k");
     assert_eq!(sb.view(&["default", "api_key"]), "k");

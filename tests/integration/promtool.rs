@@ -5,7 +5,11 @@ use std::{path::Path, process::Command};
 use crate::support::{require, stderr};
 
 fn promtool(args: &[&str], file: &Path) -> std::process::Output {
-    Command::new("promtool").args(args).arg(file).output().unwrap()
+    Command::new("promtool")
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -28,13 +32,23 @@ fn promtool_accepts_the_rendered_example() {
     for env in ["staging", "prod"] {
         let config = out_dir.path().join(env).join("prometheus.yml");
         let out = promtool(&["check", "config", "--syntax-only"], &config);
-        assert!(out.status.success(), "{env}: {}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert!(
+            out.status.success(),
+            "{env}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
         checked += 1;
         for entry in std::fs::read_dir(out_dir.path().join(env)).unwrap() {
             let web = entry.unwrap().path().join("web.yml");
             if web.exists() {
                 let out = promtool(&["check", "web-config"], &web);
-                assert!(out.status.success(), "{}: {}", web.display(), String::from_utf8_lossy(&out.stdout));
+                assert!(
+                    out.status.success(),
+                    "{}: {}",
+                    web.display(),
+                    String::from_utf8_lossy(&out.stdout)
+                );
                 checked += 1;
             }
         }
