@@ -32,7 +32,7 @@ fn shipped_example(bencher: divan::Bencher) {
         let mut n = 0;
         for env in project.environments() {
             let vault = plan::vault_layer(&project, &env, &ids).unwrap();
-            n += plan::render_environment(&project, &env, vault, &VarLayer::new(), None)
+            n += plan::render_environment(&project, &env, vault, &VarLayer::new(), None, false)
                 .unwrap()
                 .len();
         }
@@ -84,6 +84,7 @@ fn ten_thousand_jobs(bencher: divan::Bencher) {
                 extra: VarLayer::new(),
                 play_hosts: vec!["localhost".to_string()],
                 hash_key: Vec::new(),
+                quick_hashes: false,
             },
             env,
         );

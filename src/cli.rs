@@ -15,6 +15,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use zeroize::Zeroizing;
 
 use crate::{
+    check,
     diagnostics::Error,
     edit::{self, EditOutcome},
     identity::{self, Identities, IdentityError, Lookup},
@@ -86,6 +87,23 @@ pub enum Command {
         #[arg(long)]
         no_validate: bool,
     },
+    /// The pre-commit checks: vaults encrypted and rekeyed, templates render, outputs valid,
+    /// no private key or vault secret in any file. Exit 1 on a finding.
+    Check {
+        /// Check what is staged in git (the index), not the work tree.
+        #[arg(long)]
+        staged: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Scan only these files for private keys and leaks (default: every project file).
+        paths: Vec<PathBuf>,
+    },
+    /// Git hooks.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Print an environment's decrypted vault, or one value of it.
     View {
         env: String,
@@ -138,6 +156,22 @@ pub enum Command {
     },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Install `promvault check --staged` as the repository's pre-commit hook.
+    Install {
+        /// Replace an existing hook that promvault did not write.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,6 +241,14 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             extra_vars,
             validate: !*no_validate,
         }),
+        Command::Check {
+            staged,
+            format,
+            paths,
+        } => ctx.check(*staged, *format, paths),
+        Command::Hook {
+            action: HookAction::Install { force },
+        } => ctx.hook_install(*force),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
         Command::Set {
@@ -242,6 +284,9 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         }
     }
 }
+
+/// The line that marks a pre-commit hook as promvault's.
+const HOOK_MARKER: &str = "installed by `promvault hook install`";
 
 /// `render`'s flags.
 struct RenderArgs<'a> {
@@ -486,6 +531,7 @@ impl Context<'_> {
                 vault,
                 &extra,
                 args.out_dir,
+                false,
             )?);
         }
         for (i, a) in rendered.iter().enumerate() {
@@ -596,6 +642,104 @@ impl Context<'_> {
         }
         out.flush().map_err(|e| Error::io("stdout", e))?;
         Ok(u8::from(args.check && drift))
+    }
+
+    fn check(&self, staged: bool, format: Format, paths: &[PathBuf]) -> Result<u8, Error> {
+        let project = self.project()?;
+        let snapshot = if staged {
+            Some(check::staged_snapshot(&project.root).map_err(|e| Error::usage(e, None))?)
+        } else {
+            None
+        };
+        let (checked, scan) = match &snapshot {
+            Some(snap) => {
+                let at_index = Project::load(&snap.root)?;
+                let scan = if paths.is_empty() {
+                    snap.changed.clone()
+                } else {
+                    paths.to_vec()
+                };
+                (at_index, scan)
+            }
+            None => {
+                let scan = if paths.is_empty() {
+                    check::project_files(&project.root)
+                } else {
+                    paths
+                        .iter()
+                        .map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf())
+                        .collect()
+                };
+                (project.clone(), scan)
+            }
+        };
+        let ids = match self.identities(Some(&project)) {
+            Ok(ids) => Some(ids),
+            Err(Error::Identity(e)) if matches!(*e, IdentityError::NoneFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let report = check::run(&checked, &scan, ids.as_ref());
+        let mut out = io::stdout().lock();
+        let text = match format {
+            Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+            Format::Text => {
+                let mut t = String::new();
+                for f in &report.findings {
+                    t.push_str(&format!("{f}\n"));
+                }
+                for n in &report.notes {
+                    t.push_str(&format!("note: {n}\n"));
+                }
+                if report.findings.is_empty() {
+                    t.push_str(&format!(
+                        "promvault check: clean ({} environment(s), {} file(s) scanned)\n",
+                        checked.environments().len(),
+                        report.files_scanned
+                    ));
+                } else {
+                    t.push_str(&format!(
+                        "promvault check: {} finding(s)\n",
+                        report.findings.len()
+                    ));
+                }
+                t
+            }
+        };
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::io("stdout", e))?;
+        Ok(u8::from(!report.findings.is_empty()))
+    }
+
+    fn hook_install(&self, force: bool) -> Result<u8, Error> {
+        let project = self.project()?;
+        let out = std::process::Command::new("git")
+            .args(["rev-parse", "--git-path", "hooks"])
+            .current_dir(&project.root)
+            .output()
+            .map_err(|e| Error::io("git", e))?;
+        if !out.status.success() {
+            return Err(Error::usage(
+                format!("{} is not in a git repository", project.root.display()),
+                None,
+            ));
+        }
+        let hooks = project
+            .root
+            .join(String::from_utf8_lossy(&out.stdout).trim());
+        fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, e))?;
+        let hook = hooks.join("pre-commit");
+        if let Ok(existing) = fs::read_to_string(&hook) {
+            if !existing.contains(HOOK_MARKER) && !force {
+                return Err(Error::usage(
+                    format!("{} exists and was not written by promvault", hook.display()),
+                    Some("add `promvault check --staged` to it yourself, or pass --force to replace it".to_string()),
+                ));
+            }
+        }
+        let script = format!("#!/bin/sh\n# {HOOK_MARKER}\n# Blocks a commit that leaks a secret, commits a plaintext vault or breaks a template.\nexec promvault check --staged\n");
+        output::write_atomic(&hook, script.as_bytes(), 0o755).map_err(|e| Error::io(&hook, e))?;
+        self.say(&format!("installed {}", hook.display()));
+        Ok(0)
     }
 
     fn view(&self, env_name: &str, key: Option<&str>) -> Result<u8, Error> {

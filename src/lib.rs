@@ -11,6 +11,7 @@
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
 //! - [`cli`]: the command line, which only turns arguments into calls of the above.
 
+pub mod check;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;

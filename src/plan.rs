@@ -218,6 +218,7 @@ pub fn render_environment(
     vault: VarLayer,
     extra: &ExtraVars,
     out_dir: Option<&Path>,
+    quick_hashes: bool,
 ) -> Result<Vec<Rendered>, PlanError> {
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
     let hash_key = hash_key(&vault, &env.name);
@@ -270,6 +271,7 @@ pub fn render_environment(
                 extra: extra.clone(),
                 play_hosts: hosts.clone(),
                 hash_key: hash_key.clone(),
+                quick_hashes,
             },
             env_holder,
         );

@@ -83,6 +83,19 @@ pub struct ProjectFile {
     /// A committed identity for a demo project; its first line must mark it as such.
     #[serde(default)]
     pub demo_identity: Option<String>,
+    /// Settings of `promvault check`.
+    #[serde(default)]
+    pub check: CheckSettings,
+}
+
+/// `check:` in promvault.yml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// Paths (globs; `dir/**` for a folder) that the private-key and leak scans skip, such as
+    /// test fixtures holding throwaway keys.
+    #[serde(default)]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

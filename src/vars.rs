@@ -30,6 +30,9 @@ pub const ANSIBLE_MANAGED: &str = "Ansible managed";
 /// The name under which templates can reach the project's bcrypt salt key (never printed).
 pub const HASH_KEY_VAR: &str = "__promvault_hash_key";
 
+/// True when hashes need only look right (`check` renders with placeholders, fast).
+pub const QUICK_HASHES_VAR: &str = "__promvault_quick_hashes";
+
 /// Everything one render shares between the hosts it can see: the inventory and the
 /// play-level variables (role defaults, vault, extra vars).
 pub struct Play {
@@ -42,6 +45,8 @@ pub struct Play {
     pub play_hosts: Vec<String>,
     /// Secret key for deterministic bcrypt salts, from the vault.
     pub hash_key: Vec<u8>,
+    /// Make stand-in bcrypt hashes instead of real ones (for checks on placeholder values).
+    pub quick_hashes: bool,
 }
 
 /// The shared state of a render: the play, the environment used to template variables, the
@@ -257,6 +262,7 @@ impl HostScope {
             // A play keyword in Ansible: a variable of this name is shadowed and reads as [].
             "environment" => Value::from(Vec::<Value>::new()),
             HASH_KEY_VAR => Value::from_bytes(play.hash_key.clone()),
+            QUICK_HASHES_VAR => Value::from(play.quick_hashes),
             _ => return None,
         })
     }

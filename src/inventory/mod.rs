@@ -467,7 +467,7 @@ impl Inventory {
 }
 
 /// Shell-style matching with `*`, `?` and `[...]` (Python's fnmatch).
-fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     fn go(p: &[char], t: &[char]) -> bool {

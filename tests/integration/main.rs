@@ -5,6 +5,7 @@ mod support;
 
 mod age_interop;
 mod ansible_cases;
+mod check;
 mod edit;
 mod example;
 mod identities;

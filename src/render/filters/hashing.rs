@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{as_list, filter_error};
 use crate::{
     render::python::{passlib_bcrypt, py_str, PyRandom},
-    vars::HASH_KEY_VAR,
+    vars::{HASH_KEY_VAR, QUICK_HASHES_VAR},
 };
 
 pub(super) fn register(env: &mut Environment<'static>) {
@@ -32,6 +32,19 @@ const BCRYPT64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose:
     &base64::alphabet::BCRYPT,
     base64::engine::general_purpose::NO_PAD,
 );
+
+/// When checks render with placeholder secrets, a well-formed stand-in instead of a real
+/// (deliberately slow) bcrypt hash.
+fn quick_hash(state: &State, secret: &str, rounds: u32) -> Option<String> {
+    if !state.lookup(QUICK_HASHES_VAR).is_some_and(|v| v.is_true()) {
+        return None;
+    }
+    let digest = Sha256::digest(secret.as_bytes());
+    let mut body = BCRYPT64.encode(digest);
+    body.push_str(&BCRYPT64.encode(&digest[..12]));
+    body.truncate(53);
+    Some(format!("$2b${rounds:02}${body}"))
+}
 
 /// A 22-character bcrypt salt derived from the secret and the project's hash key.
 fn derived_salt(state: &State, secret: &str) -> Result<String, Error> {
@@ -66,6 +79,9 @@ fn password_hash(
         ));
     }
     let secret = py_str(secret);
+    if let Some(fake) = quick_hash(state, &secret, rounds.unwrap_or(12)) {
+        return Ok(fake);
+    }
     let salt = match salt.filter(|s| !s.is_none()) {
         Some(s) => py_str(&s),
         None => derived_salt(state, &secret)?,
@@ -89,6 +105,9 @@ fn bcrypt_filter(
     let cost = kwargs.get::<Option<u32>>("cost")?.or(cost).unwrap_or(10);
     kwargs.assert_all_used()?;
     let secret = py_str(secret);
+    if let Some(fake) = quick_hash(state, &secret, cost) {
+        return Ok(fake);
+    }
     let salt = derived_salt(state, &secret)?;
     passlib_bcrypt(secret.as_bytes(), &salt, cost, "2b").map_err(|e| filter_error("bcrypt", e))
 }

@@ -1,0 +1,525 @@
+//! `promvault check`: what a pre-commit hook and CI run over a project.
+//!
+//! - every vault is an age file, with a record (`vault/ENV.yml.age.recipients`) that matches
+//!   it and lists exactly the recipients promvault.yml now names (else: rekey);
+//! - every template renders for every environment with strict undefined variables, with
+//!   placeholders in place of the vault's values (so no key is needed, and a template that
+//!   interpolates a secret unquoted shows up whatever the secret is);
+//! - every output passes Prometheus' rules and promvault's lints;
+//! - no private key is committed, except an identity marked as a demo identity;
+//! - no file holds the plaintext of a vault value (when an identity can open the vaults).
+//!
+//! With `--staged`, the files are those in git's index (not the work tree), so the hook
+//! checks exactly what is being committed.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use zeroize::Zeroizing;
+
+use crate::{
+    data::Data,
+    identity::Identities,
+    inventory::{Origin, Var, VarLayer},
+    plan::{self, PlanError},
+    project::{self, Environment, Project},
+    vault::{self, record},
+};
+
+/// One finding: `file:line: [id] message`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub file: String,
+    pub line: Option<usize>,
+    pub id: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": [{}] {}", self.id, self.message)
+    }
+}
+
+/// What a check found, and what it could not check.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+    /// How many files were scanned for keys and leaks.
+    pub files_scanned: usize,
+}
+
+/// Private keys as they are written: age (and age plugin) identities, PEM private keys with
+/// a body. Text that only mentions the markers (code, docs) does not match.
+fn private_key_pattern() -> &'static regex_lite::Regex {
+    static PATTERN: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        regex_lite::Regex::new(
+            r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}|AGE-PLUGIN-[A-Z0-9-]+-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{20,}|-----BEGIN (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=:\- ,\r\n]{40,}",
+        )
+        .expect("valid pattern")
+    })
+}
+
+/// The placeholder a vault value is rendered as by `check`: it holds the characters that
+/// break YAML when interpolated without quoting (`: `, ` #`, quotes).
+#[must_use]
+pub fn placeholder(name: &str) -> String {
+    format!("<vault:{name}>: #'\\\"")
+}
+
+/// Where the files to check come from.
+pub enum Files {
+    /// The work tree: every file of the project (git-tracked ones in a git repository).
+    WorkTree,
+    /// Only these files (paths given on the command line, or staged changes).
+    Only(Vec<PathBuf>),
+}
+
+/// Runs every check on the project at `project.root` (which may be a snapshot of git's index).
+/// `scan` lists the files (relative to the root) to scan for private keys and leaks.
+#[must_use]
+pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>) -> Report {
+    let mut report = Report::default();
+    let version = match project.prometheus_version() {
+        Ok(v) => v,
+        Err(e) => {
+            report.findings.push(Finding {
+                file: project::PROJECT_FILE.to_string(),
+                line: None,
+                id: "project".to_string(),
+                message: e.to_string(),
+            });
+            return report;
+        }
+    };
+    let mut secrets: Vec<(String, Zeroizing<String>)> = Vec::new();
+    for env in project.environments() {
+        let Some(names) = check_vault(project, &env, &mut report) else {
+            continue;
+        };
+        check_render(project, &env, &names, version, &mut report);
+        if let Some(ids) = identities {
+            if let Ok(layer) = plan::vault_layer(project, &env, ids) {
+                secrets.extend(plan::secret_values(&layer));
+            }
+        }
+    }
+    let vault_files: Vec<PathBuf> = project
+        .environments()
+        .iter()
+        .flat_map(|e| [e.vault.clone(), record::path_for(&e.vault)])
+        .collect();
+    let ignore = &project.config.check.ignore;
+    let mut scanned = 0;
+    for rel in scan {
+        let display = rel.display().to_string();
+        if ignored(&display, ignore) {
+            continue;
+        }
+        let path = project.root.join(rel);
+        if vault_files.iter().any(|v| v == &path) {
+            continue;
+        }
+        let Ok(bytes) = fs::read(&path) else { continue };
+        scanned += 1;
+        let text = String::from_utf8_lossy(&bytes);
+        scan_private_keys(&display, &text, &mut report);
+        scan_leaks(&display, &text, &secrets, &mut report);
+    }
+    report.files_scanned = scanned;
+    if identities.is_none() {
+        report
+            .notes
+            .push("leak scan skipped: no identity to open the vaults (set PROMVAULT_AGE_KEY, or pass --identity)".to_string());
+    }
+    report
+}
+
+fn ignored(path: &str, patterns: &[String]) -> bool {
+    patterns.iter().any(|p| {
+        let p = p.trim_start_matches("./");
+        if let Some(dir) = p.strip_suffix("/**").or_else(|| p.strip_suffix('/')) {
+            path == dir || path.starts_with(&format!("{dir}/"))
+        } else {
+            crate::inventory::wildcard_match(p, path)
+        }
+    })
+}
+
+/// Checks a vault and its record; returns its variable names when they are known.
+fn check_vault(project: &Project, env: &Environment, report: &mut Report) -> Option<Vec<String>> {
+    let display = project.display_path(&env.vault);
+    let mut finding = |id: &str, message: String| {
+        report.findings.push(Finding {
+            file: display.clone(),
+            line: None,
+            id: id.to_string(),
+            message,
+        });
+    };
+    let raw = match fs::read(&env.vault) {
+        Ok(raw) => raw,
+        Err(_) => {
+            finding(
+                "vault-missing",
+                format!(
+                    "environment `{}` has no vault here; create it with `promvault edit {}`",
+                    env.name, env.name
+                ),
+            );
+            return None;
+        }
+    };
+    if !vault::looks_encrypted(&raw) {
+        let what = if raw.starts_with(b"$ANSIBLE_VAULT") {
+            "an ansible-vault file"
+        } else {
+            "not encrypted (plaintext?)"
+        };
+        finding("vault-plaintext", format!("this vault is {what}; encrypt it with `promvault encrypt {display}`, and if the plaintext was ever committed, rotate its secrets"));
+        return None;
+    }
+    let record = match record::read(&env.vault) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            finding("vault-unrecorded", format!("no record of who this vault is encrypted to (it was not written by promvault); run `promvault rekey {}`", env.name));
+            return None;
+        }
+        Err(e) => {
+            finding(
+                "vault-unrecorded",
+                format!(
+                    "its record {display}.recipients is unreadable ({e}); run `promvault rekey {}`",
+                    env.name
+                ),
+            );
+            return None;
+        }
+    };
+    if record.sha256 != record::digest(&raw) {
+        finding("vault-record-stale", format!("the vault changed without promvault (age -e, a merge?) so who can open it is unknown; run `promvault rekey {}`", env.name));
+        return Some(record.variables);
+    }
+    let wanted: Vec<&String> = env.recipients.iter().collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| {
+            !record
+                .recipients
+                .iter()
+                .any(|r| project::same_recipient(r, w))
+        })
+        .map(|w| w.as_str())
+        .collect();
+    let extra: Vec<&str> = record
+        .recipients
+        .iter()
+        .filter(|r| !wanted.iter().any(|w| project::same_recipient(r, w)))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() || !extra.is_empty() {
+        let mut what = Vec::new();
+        if !missing.is_empty() {
+            what.push(format!("not yet to {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            what.push(format!(
+                "still to {} (removed from promvault.yml)",
+                extra.join(", ")
+            ));
+        }
+        finding(
+            "vault-not-rekeyed",
+            format!(
+                "the vault is encrypted {}; run `promvault rekey {}`",
+                what.join(" and "),
+                env.name
+            ),
+        );
+    }
+    Some(record.variables)
+}
+
+/// Renders the environment's outputs with placeholder secrets and validates them.
+fn check_render(
+    project: &Project,
+    env: &Environment,
+    names: &[String],
+    version: crate::prometheus::Version,
+    report: &mut Report,
+) {
+    let mut layer = VarLayer::new();
+    for name in names {
+        layer.insert(
+            name.clone(),
+            Var {
+                data: Data::Unsafe(placeholder(name)),
+                origin: Origin {
+                    file: format!("{} (vault)", project.display_path(&env.vault)),
+                    line: None,
+                },
+            },
+        );
+    }
+    let secrets = plan::secret_values(&layer);
+    match plan::render_environment(project, env, layer, &VarLayer::new(), None, true) {
+        Ok(rendered) => {
+            for r in &rendered {
+                for f in plan::validate(project, r, &secrets, version) {
+                    let mut message = if f.path.is_empty() {
+                        f.message
+                    } else {
+                        format!("{}: {}", f.path, f.message)
+                    };
+                    if let Some(fix) = f.fix {
+                        message.push_str(&format!("; {fix}"));
+                    }
+                    report.findings.push(Finding {
+                        file: format!("{} ({}, {})", f.file, env.name, r.host),
+                        line: f.line,
+                        id: f.id,
+                        message,
+                    });
+                }
+            }
+        }
+        Err(e) => {
+            let (file, line, message) = split_location(&e);
+            report.findings.push(Finding {
+                file,
+                line,
+                id: "render".to_string(),
+                message: format!("{message} (environment `{}`)", env.name),
+            });
+        }
+    }
+}
+
+/// `file:line: message` of a plan error, split for a finding.
+fn split_location(e: &PlanError) -> (String, Option<usize>, String) {
+    let text = e.to_string();
+    if let Some((loc, msg)) = text.split_once(": ") {
+        if let Some((file, line)) = loc.rsplit_once(':') {
+            if let Ok(line) = line.parse::<usize>() {
+                return (file.to_string(), Some(line), msg.to_string());
+            }
+        }
+        if !loc.contains(' ') {
+            return (loc.to_string(), None, msg.to_string());
+        }
+    }
+    (project::PROJECT_FILE.to_string(), None, text)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+fn scan_private_keys(display: &str, text: &str, report: &mut Report) {
+    if project::is_demo_identity(text) {
+        return;
+    }
+    if let Some(m) = private_key_pattern().find(text) {
+        report.findings.push(Finding {
+            file: display.to_string(),
+            line: Some(line_of(text, m.start())),
+            id: "private-key".to_string(),
+            message: "a private key is committed here: remove it from git history and replace the key (a demo identity must say so on its first line)".to_string(),
+        });
+    }
+}
+
+fn scan_leaks(
+    display: &str,
+    text: &str,
+    secrets: &[(String, Zeroizing<String>)],
+    report: &mut Report,
+) {
+    for (name, value) in secrets {
+        if value.chars().count() < 4 || value.starts_with("<vault:") {
+            continue;
+        }
+        if let Some(offset) = text.find(value.as_str()) {
+            report.findings.push(Finding {
+                file: display.to_string(),
+                line: Some(line_of(text, offset)),
+                id: "leak".to_string(),
+                message: format!("holds the plaintext of the vault value `{name}`: remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"),
+            });
+        }
+    }
+}
+
+/// The files of the project to scan: git-tracked files in a repository, else every file
+/// (without `.git`, `target` and `out`).
+#[must_use]
+pub fn project_files(root: &Path) -> Vec<PathBuf> {
+    if let Some(files) = git_lines(root, &["ls-files", "-z", "--", "."]) {
+        return files.into_iter().map(PathBuf::from).collect();
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if !matches!(
+                name.to_str(),
+                Some(".git" | "target" | "out" | "node_modules")
+            ) {
+                walk(root, &path, out);
+            }
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_path_buf());
+        }
+    }
+}
+
+fn git_lines(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// A copy of what git's index holds for the project, to check instead of the work tree.
+pub struct StagedSnapshot {
+    _dir: tempfile::TempDir,
+    /// The project's root inside the snapshot.
+    pub root: PathBuf,
+    /// The staged (added, copied, modified, renamed) files, relative to the project root.
+    pub changed: Vec<PathBuf>,
+}
+
+/// Copies the index's version of the project into a private temporary folder.
+///
+/// # Errors
+/// Not a git repository, or git fails.
+pub fn staged_snapshot(project_root: &Path) -> Result<StagedSnapshot, String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .current_dir(project_root)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err("--staged needs a git repository".to_string());
+    }
+    let top = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r']));
+    let project_root = fs::canonicalize(project_root).map_err(|e| e.to_string())?;
+    let prefix = project_root
+        .strip_prefix(fs::canonicalize(&top).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?
+        .to_path_buf();
+    let dir = tempfile::Builder::new()
+        .prefix("promvault-staged-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let mut target = dir.path().as_os_str().to_owned();
+    target.push("/");
+    let status = Command::new("git")
+        .arg("checkout-index")
+        .arg("--all")
+        .arg(format!("--prefix={}", target.to_string_lossy()))
+        .current_dir(&top)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("git checkout-index failed".to_string());
+    }
+    let changed = git_lines(
+        &top,
+        &[
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--diff-filter=ACMR",
+        ],
+    )
+    .unwrap_or_default()
+    .into_iter()
+    .filter_map(|p| {
+        PathBuf::from(p)
+            .strip_prefix(&prefix)
+            .ok()
+            .map(Path::to_path_buf)
+    })
+    .collect();
+    Ok(StagedSnapshot {
+        root: dir.path().join(&prefix),
+        _dir: dir,
+        changed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_keys_are_found_but_mentions_are_not() {
+        let (text, _) = crate::identity::generate();
+        use age::secrecy::ExposeSecret;
+        let mut report = Report::default();
+        scan_private_keys("id.txt", text.expose_secret(), &mut report);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].line, Some(3));
+        let mut report = Report::default();
+        scan_private_keys(
+            "code.rs",
+            "if line.starts_with(\"AGE-SECRET-KEY-1\") {}\n-----BEGIN PRIVATE KEY-----\n",
+            &mut report,
+        );
+        assert!(report.findings.is_empty());
+        let demo = format!("# DEMO identity, public\n{}", text.expose_secret());
+        let mut report = Report::default();
+        scan_private_keys("demo.txt", &demo, &mut report);
+        assert!(report.findings.is_empty());
+    }
+
+    #[test]
+    fn ignore_patterns() {
+        let pats = vec!["tests/data/**".to_string(), "*.pem".to_string()];
+        assert!(ignored("tests/data/web/server.key", &pats));
+        assert!(ignored("certs/x.pem", &pats));
+        assert!(!ignored("vault/demo.txt", &pats));
+    }
+
+    #[test]
+    fn placeholders_break_unquoted_yaml() {
+        let text = format!("password: {}\n", placeholder("pw"));
+        assert!(
+            serde_saphyr::from_str::<serde_json::Value>(&text).is_err()
+                || serde_saphyr::from_str::<serde_json::Value>(&text).unwrap()["password"]
+                    != placeholder("pw")
+        );
+    }
+}
