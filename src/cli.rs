@@ -19,7 +19,7 @@ use crate::{
     diagnostics::Error,
     edit::{self, EditOutcome},
     identity::{self, Identities, IdentityError, Lookup},
-    output, plan,
+    output, plan, probe,
     project::{self, Environment, Project, RecipientScope},
     vault::{self, VaultError},
     yaml,
@@ -98,6 +98,13 @@ pub enum Command {
         format: Format,
         /// Scan only these files for private keys and leaks (default: every project file).
         paths: Vec<PathBuf>,
+    },
+    /// Send one scrape request to each static target, as Prometheus would, and diagnose.
+    Probe {
+        env: String,
+        /// Only this job.
+        #[arg(long)]
+        job: Option<String>,
     },
     /// Git hooks.
     Hook {
@@ -249,6 +256,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Hook {
             action: HookAction::Install { force },
         } => ctx.hook_install(*force),
+        Command::Probe { env, job } => ctx.probe(env, job.as_deref()),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
         Command::Set {
@@ -708,6 +716,45 @@ impl Context<'_> {
         out.write_all(text.as_bytes())
             .map_err(|e| Error::io("stdout", e))?;
         Ok(u8::from(!report.findings.is_empty()))
+    }
+
+    fn probe(&self, env_name: &str, job: Option<&str>) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let ids = self.identities(Some(&project))?;
+        let vault = plan::vault_layer(&project, &env, &ids)?;
+        let rendered =
+            plan::render_environment(&project, &env, vault, &plan::ExtraVars::new(), None, false)?;
+        let mut targets = Vec::new();
+        for r in rendered
+            .iter()
+            .filter(|r| r.validate == plan::Validate::Prometheus)
+        {
+            let text = String::from_utf8_lossy(&r.bytes);
+            let base = r.dest.parent().unwrap_or(&project.root);
+            targets.extend(
+                probe::targets(&text, base, job)
+                    .map_err(|e| Error::usage(format!("{}: {e}", r.display), None))?,
+            );
+        }
+        if targets.is_empty() {
+            return Err(Error::usage(
+                match job {
+                    Some(j) => format!("no static target of job `{j}` in the Prometheus outputs of `{env_name}`"),
+                    None => format!("no static targets in the Prometheus outputs of `{env_name}`"),
+                },
+                Some("probe sends requests to `static_configs` targets; outputs need `validate: prometheus` (or a prometheus*.yml dest)".to_string()),
+            ));
+        }
+        let outcomes: Vec<probe::Outcome> = std::thread::scope(|scope| {
+            let handles: Vec<_> = targets
+                .iter()
+                .map(|t| scope.spawn(move || probe::probe(t)))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        print!("{}", probe::table(&outcomes));
+        Ok(u8::from(outcomes.iter().any(|o| !o.ok)))
     }
 
     fn hook_install(&self, force: bool) -> Result<u8, Error> {

@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod lints;
 pub mod output;
 pub mod plan;
+pub mod probe;
 pub mod project;
 pub mod prometheus;
 pub mod render;

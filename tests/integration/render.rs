@@ -26,7 +26,7 @@ fn project() -> Sandbox {
     for env in ["staging", "prod"] {
         sb.write(
             &format!("inventories/{env}/hosts.yml"),
-            &format!("all:\n  children:\n    exporters:\n      hosts:\n        node1-{env}:\n          target: \"10.0.0.1:9100\"\n        node2-{env}:\n          target: \"10.0.0.2:9100\"\n"),
+            &format!("all:\n  children:\n    exporters:\n      hosts:\n        node1-{env}:\n          target: \"node1.example.internal:9100\"\n        node2-{env}:\n          target: \"node2.example.internal:9100\"\n"),
         );
         sb.write(
             &format!("inventories/{env}/group_vars/all.yml"),
@@ -56,7 +56,7 @@ fn renders_every_output_owner_only_and_says_what_changed() {
     let prom = String::from_utf8(sb.read("out/prod/prometheus.yml")).unwrap();
     assert!(prom.contains("password: \"prod-pw\""), "{prom}");
     assert!(
-        prom.contains(r#"targets: ["10.0.0.1:9100", "10.0.0.2:9100"]"#),
+        prom.contains(r#"targets: ["node1.example.internal:9100", "node2.example.internal:9100"]"#),
         "{prom}"
     );
     let web = String::from_utf8(sb.read("out/prod/node1-prod/web.yml")).unwrap();
