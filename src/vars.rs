@@ -446,7 +446,7 @@ fn collect_templates(data: &Data, out: &mut Vec<String>) {
 }
 
 /// The inner expression of a string that is exactly one `{{ ... }}`.
-fn single_expression(source: &str) -> Option<&str> {
+pub fn single_expression(source: &str) -> Option<&str> {
     let inner = source.strip_prefix("{{")?.strip_suffix("}}")?;
     if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#")
     {

@@ -142,15 +142,53 @@ pub fn render(
         message,
     })?;
     let header_lines = usize::from(body.len() != source.len());
+    // Ansible leaves a file without template syntax exactly as it is.
+    if !crate::data::is_template(body) && settings == Settings::default() {
+        return Ok(body.to_string());
+    }
+    // Jinja reads every line ending as "\n"; Ansible then strips one final newline before
+    // rendering (keep_trailing_newline off) and adds back, after, the newlines the result
+    // lacks compared with the template.
+    let normalized = body.replace("\r\n", "\n").replace('\r', "\n");
+    let wanted_newlines = trailing_newlines(&normalized);
+    let stripped = normalized.strip_suffix('\n').unwrap_or(&normalized);
     let env = environment(&settings).map_err(|e| RenderError {
         location: format!("{name}:1"),
         message: e.to_string(),
     })?;
+    // A template that is one `{{ expression }}` gives the expression's value (Ansible's
+    // native templating): a non-string is written as Python prints it, with no newline.
+    if settings.variable == Settings::default().variable {
+        if let Some(expr) = crate::vars::single_expression(stripped) {
+            if let Ok(compiled) = env.compile_expression(expr) {
+                match compiled.eval(Value::from_dyn_object(scope.clone())) {
+                    Ok(value) if value.is_undefined() => {}
+                    Ok(value)
+                        if value.as_str().is_none()
+                            && value.kind() != minijinja::value::ValueKind::Invalid =>
+                    {
+                        return Ok(if value.is_none() {
+                            String::new()
+                        } else {
+                            python::py_str(&value)
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
     let tmpl = env
-        .template_from_named_str(name, body)
+        .template_from_named_str(name, stripped)
         .map_err(|e| located(name, header_lines, &e, Vec::new()))?;
     match tmpl.render(Value::from_dyn_object(scope.clone())) {
-        Ok(text) => Ok(text),
+        Ok(mut text) => {
+            let have = trailing_newlines(&text);
+            if wanted_newlines > have {
+                text.push_str(&"\n".repeat(wanted_newlines - have));
+            }
+            Ok(text)
+        }
         Err(err) => {
             // The root cause of a failure inside a variable is recorded where it happened.
             if let Some(first) = shared.first_error() {
@@ -166,6 +204,10 @@ pub fn render(
             Err(located(name, header_lines, &err, missing))
         }
     }
+}
+
+fn trailing_newlines(text: &str) -> usize {
+    text.bytes().rev().take_while(|&b| b == b'\n').count()
 }
 
 fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -> RenderError {

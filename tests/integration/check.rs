@@ -241,3 +241,19 @@ fn hook_install_respects_a_foreign_hook() {
     // re-installing over our own hook needs no --force
     sb.cmd(&["hook", "install"]).assert().success();
 }
+
+#[test]
+fn an_output_with_an_unknown_prometheus_field_is_found() {
+    let sb = repo();
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "scrape_configs:\n  - job_name: app\n    scrape_intervall: 5s\n    static_configs:\n      - targets: ['app:8080']\n",
+    );
+    let (code, out) = check(&sb, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("[promtool]") && out.contains("scrape_intervall"),
+        "{out}"
+    );
+    assert!(out.contains("scrape_interval"), "a suggestion: {out}");
+}

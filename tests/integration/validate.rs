@@ -75,3 +75,52 @@ fn no_validate_writes_anyway() {
         .success();
     assert!(sb.path("out/prometheus.yml").exists());
 }
+
+#[test]
+fn prometheus_rules_with_field_path_line_and_suggestion() {
+    let sb = with_template(
+        "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\nscrape_configs:\n  - job_name: app\n    scrape_interva: 5s\n    static_configs:\n      - targets: ['http://app:8080/metrics']\n  - job_name: app\n    basic_auth:\n      username: u\n      password: {{ password | to_json }}\n    authorization:\n      credentials: {{ api_key | to_json }}\n",
+    );
+    insta::assert_snapshot!(findings(&sb));
+}
+
+#[test]
+fn prometheus_version_decides_what_is_valid() {
+    // a 3.x-only field: fine for the default (3.x), rejected for 2.42
+    let template = "global:\n  scrape_protocols: [PrometheusText0.0.4]\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['app:8080']\n";
+    let sb = with_template(template);
+    sb.cmd(&["render", "prod"]).assert().success();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}prometheus_version: \"2.42\"\n"),
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("scrape_protocols"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn web_configs_need_bcrypt_hashes() {
+    let sb = with_template("scrape_configs: []\n");
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}  - template: web.yml.j2\n    dest: out/web.yml\n"),
+    );
+    sb.write(
+        "web.yml.j2",
+        "basic_auth_users:\n  prometheus: {{ password | to_json }}\n",
+    );
+    let err = findings(&sb);
+    assert!(err.contains("out/web.yml"), "{err}");
+    sb.write(
+        "web.yml.j2",
+        "basic_auth_users:\n  prometheus: {{ password | bcrypt(cost=4) }}\n",
+    );
+    sb.cmd(&["render", "prod"]).assert().success();
+}

@@ -1,0 +1,361 @@
+//! Go regular expressions (RE2 syntax, as `github.com/grafana/regexp` compiles them) on top of
+//! the `regex` crate. The pattern is translated first so that the two agree: `\Q…\E` quoting
+//! and octal escapes are accepted, Perl classes (`\d`, `\w`, `\s`, `\b`) are ASCII-only as in
+//! Go, and what Go refuses is refused (backreferences, `(?x)`, repeat counts above 1000,
+//! `\<`, `\z`-like escapes Go lacks).
+
+use regex::Regex;
+
+/// A compiled Go regexp.
+#[derive(Debug, Clone)]
+pub(crate) struct GoRegex {
+    pub re: Regex,
+}
+
+impl GoRegex {
+    /// Compiles `pattern` as Go's `regexp.Compile` would, with Go-like error messages.
+    pub fn compile(pattern: &str) -> Result<GoRegex, String> {
+        let translated =
+            translate(pattern).map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
+        let re = regex::RegexBuilder::new(&translated)
+            .size_limit(1 << 28)
+            .dfa_size_limit(1 << 28)
+            .nest_limit(1000)
+            .build()
+            .map_err(|e| {
+                let detail = match &e {
+                    regex::Error::Syntax(s) => {
+                        let last = s.lines().last().unwrap_or("").trim();
+                        last.strip_prefix("error: ").unwrap_or(last).to_string()
+                    }
+                    other => other.to_string(),
+                };
+                format!("error parsing regexp: {detail}: `{pattern}`")
+            })?;
+        Ok(GoRegex { re })
+    }
+
+    /// Whether the whole of `s` matches (the patterns are anchored by their callers).
+    pub fn is_match(&self, s: &str) -> bool {
+        self.re.is_match(s)
+    }
+
+    /// The capture groups of the first match, and the group names.
+    pub fn captures<'t>(&self, s: &'t str) -> Option<Captures<'t, '_>> {
+        let caps = self.re.captures(s)?;
+        let groups = (0..caps.len())
+            .map(|i| caps.get(i).map(|m| m.as_str()))
+            .collect();
+        let names = self.re.capture_names().collect();
+        Some((groups, names))
+    }
+}
+
+/// Whether `s` (starting at `{`) is a repetition `{n}`, `{n,}` or `{n,m}`.
+fn is_repeat(s: &[char]) -> bool {
+    let Some(end) = s.iter().position(|c| *c == '}') else {
+        return false;
+    };
+    let body: String = s[1..end].iter().collect();
+    let mut parts = body.splitn(2, ',');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next();
+    !first.is_empty()
+        && first.chars().all(|c| c.is_ascii_digit())
+        && second.is_none_or(|m| m.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The groups of a match (`None` for a group that did not take part) and their names.
+pub(crate) type Captures<'t, 'r> = (Vec<Option<&'t str>>, Vec<Option<&'r str>>);
+
+/// Rewrites a Go pattern into the `regex` crate's dialect, or explains why Go refuses it.
+fn translate(pattern: &str) -> Result<String, String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = false;
+    // 0: no repetition just before; 1: a greedy one; 2: a non-greedy one.
+    let mut repeat = 0u8;
+    while i < chars.len() {
+        let c = chars[i];
+        if !in_class {
+            let is_op = matches!(c, '*' | '+' | '?') || (c == '{' && is_repeat(&chars[i..]));
+            if is_op {
+                if repeat == 1 && c == '?' {
+                    repeat = 2;
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                if repeat != 0 {
+                    return Err(format!("invalid nested repetition operator: `{}`", c));
+                }
+            }
+            let next_repeat = u8::from(is_op);
+            if !is_op {
+                repeat = 0;
+            } else if c != '{' {
+                repeat = next_repeat;
+                out.push(c);
+                i += 1;
+                continue;
+            } else {
+                repeat = 1;
+            }
+        }
+        let c = chars[i];
+        if c == '\\' {
+            let Some(&n) = chars.get(i + 1) else {
+                return Err("trailing backslash at end of expression".to_string());
+            };
+            i += 2;
+            match n {
+                'Q' => {
+                    // Literal text up to \E (or the end).
+                    let mut j = i;
+                    while j < chars.len() && !(chars[j] == '\\' && chars.get(j + 1) == Some(&'E')) {
+                        j += 1;
+                    }
+                    for ch in &chars[i..j] {
+                        out.push_str(&regex::escape(&ch.to_string()));
+                    }
+                    i = if j < chars.len() { j + 2 } else { j };
+                }
+                'E' => {}
+                'd' | 'D' | 'w' | 'W' | 's' | 'S' => {
+                    let set = match n.to_ascii_lowercase() {
+                        'd' => "0-9",
+                        'w' => "0-9A-Za-z_",
+                        _ => r"\t\n\x0C\r ",
+                    };
+                    let negated = n.is_ascii_uppercase();
+                    match (in_class, negated) {
+                        (true, false) => out.push_str(set),
+                        (true, true) => {
+                            out.push('[');
+                            out.push('^');
+                            out.push_str(set);
+                            out.push(']');
+                        }
+                        (false, false) => {
+                            out.push('[');
+                            out.push_str(set);
+                            out.push(']');
+                        }
+                        (false, true) => {
+                            out.push_str("[^");
+                            out.push_str(set);
+                            out.push(']');
+                        }
+                    }
+                }
+                'b' | 'B' if !in_class => {
+                    out.push_str(if n == 'b' { r"(?-u:\b)" } else { r"(?-u:\B)" });
+                }
+                '0'..='7' => {
+                    // Octal: \0, \12, \123; a lone \1-\7 is a backreference (refused).
+                    let mut j = i;
+                    let mut value = n.to_digit(8).unwrap_or(0);
+                    let limit = i + 2;
+                    if n != '0' && !chars.get(i).is_some_and(|d| ('0'..='7').contains(d)) {
+                        return Err(format!("invalid escape sequence: `\\{n}`"));
+                    }
+                    while j < chars.len() && j < limit && ('0'..='7').contains(&chars[j]) {
+                        value = value * 8 + chars[j].to_digit(8).unwrap_or(0);
+                        j += 1;
+                    }
+                    i = j;
+                    out.push_str(&format!("\\x{{{value:X}}}"));
+                }
+                'x' | 'p' | 'P' => {
+                    out.push('\\');
+                    out.push(n);
+                    // Copy a braced argument (`\x{263a}`, `\p{Greek}`) as is.
+                    if chars.get(i) == Some(&'{') {
+                        match chars[i..].iter().position(|c| *c == '}') {
+                            Some(end) => {
+                                out.extend(&chars[i..=i + end]);
+                                i += end + 1;
+                            }
+                            None => return Err(format!("invalid escape sequence: `\\{n}`")),
+                        }
+                    }
+                }
+                'a' | 'f' | 't' | 'n' | 'r' | 'v' => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                'A' | 'z' if !in_class => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                'b' | 'B' | 'A' | 'z' => return Err(format!("invalid escape sequence: `\\{n}`")),
+                _ if n.is_ascii_punctuation() => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                _ => return Err(format!("invalid escape sequence: `\\{n}`")),
+            }
+            class_start = false;
+            continue;
+        }
+        if in_class {
+            if c == ']' && !class_start {
+                in_class = false;
+            } else if c == '[' && chars.get(i + 1) == Some(&':') {
+                // A POSIX class [:alpha:] is copied whole.
+                if let Some(end) = (i + 2..chars.len().saturating_sub(1))
+                    .find(|&j| chars[j] == ':' && chars[j + 1] == ']')
+                {
+                    out.extend(&chars[i..end + 2]);
+                    i = end + 2;
+                    class_start = false;
+                    continue;
+                }
+                out.push_str(r"\[");
+                i += 1;
+                class_start = false;
+                continue;
+            } else if c == '['
+                || ((c == '&' || c == '-' || c == '~') && chars.get(i + 1) == Some(&c))
+            {
+                // Literal in Go; an operator in the regex crate.
+                out.push('\\');
+            }
+            if class_start && c == '^' {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            out.push(c);
+            class_start = false;
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push('[');
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                // A ']' right after '[' or '[^' is a literal.
+                if chars.get(i) == Some(&']') {
+                    out.push_str(r"\]");
+                    i += 1;
+                }
+                class_start = false;
+                continue;
+            }
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                // Flags: Go knows i, m, s, U and named groups (?P<name>.
+                let mut j = i + 2;
+                if chars.get(j) == Some(&'P') || chars.get(j) == Some(&'<') {
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                while j < chars.len() && chars[j] != ')' && chars[j] != ':' {
+                    if !matches!(chars[j], 'i' | 'm' | 's' | 'U' | '-') {
+                        let text: String = chars[i..=j.min(chars.len() - 1)].iter().collect();
+                        return Err(format!("invalid or unsupported Perl syntax: `{text}`"));
+                    }
+                    j += 1;
+                }
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            '{' => {
+                // Repetition counts above 1000 are refused by Go.
+                let mut j = i + 1;
+                let mut nums = Vec::new();
+                let mut cur = String::new();
+                let mut ok = true;
+                while j < chars.len() && chars[j] != '}' {
+                    if chars[j].is_ascii_digit() {
+                        cur.push(chars[j]);
+                    } else if chars[j] == ',' {
+                        nums.push(std::mem::take(&mut cur));
+                    } else {
+                        ok = false;
+                        break;
+                    }
+                    j += 1;
+                }
+                nums.push(cur);
+                if ok && j < chars.len() && !nums[0].is_empty() && nums.len() <= 2 {
+                    for n in &nums {
+                        if !n.is_empty() && n.parse::<u64>().map_or(true, |v| v > 1000) {
+                            let text: String = chars[i..=j].iter().collect();
+                            return Err(format!("invalid repeat count: `{text}`"));
+                        }
+                    }
+                    out.extend(&chars[i..=j]);
+                    i = j + 1;
+                } else {
+                    // Not a repetition: a literal brace in Go.
+                    out.push_str(r"\{");
+                    i += 1;
+                }
+                continue;
+            }
+            '}' => {
+                out.push_str(r"\}");
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    if in_class {
+        return Err("missing closing ]".to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(p: &str) -> bool {
+        GoRegex::compile(&format!("^(?:{p})$")).is_ok()
+    }
+
+    #[test]
+    fn go_syntax() {
+        assert!(ok("(.*)"));
+        assert!(ok(r"\d+"));
+        assert!(ok("[[:alpha:]]+"));
+        assert!(ok(r"\Q.*\E"));
+        assert!(ok("a{2,5}"));
+        assert!(ok("a{,5}"));
+        assert!(ok("[]a]"));
+        assert!(ok("(?i)abc"));
+        assert!(ok("(?P<name>x)"));
+        assert!(ok(r"\x{263a}\x41\p{Greek}\pL\PN"));
+        assert!(ok(r"[\w.-]+\_\/\-\.\:"));
+        assert!(ok(r"(?i:foo)(?-s)bar"));
+        assert!(ok(r"\012\0"));
+        assert!(!ok("(abc"));
+        assert!(!ok(r"(a)\1"));
+        assert!(!ok("a{1001}"));
+        assert!(!ok("(?x)a"));
+        assert!(!ok("a**"));
+        assert!(!ok("[a"));
+    }
+
+    #[test]
+    fn ascii_classes() {
+        let re = GoRegex::compile(r"^(?:\d+)$").expect("compiles");
+        assert!(re.is_match("123"));
+        assert!(!re.is_match("١٢٣"));
+        let re = GoRegex::compile("^(?:a{,5})$").expect("compiles");
+        assert!(re.is_match("a{,5}"));
+    }
+}
