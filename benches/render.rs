@@ -85,6 +85,8 @@ fn ten_thousand_jobs(bencher: divan::Bencher) {
                 play_hosts: vec!["localhost".to_string()],
                 hash_key: Vec::new(),
                 quick_hashes: false,
+                project_root: String::new(),
+                inventory_dir: String::new(),
             },
             env,
         );

@@ -272,6 +272,8 @@ pub fn render_environment(
                 play_hosts: hosts.clone(),
                 hash_key: hash_key.clone(),
                 quick_hashes,
+                project_root: project.root.display().to_string(),
+                inventory_dir: env.inventory.display().to_string(),
             },
             env_holder,
         );

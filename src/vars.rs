@@ -24,6 +24,9 @@ use crate::{
     inventory::{Inventory, Origin, Var, VarLayer},
 };
 
+/// The Ansible whose template behaviour promvault reproduces (`ansible_version`).
+pub const ANSIBLE_VERSION: &str = "2.19.14";
+
 /// What Ansible sets `ansible_managed` to by default.
 pub const ANSIBLE_MANAGED: &str = "Ansible managed";
 
@@ -47,6 +50,10 @@ pub struct Play {
     pub hash_key: Vec<u8>,
     /// Make stand-in bcrypt hashes instead of real ones (for checks on placeholder values).
     pub quick_hashes: bool,
+    /// The project folder (Ansible's `playbook_dir`).
+    pub project_root: String,
+    /// The inventory folder (Ansible's `inventory_dir`).
+    pub inventory_dir: String,
 }
 
 /// The shared state of a render: the play, the environment used to template variables, the
@@ -255,6 +262,19 @@ impl HostScope {
             "groups" => self.shared.groups(),
             "hostvars" => Value::from_object(HostVars(self.shared.clone())),
             "omit" => Value::from_object(Omit),
+            "vars" => Value::from_dyn_object(self.clone()),
+            "ansible_version" => Value::from_object(
+                [
+                    ("full", Value::from(ANSIBLE_VERSION)),
+                    ("string", Value::from(ANSIBLE_VERSION)),
+                    ("major", Value::from(2)),
+                    ("minor", Value::from(19)),
+                    ("revision", Value::from(14)),
+                ]
+                .into_iter()
+                .map(|(k, v)| (Value::from(k), v))
+                .collect::<IndexMap<Value, Value>>(),
+            ),
             "ansible_play_hosts"
             | "ansible_play_hosts_all"
             | "ansible_play_batch"
@@ -271,6 +291,8 @@ impl HostScope {
     fn fallback(name: &str, play: &Play) -> Option<Value> {
         match name {
             "env" => Some(Value::from(play.env_name.as_str())),
+            "playbook_dir" => Some(Value::from(play.project_root.as_str())),
+            "inventory_dir" => Some(Value::from(play.inventory_dir.as_str())),
             "ansible_managed" => Some(Value::from(ANSIBLE_MANAGED)),
             "ansible_check_mode" | "ansible_diff_mode" => Some(Value::from(false)),
             _ => None,
@@ -328,6 +350,11 @@ impl HostScope {
             Err(err) => {
                 let message = self.describe(name, var, &err);
                 self.shared.record(message.clone());
+                // As in Ansible, a variable whose template uses something undefined is itself
+                // undefined: `x | default(...)` and `x is defined` work on it.
+                if err.kind() == ErrorKind::UndefinedError {
+                    return None;
+                }
                 Some(Value::from(Error::new(err.kind(), message)))
             }
         }
@@ -390,7 +417,8 @@ impl HostScope {
             Data::Map(entries) => {
                 let mut map = IndexMap::with_capacity(entries.len());
                 for (k, v) in entries {
-                    map.insert(self.template(k)?, self.template(v)?);
+                    // Ansible templates values, not keys
+                    map.insert(k.to_value(), self.template(v)?);
                 }
                 Value::from_object(map)
             }
@@ -470,6 +498,10 @@ const MAGIC: &[&str] = &[
     "play_hosts",
     "env",
     "ansible_managed",
+    "vars",
+    "ansible_version",
+    "playbook_dir",
+    "inventory_dir",
 ];
 
 impl Object for HostScope {

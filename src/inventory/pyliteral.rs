@@ -253,7 +253,8 @@ pub fn shlex_split(line: &str) -> Result<Vec<String>, String> {
                     in_word = false;
                 }
             }
-            '#' if !in_word => break,
+            // POSIX shlex with comments: `#` outside quotes ends the line, even mid-word
+            '#' => break,
             '\'' => {
                 in_word = true;
                 loop {
@@ -350,6 +351,6 @@ mod tests {
             ["a=b\"c", "d=e f"]
         );
         assert!(shlex_split("a='open").is_err());
-        assert_eq!(shlex_split("x=a#b").unwrap(), ["x=a#b"]);
+        assert_eq!(shlex_split("x=a#b").unwrap(), ["x=a"]);
     }
 }

@@ -32,6 +32,7 @@ impl Masker {
                     indent: None,
                     sort_keys: false,
                     ensure_ascii: true,
+                    separators: None,
                 },
             ) {
                 forms.push(json.trim_matches('"').to_string());
@@ -42,6 +43,7 @@ impl Masker {
                     indent: None,
                     sort_keys: false,
                     ensure_ascii: false,
+                    separators: None,
                 },
             ) {
                 forms.push(json.trim_matches('"').to_string());

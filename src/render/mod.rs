@@ -5,6 +5,7 @@
 //! tests, and Python methods on values (`.items()`, `.split()`, ...).
 
 pub mod filters;
+pub mod methods;
 pub mod python;
 
 use std::sync::Arc;
@@ -95,7 +96,7 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
             .build()?,
     );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    env.set_unknown_method_callback(methods::call);
     env.set_formatter(|out, _state, value| {
         if value.kind() == ValueKind::Invalid {
             return Err(Error::new(
@@ -103,18 +104,78 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
                 "a variable could not be templated",
             ));
         }
-        if value.is_none() {
+        // None and Ansible's omit placeholder print as nothing
+        if value.is_none() || crate::vars::is_omit(value) {
             return Ok(());
         }
         out.write_str(&python::py_str(value))
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write output"))
     });
+    env.add_function("cycler", minijinja_contrib::globals::cycler);
+    env.add_function("joiner", minijinja_contrib::globals::joiner);
+    env.add_function("lookup", lookup);
+    env.add_function(
+        "query",
+        |state: &minijinja::State, name: &str, args: minijinja::value::Rest<Value>| {
+            lookup(state, name, args).map(|v| {
+                if v.kind() == ValueKind::Seq {
+                    v
+                } else {
+                    Value::from(vec![v])
+                }
+            })
+        },
+    );
+    env.add_function(
+        "q",
+        |state: &minijinja::State, name: &str, args: minijinja::value::Rest<Value>| {
+            lookup(state, name, args).map(|v| {
+                if v.kind() == ValueKind::Seq {
+                    v
+                } else {
+                    Value::from(vec![v])
+                }
+            })
+        },
+    );
     env.add_global("none", Value::from(()));
     env.add_global("True", Value::from(true));
     env.add_global("False", Value::from(false));
     env.add_global("None", Value::from(()));
     filters::register(&mut env);
     Ok(env)
+}
+
+/// Ansible's `lookup('vars', name...)`. Other lookups (env, file, pipe, password, ...) would
+/// make a render depend on the machine it runs on, so they are refused with a clear error.
+fn lookup(
+    state: &minijinja::State,
+    name: &str,
+    args: minijinja::value::Rest<Value>,
+) -> Result<Value, Error> {
+    let name = name.trim_start_matches("ansible.builtin.");
+    match name {
+        "vars" => {
+            let mut found = Vec::new();
+            for arg in args.iter() {
+                let key = python::py_str(arg);
+                match state.lookup(&key) {
+                    Some(v) if !v.is_undefined() => found.push(v),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::UndefinedError,
+                            format!("lookup('vars'): `{key}` is not defined"),
+                        ))
+                    }
+                }
+            }
+            Ok(if found.len() == 1 { found.remove(0) } else { Value::from(found) })
+        }
+        other => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("lookup('{other}') is not supported: a render must not depend on the machine it runs on; put the value in the inventory or the vault"),
+        )),
+    }
 }
 
 /// A template that failed to render, with the place and the cause.
@@ -132,6 +193,15 @@ pub struct RenderError {
 /// A syntax error, an undefined variable, a failing filter: with file and line, and the
 /// variable at fault when a lazily templated variable failed.
 pub fn render(
+    shared: &Arc<Shared>,
+    scope: &Arc<HostScope>,
+    name: &str,
+    source: &str,
+) -> Result<String, RenderError> {
+    python::with_tuples_as_lists(|| render_inner(shared, scope, name, source))
+}
+
+fn render_inner(
     shared: &Arc<Shared>,
     scope: &Arc<HostScope>,
     name: &str,
@@ -191,7 +261,13 @@ pub fn render(
         }
         Err(err) => {
             // The root cause of a failure inside a variable is recorded where it happened.
-            if let Some(first) = shared.first_error() {
+            let from_variable = |first: &String| {
+                matches!(err.kind(), ErrorKind::UndefinedError)
+                    || err.detail().is_some_and(|d| {
+                        d.contains("could not be templated") || d.contains(first.as_str())
+                    })
+            };
+            if let Some(first) = shared.first_error().filter(from_variable) {
                 let line = err
                     .line()
                     .map_or(String::new(), |l| format!(":{}", l + header_lines));

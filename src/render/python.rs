@@ -15,6 +15,19 @@ use sha2::{Digest, Sha512};
 
 // ------------------------------------------------------------------------------ str / repr
 
+thread_local! {
+    /// Set while rendering a template: tuples print as lists, as in Ansible 2.19.
+    static TUPLES_AS_LISTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Prints tuples as lists in `py_str`/`py_repr` on this thread while `f` runs.
+pub fn with_tuples_as_lists<T>(f: impl FnOnce() -> T) -> T {
+    let before = TUPLES_AS_LISTS.with(|c| c.replace(true));
+    let result = f();
+    TUPLES_AS_LISTS.with(|c| c.set(before));
+    result
+}
+
 /// Python's `str(value)`: strings as they are, `True`/`False`/`None`, floats as `repr`,
 /// containers as their `repr`; undefined is the empty string (Jinja's `Undefined.__str__`).
 #[must_use]
@@ -54,7 +67,9 @@ fn write_repr(out: &mut String, value: &Value) {
         ValueKind::String => str_repr(out, value.as_str().unwrap_or_default()),
         ValueKind::Bytes => bytes_repr(out, value.as_bytes().unwrap_or_default()),
         ValueKind::Seq | ValueKind::Iterable => {
-            let tuple = value.is_tuple();
+            // Ansible 2.19 hands templates lists where Python had tuples (`dictsort`,
+            // `.items()`), so they print as lists; `repr` of a real tuple stays Python's.
+            let tuple = value.is_tuple() && !TUPLES_AS_LISTS.with(std::cell::Cell::get);
             out.push(if tuple { '(' } else { '[' });
             let mut count = 0;
             if let Ok(iter) = value.try_iter() {
@@ -294,6 +309,8 @@ pub struct JsonOptions {
     pub indent: Option<usize>,
     pub sort_keys: bool,
     pub ensure_ascii: bool,
+    /// `separators=(item, key)`; `None`: Python's defaults for the indent.
+    pub separators: Option<(String, String)>,
 }
 
 /// `json.dumps(value, ...)` byte for byte.
@@ -363,12 +380,19 @@ impl JsonEncoder<'_> {
         }
     }
 
-    fn item_separator(&self) -> &'static str {
-        if self.indent.is_some() {
-            ","
-        } else {
-            ", "
+    fn item_separator(&self) -> &str {
+        match &self.options.separators {
+            Some((item, _)) => item,
+            None if self.indent.is_some() => ",",
+            None => ", ",
         }
+    }
+
+    fn key_separator(&self) -> &str {
+        self.options
+            .separators
+            .as_ref()
+            .map_or(": ", |(_, key)| key.as_str())
     }
 
     fn encode(&self, out: &mut String, value: &Value, level: usize) -> Result<(), Error> {
@@ -430,7 +454,7 @@ impl JsonEncoder<'_> {
                     }
                     let key = json_key(k)?;
                     json_string(out, &key, self.options.ensure_ascii);
-                    out.push_str(": ");
+                    out.push_str(self.key_separator());
                     self.encode(out, v, level + 1)?;
                 }
                 self.newline(out, level);
@@ -1209,6 +1233,7 @@ mod tests {
                 .map(|n| usize::try_from(n).expect("indent")),
             sort_keys: j["sort_keys"].as_bool().expect("sort_keys"),
             ensure_ascii: j["ensure_ascii"].as_bool().expect("ensure_ascii"),
+            separators: None,
         }
     }
 
@@ -1243,11 +1268,13 @@ mod tests {
             indent: None,
             sort_keys: false,
             ensure_ascii: true,
+            separators: None,
         };
         let to_nice_json = JsonOptions {
             indent: Some(4),
             sort_keys: true,
             ensure_ascii: true,
+            separators: None,
         };
         // /work/shared/data/ansible/cases/06-filters
         let tier = Value::from_pairs([

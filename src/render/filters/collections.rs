@@ -1,7 +1,7 @@
 //! `combine`, `dict2items`, `items2dict`, `flatten`, `extract`, `unique`, `join`.
 
 use minijinja::{
-    value::{Kwargs, Rest, ValueKind},
+    value::{Kwargs, Rest, ValueKind, ValueOrKwargs},
     Environment, Error, State, Value,
 };
 
@@ -9,13 +9,55 @@ use super::{as_list, as_map, filter_error, map_value};
 use crate::render::python::py_str;
 
 pub(super) fn register(env: &mut Environment<'static>) {
-    env.add_filter("combine", combine);
-    env.add_filter("dict2items", dict2items);
-    env.add_filter("items2dict", items2dict);
-    env.add_filter("flatten", flatten);
-    env.add_filter("extract", extract);
-    env.add_filter("unique", unique);
-    env.add_filter("join", join);
+    super::add_filter(env, "combine", combine);
+    super::add_filter(env, "dict2items", dict2items);
+    super::add_filter(env, "items2dict", items2dict);
+    super::add_filter(env, "flatten", flatten);
+    super::add_filter(env, "extract", extract);
+    super::add_filter(env, "unique", unique);
+    super::add_filter(env, "join", join);
+    super::add_filter(
+        env,
+        "selectattr",
+        |state: &mut State,
+         value: Value,
+         attr: String,
+         test: Option<String>,
+         args: Rest<ValueOrKwargs>| {
+            require_attribute("selectattr", &value, &attr, test.as_deref())?;
+            minijinja::filters::selectattr(state, value, attr.into(), test.map(Into::into), args)
+        },
+    );
+    super::add_filter(
+        env,
+        "rejectattr",
+        |state: &mut State,
+         value: Value,
+         attr: String,
+         test: Option<String>,
+         args: Rest<ValueOrKwargs>| {
+            require_attribute("rejectattr", &value, &attr, test.as_deref())?;
+            minijinja::filters::rejectattr(state, value, attr.into(), test.map(Into::into), args)
+        },
+    );
+    super::add_filter(env, "dictsort", dictsort);
+    super::add_filter(
+        env,
+        "map",
+        |state: &mut State, value: Value, args: Rest<ValueOrKwargs>| {
+            // `map(attribute='x')` without a `default`: an item without it is an error under
+            // Ansible's strict undefined (not an `Undefined` in the list)
+            if let Some(kwargs) = args.last().filter(|v| v.is_kwargs()) {
+                let attr = kwargs.get_attr("attribute")?;
+                if let (Some(attr), true) =
+                    (attr.as_str(), kwargs.get_attr("default")?.is_undefined())
+                {
+                    require_attribute("map", &value, attr, None)?;
+                }
+            }
+            minijinja::filters::map(state, value, args)
+        },
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -232,14 +274,102 @@ fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
+/// Without a test, `selectattr('x')` tests the attribute's truth: under Ansible's strict
+/// undefined, an item without it is an error, not a silent "false".
+fn require_attribute(
+    filter: &str,
+    value: &Value,
+    attr: &str,
+    test: Option<&str>,
+) -> Result<(), Error> {
+    if test.is_some() {
+        return Ok(());
+    }
+    for item in value.try_iter()? {
+        let mut v = item;
+        for part in attr.split('.') {
+            v = v.get_attr(part)?;
+        }
+        if v.is_undefined() {
+            return Err(filter_error(
+                filter,
+                format!("an item has no attribute `{attr}`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Jinja2's `dictsort(value, case_sensitive=False, by='key', reverse=False)`, positional or
+/// keyword arguments.
+fn dictsort(
+    value: &Value,
+    case_sensitive: Option<bool>,
+    by: Option<&str>,
+    reverse: Option<bool>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let case_sensitive = kwargs
+        .get::<Option<bool>>("case_sensitive")?
+        .or(case_sensitive)
+        .unwrap_or(false);
+    let by: String = kwargs
+        .get::<Option<String>>("by")?
+        .or(by.map(str::to_string))
+        .unwrap_or_else(|| "key".into());
+    let reverse = kwargs
+        .get::<Option<bool>>("reverse")?
+        .or(reverse)
+        .unwrap_or(false);
+    kwargs.assert_all_used()?;
+    let mut entries =
+        as_map(value).ok_or_else(|| filter_error("dictsort", "requires a dictionary"))?;
+    let by_value = match by.as_str() {
+        "key" => false,
+        "value" => true,
+        other => {
+            return Err(filter_error(
+                "dictsort",
+                format!("you can only sort by either \"key\" or \"value\", not `{other}`"),
+            ))
+        }
+    };
+    let fold = |v: &Value| -> Value {
+        match (case_sensitive, v.as_str()) {
+            (false, Some(s)) => Value::from(s.to_lowercase()),
+            _ => v.clone(),
+        }
+    };
+    // Python's sorted(..., reverse=True) keeps equal items in their order
+    entries.sort_by(|a, b| {
+        let (x, y) = if by_value { (&a.1, &b.1) } else { (&a.0, &b.0) };
+        let order = fold(x).cmp(&fold(y));
+        if reverse {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    Ok(Value::from(
+        entries
+            .into_iter()
+            .map(|(k, v)| Value::from(vec![k, v]))
+            .collect::<Vec<_>>(),
+    ))
+}
+
 fn join(
-    state: &State,
     value: &Value,
     sep: Option<&str>,
     attribute: Option<String>,
+    kwargs: Kwargs,
 ) -> Result<String, Error> {
-    let _ = state;
-    let sep = sep.unwrap_or("");
+    let sep: Option<String> = kwargs
+        .get::<Option<String>>("d")?
+        .or(sep.map(str::to_string));
+    let attribute = kwargs.get::<Option<String>>("attribute")?.or(attribute);
+    kwargs.assert_all_used()?;
+    let sep = sep.as_deref().unwrap_or("");
     if let Some(s) = value.as_str() {
         // a string joins its characters
         return Ok(s.chars().map(String::from).collect::<Vec<_>>().join(sep));

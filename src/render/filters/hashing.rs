@@ -20,11 +20,21 @@ use crate::{
 };
 
 pub(super) fn register(env: &mut Environment<'static>) {
-    env.add_filter("password_hash", password_hash);
-    env.add_filter("bcrypt", bcrypt_filter);
-    env.add_filter("shuffle", shuffle);
-    env.add_filter("random", random);
-    env.add_filter("hash", hash);
+    super::add_filter(env, "password_hash", password_hash);
+    super::add_filter(env, "bcrypt", bcrypt_filter);
+    super::add_filter(env, "shuffle", shuffle);
+    super::add_filter(env, "random", random);
+    super::add_filter(env, "hash", hash);
+    super::add_filter(env, "checksum", |v: &Value| {
+        hex(&sha1::Sha1::digest(py_str(v).as_bytes()))
+    });
+    super::add_filter(env, "sha1", |v: &Value| {
+        hex(&sha1::Sha1::digest(py_str(v).as_bytes()))
+    });
+    super::add_filter(env, "md5", |v: &Value| {
+        hex(&md5::Md5::digest(py_str(v).as_bytes()))
+    });
+    super::add_filter(env, "to_uuid", to_uuid);
 }
 
 /// bcrypt's base64 alphabet.
@@ -181,6 +191,10 @@ fn random(
 fn hash(value: &Value, kind: Option<&str>) -> Result<String, Error> {
     let data = py_str(value);
     match kind.unwrap_or("sha1") {
+        "sha1" => Ok(hex(&sha1::Sha1::digest(data.as_bytes()))),
+        "md5" => Ok(hex(&md5::Md5::digest(data.as_bytes()))),
+        "sha224" => Ok(hex(&sha2::Sha224::digest(data.as_bytes()))),
+        "sha384" => Ok(hex(&sha2::Sha384::digest(data.as_bytes()))),
         "sha256" => Ok(hex(&Sha256::digest(data.as_bytes()))),
         "sha512" => Ok(hex(&sha2::Sha512::digest(data.as_bytes()))),
         other => Err(filter_error(
@@ -188,6 +202,13 @@ fn hash(value: &Value, kind: Option<&str>) -> Result<String, Error> {
             format!("hash type `{other}` is not supported (sha256, sha512)"),
         )),
     }
+}
+
+/// Ansible's `to_uuid(value, namespace=...)`: a version 5 UUID.
+fn to_uuid(value: &Value, namespace: Option<&str>) -> Result<String, Error> {
+    let ns = namespace.unwrap_or("361E6D51-FAEC-444A-9079-341386DA8E2E");
+    let ns = uuid::Uuid::parse_str(ns).map_err(|e| filter_error("to_uuid", e))?;
+    Ok(uuid::Uuid::new_v5(&ns, py_str(value).as_bytes()).to_string())
 }
 
 fn hex(bytes: &[u8]) -> String {

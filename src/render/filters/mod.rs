@@ -4,19 +4,83 @@
 
 mod collections;
 mod hashing;
+mod markup;
+mod numbers;
+mod paths;
 mod serialize;
+mod sets;
 mod tests;
 mod text;
 
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::{
+    functions::Function,
+    value::{FunctionArgs, FunctionResult},
+    Environment, Error, ErrorKind, Value,
+};
 
-/// Registers every filter and test promvault provides.
+/// Registers every filter and test promvault provides, each also under its fully qualified
+/// Ansible name (`ansible.builtin.to_nice_yaml`).
 pub fn register(env: &mut Environment<'static>) {
     serialize::register(env);
     collections::register(env);
     text::register(env);
     hashing::register(env);
     tests::register(env);
+    sets::register(env);
+    paths::register(env);
+    markup::register(env);
+    numbers::register(env);
+    builtin_aliases(env);
+}
+
+/// Adds a filter under its name and as `ansible.builtin.NAME`.
+pub(crate) fn add_filter<F, Rv, Args>(env: &mut Environment<'static>, name: &'static str, f: F)
+where
+    F: Function<Rv, Args> + Clone,
+    Rv: FunctionResult,
+    Args: for<'a> FunctionArgs<'a>,
+{
+    env.add_filter(name, f.clone());
+    env.add_filter(format!("ansible.builtin.{name}"), f);
+}
+
+/// Adds a test under its name and as `ansible.builtin.NAME`.
+pub(crate) fn add_test<F, Rv, Args>(env: &mut Environment<'static>, name: &'static str, f: F)
+where
+    F: Function<Rv, Args> + Clone,
+    Rv: FunctionResult,
+    Args: for<'a> FunctionArgs<'a>,
+{
+    env.add_test(name, f.clone());
+    env.add_test(format!("ansible.builtin.{name}"), f);
+}
+
+/// Jinja2's own filters that Ansible templates call by their qualified names too.
+fn builtin_aliases(env: &mut Environment<'static>) {
+    use minijinja::filters as f;
+    env.add_filter("ansible.builtin.upper", f::upper);
+    env.add_filter("ansible.builtin.lower", f::lower);
+    env.add_filter("ansible.builtin.capitalize", f::capitalize);
+    env.add_filter("ansible.builtin.replace", f::replace);
+    env.add_filter("ansible.builtin.length", f::length);
+    env.add_filter("ansible.builtin.trim", f::trim);
+    env.add_filter("ansible.builtin.first", f::first);
+    env.add_filter("ansible.builtin.last", f::last);
+    env.add_filter("ansible.builtin.list", f::list);
+    env.add_filter("ansible.builtin.sort", f::sort);
+    env.add_filter("ansible.builtin.map", f::map);
+    env.add_filter("ansible.builtin.select", f::select);
+    env.add_filter("ansible.builtin.reject", f::reject);
+    env.add_filter("ansible.builtin.min", f::min);
+    env.add_filter("ansible.builtin.max", f::max);
+    env.add_filter("ansible.builtin.sum", f::sum);
+    env.add_filter("ansible.builtin.round", f::round);
+    env.add_filter("ansible.builtin.abs", f::abs);
+    env.add_filter("ansible.builtin.reverse", f::reverse);
+    env.add_filter("ansible.builtin.batch", f::batch);
+    env.add_filter("ansible.builtin.slice", f::slice);
+    env.add_filter("ansible.builtin.groupby", f::groupby);
+    env.add_filter("ansible.builtin.format", f::format);
 }
 
 /// An error from a filter, in Ansible's words.

@@ -12,12 +12,12 @@ use crate::{
 };
 
 pub(super) fn register(env: &mut Environment<'static>) {
-    env.add_filter("to_yaml", to_yaml);
-    env.add_filter("to_nice_yaml", to_nice_yaml);
-    env.add_filter("to_json", to_json);
-    env.add_filter("to_nice_json", to_nice_json);
-    env.add_filter("from_yaml", from_yaml);
-    env.add_filter("from_json", from_json);
+    super::add_filter(env, "to_yaml", to_yaml);
+    super::add_filter(env, "to_nice_yaml", to_nice_yaml);
+    super::add_filter(env, "to_json", to_json);
+    super::add_filter(env, "to_nice_json", to_nice_json);
+    super::add_filter(env, "from_yaml", from_yaml);
+    super::add_filter(env, "from_json", from_json);
 }
 
 fn dump_options(mut options: DumpOptions, kwargs: &Kwargs) -> Result<DumpOptions, Error> {
@@ -76,6 +76,17 @@ fn json_options(
         .get::<Option<bool>>("sort_keys")?
         .unwrap_or(sort_keys);
     let ensure_ascii = kwargs.get::<Option<bool>>("ensure_ascii")?.unwrap_or(true);
+    let separators = match kwargs.get::<Option<Value>>("separators")? {
+        Some(v) if !v.is_none() => {
+            let item = v.get_item_by_index(0)?;
+            let key = v.get_item_by_index(1)?;
+            match (item.as_str(), key.as_str()) {
+                (Some(i), Some(k)) => Some((i.to_string(), k.to_string())),
+                _ => return Err(filter_error("to_json", "separators must be two strings")),
+            }
+        }
+        _ => None,
+    };
     // Ansible's own keyword arguments, accepted and without effect here
     let _: Option<Value> = kwargs.get("vault_to_text")?;
     let _: Option<Value> = kwargs.get("preprocess_unsafe")?;
@@ -84,6 +95,7 @@ fn json_options(
         indent,
         sort_keys,
         ensure_ascii,
+        separators,
     })
 }
 
@@ -93,7 +105,9 @@ fn to_json(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
 }
 
 fn to_nice_json(value: &Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
-    let options = json_options(&kwargs, Some(indent.unwrap_or(4)), true)?;
+    // Ansible always uses (',', ': ') here, whatever is passed
+    let mut options = json_options(&kwargs, Some(indent.unwrap_or(4)), true)?;
+    options.separators = Some((",".to_string(), ": ".to_string()));
     json_dumps(value, &options).map_err(|e| filter_error("to_nice_json", e))
 }
 

@@ -1,35 +1,76 @@
 //! Ansible's tests: `version` (`version_compare`), `match`, `search`, `regex`, `truthy`,
 //! `falsy`, `contains`, and the Python type tests Jinja2 has (`string`, `number`, ...).
 
-use minijinja::{value::Kwargs, Environment, Error, Value};
+use minijinja::{
+    value::{Kwargs, ValueKind},
+    Environment, Error, Value,
+};
 
 use super::filter_error;
 use crate::render::python::py_str;
 
 pub(super) fn register(env: &mut Environment<'static>) {
-    env.add_test("version", version);
-    env.add_test("version_compare", version);
-    env.add_test("match", |value: &Value, pattern: &str| {
-        regex_test(value, pattern, true)
+    super::add_test(env, "version", version);
+    super::add_test(env, "version_compare", version);
+    super::add_test(
+        env,
+        "match",
+        |value: &Value, pattern: &str, kwargs: Kwargs| regex_test(value, pattern, true, &kwargs),
+    );
+    super::add_test(
+        env,
+        "search",
+        |value: &Value, pattern: &str, kwargs: Kwargs| regex_test(value, pattern, false, &kwargs),
+    );
+    super::add_test(
+        env,
+        "regex",
+        |value: &Value, pattern: &str, kwargs: Kwargs| {
+            let mode: Option<String> = kwargs.get("match_type")?;
+            regex_test(value, pattern, mode.as_deref() == Some("match"), &kwargs)
+        },
+    );
+    // Jinja2: anything with a length and items (lists, dicts, strings) is a sequence
+    super::add_test(env, "sequence", |value: &Value| {
+        matches!(
+            value.kind(),
+            ValueKind::Seq
+                | ValueKind::Map
+                | ValueKind::String
+                | ValueKind::Iterable
+                | ValueKind::Bytes
+        )
     });
-    env.add_test("search", |value: &Value, pattern: &str| {
-        regex_test(value, pattern, false)
-    });
-    env.add_test("regex", |value: &Value, pattern: &str| {
-        regex_test(value, pattern, false)
-    });
-    env.add_test("truthy", |value: &Value| value.is_true());
-    env.add_test("falsy", |value: &Value| !value.is_true());
-    env.add_test("contains", |value: &Value, item: &Value| {
+    super::add_test(env, "truthy", |value: &Value| value.is_true());
+    super::add_test(env, "falsy", |value: &Value| !value.is_true());
+    super::add_test(env, "contains", |value: &Value, item: &Value| {
         value.try_iter().is_ok_and(|mut it| it.any(|v| &v == item))
     });
 }
 
-fn regex_test(value: &Value, pattern: &str, anchored: bool) -> Result<bool, Error> {
-    let pattern = if anchored {
-        format!("^(?:{pattern})")
+fn regex_test(
+    value: &Value,
+    pattern: &str,
+    anchored: bool,
+    kwargs: &Kwargs,
+) -> Result<bool, Error> {
+    let mut flags = String::new();
+    if kwargs.get::<Option<bool>>("ignorecase")?.unwrap_or(false) {
+        flags.push('i');
+    }
+    if kwargs.get::<Option<bool>>("multiline")?.unwrap_or(false) {
+        flags.push('m');
+    }
+    kwargs.assert_all_used()?;
+    let flags = if flags.is_empty() {
+        String::new()
     } else {
-        pattern.to_string()
+        format!("(?{flags})")
+    };
+    let pattern = if anchored {
+        format!("{flags}^(?:{pattern})")
+    } else {
+        format!("{flags}{pattern}")
     };
     let re = fancy_regex::Regex::new(&pattern).map_err(|e| filter_error("match", e))?;
     re.is_match(&py_str(value))
@@ -88,20 +129,13 @@ fn version(
     {
         return Err(filter_error("version", "unknown version_type"));
     }
-    let (a, b) = (loose(&py_str(value)), loose(&py_str(other)));
-    for (x, y) in a.iter().zip(&b) {
-        if std::mem::discriminant(x) != std::mem::discriminant(y) {
-            return Err(filter_error(
-                "version",
-                format!(
-                    "cannot compare `{}` with `{}`",
-                    py_str(value),
-                    py_str(other)
-                ),
-            ));
-        }
-    }
-    let ord = a.cmp(&b);
+    let (va, vb) = (py_str(value), py_str(other));
+    let strict_kind = kwargs_kind(kind.as_deref());
+    let ord = match strict_kind {
+        Kind::Semver => semver_cmp(&va, &vb)?,
+        Kind::Strict => strict_cmp(&va, &vb)?,
+        Kind::Loose => loose_cmp(&va, &vb)?,
+    };
     use std::cmp::Ordering::{Equal, Greater, Less};
     Ok(match operator.as_str() {
         "==" | "=" | "eq" => ord == Equal,
@@ -117,4 +151,117 @@ fn version(
             ))
         }
     })
+}
+
+enum Kind {
+    Loose,
+    Strict,
+    Semver,
+}
+
+fn kwargs_kind(kind: Option<&str>) -> Kind {
+    match kind {
+        Some("strict") => Kind::Strict,
+        Some("semver" | "semantic") => Kind::Semver,
+        _ => Kind::Loose,
+    }
+}
+
+/// StrictVersion: `N.N[.N]` with an optional `aN`/`bN` pre-release; `1.0` equals `1.0.0`.
+fn strict_cmp(a: &str, b: &str) -> Result<std::cmp::Ordering, Error> {
+    /// (major, minor, patch) and an optional pre-release (`a`/`b`, number)
+    type Strict = ([u64; 3], Option<(char, u64)>);
+    fn parse(v: &str) -> Option<Strict> {
+        let split = v.find(['a', 'b']).unwrap_or(v.len());
+        let (nums, pre) = v.split_at(split);
+        let parts: Vec<u64> = nums
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        if !(2..=3).contains(&parts.len()) {
+            return None;
+        }
+        let pre = if pre.is_empty() {
+            None
+        } else {
+            Some((pre.chars().next()?, pre[1..].parse().ok()?))
+        };
+        Some(([parts[0], parts[1], *parts.get(2).unwrap_or(&0)], pre))
+    }
+    let (pa, pb) = (parse(a), parse(b));
+    let (Some((na, ra)), Some((nb, rb))) = (pa, pb) else {
+        return Err(filter_error(
+            "version",
+            format!("`{a}` or `{b}` is not a strict version"),
+        ));
+    };
+    Ok(na.cmp(&nb).then_with(|| match (ra, rb) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(&y),
+    }))
+}
+
+/// Semantic versioning precedence (build metadata ignored, pre-releases before releases).
+fn semver_cmp(a: &str, b: &str) -> Result<std::cmp::Ordering, Error> {
+    fn parse(v: &str) -> Option<(Vec<u64>, Vec<String>)> {
+        let v = v.trim_start_matches('v');
+        let v = v.split('+').next()?;
+        let (core, pre) = v.split_once('-').unwrap_or((v, ""));
+        let nums: Vec<u64> = core
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        if nums.len() != 3 {
+            return None;
+        }
+        let pre = if pre.is_empty() {
+            Vec::new()
+        } else {
+            pre.split('.').map(str::to_string).collect()
+        };
+        Some((nums, pre))
+    }
+    let (Some((na, pa)), Some((nb, pb))) = (parse(a), parse(b)) else {
+        return Err(filter_error(
+            "version",
+            format!("`{a}` or `{b}` is not a semantic version"),
+        ));
+    };
+    use std::cmp::Ordering;
+    Ok(na
+        .cmp(&nb)
+        .then_with(|| match (pa.is_empty(), pb.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => {
+                for (x, y) in pa.iter().zip(&pb) {
+                    let o = match (x.parse::<u64>(), y.parse::<u64>()) {
+                        (Ok(i), Ok(j)) => i.cmp(&j),
+                        (Ok(_), Err(_)) => Ordering::Less,
+                        (Err(_), Ok(_)) => Ordering::Greater,
+                        (Err(_), Err(_)) => x.cmp(y),
+                    };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                pa.len().cmp(&pb.len())
+            }
+        }))
+}
+
+fn loose_cmp(va: &str, vb: &str) -> Result<std::cmp::Ordering, Error> {
+    let (a, b) = (loose(va), loose(vb));
+    for (x, y) in a.iter().zip(&b) {
+        if std::mem::discriminant(x) != std::mem::discriminant(y) {
+            return Err(filter_error(
+                "version",
+                format!("cannot compare `{va}` with `{vb}`"),
+            ));
+        }
+    }
+    Ok(a.cmp(&b))
 }

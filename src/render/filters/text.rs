@@ -12,24 +12,42 @@ use super::filter_error;
 use crate::{render::python::py_str, vars::is_omit};
 
 pub(super) fn register(env: &mut Environment<'static>) {
-    env.add_filter("comment", comment);
-    env.add_filter("regex_replace", regex_replace);
-    env.add_filter("regex_search", regex_search);
-    env.add_filter("regex_findall", regex_findall);
-    env.add_filter("regex_escape", regex_escape);
-    env.add_filter("b64encode", b64encode);
-    env.add_filter("b64decode", b64decode);
-    env.add_filter("quote", quote);
-    env.add_filter("bool", to_bool);
-    env.add_filter("int", to_int);
-    env.add_filter("float", to_float);
-    env.add_filter("string", string);
-    env.add_filter("ternary", ternary);
-    env.add_filter("mandatory", mandatory);
-    env.add_filter("default", default);
-    env.add_filter("d", default);
-    env.add_filter("type_debug", type_debug);
-    env.add_filter("indent", indent);
+    super::add_filter(env, "comment", comment);
+    super::add_filter(env, "regex_replace", regex_replace);
+    super::add_filter(env, "regex_search", regex_search);
+    super::add_filter(env, "regex_findall", regex_findall);
+    super::add_filter(env, "regex_escape", regex_escape);
+    super::add_filter(env, "b64encode", b64encode);
+    super::add_filter(env, "b64decode", b64decode);
+    super::add_filter(env, "quote", quote);
+    super::add_filter(env, "bool", to_bool);
+    super::add_filter(env, "int", to_int);
+    super::add_filter(env, "float", to_float);
+    super::add_filter(env, "string", string);
+    super::add_filter(env, "ternary", ternary);
+    super::add_filter(env, "mandatory", mandatory);
+    super::add_filter(env, "default", default);
+    super::add_filter(env, "d", default);
+    super::add_filter(env, "type_debug", type_debug);
+    super::add_filter(env, "indent", indent);
+    super::add_filter(env, "truncate", truncate);
+    super::add_filter(env, "wordcount", |v: &Value| {
+        py_str(v).split_whitespace().count()
+    });
+    super::add_filter(env, "wordwrap", wordwrap);
+    super::add_filter(env, "center", |v: &Value, width: Option<usize>| {
+        let s = py_str(v);
+        let width = width.unwrap_or(80);
+        let len = s.chars().count();
+        if len >= width {
+            return s;
+        }
+        // Python's str.center: the extra space goes left when the padding is odd and the
+        // width odd
+        let pad = width - len;
+        let left = pad / 2 + (pad & width & 1);
+        format!("{}{s}{}", " ".repeat(left), " ".repeat(pad - left))
+    });
 }
 
 /// Ansible's `comment(text, style='plain', **kw)`.
@@ -302,7 +320,8 @@ fn quote(value: &Value) -> String {
 /// Ansible's `bool` filter (`to_bool`).
 fn to_bool(value: &Value) -> Value {
     match value.kind() {
-        ValueKind::None | ValueKind::Bool => value.clone(),
+        ValueKind::Bool => value.clone(),
+        ValueKind::None => Value::from(false),
         ValueKind::String => Value::from(matches!(
             value.as_str().unwrap_or("").to_lowercase().as_str(),
             "yes" | "on" | "1" | "true"
@@ -524,4 +543,82 @@ fn indent(
         rv.insert_str(0, &indention);
     }
     Ok(rv)
+}
+
+/// Jinja2's `truncate(s, length=255, killwords=False, end='...', leeway=None)` (leeway 5).
+fn truncate(
+    value: &Value,
+    length: Option<usize>,
+    killwords: Option<bool>,
+    end: Option<&str>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let length = kwargs
+        .get::<Option<usize>>("length")?
+        .or(length)
+        .unwrap_or(255);
+    let killwords = kwargs
+        .get::<Option<bool>>("killwords")?
+        .or(killwords)
+        .unwrap_or(false);
+    let end: String = kwargs
+        .get::<Option<String>>("end")?
+        .or(end.map(str::to_string))
+        .unwrap_or_else(|| "...".to_string());
+    let leeway = kwargs.get::<Option<usize>>("leeway")?.unwrap_or(5);
+    kwargs.assert_all_used()?;
+    let s = py_str(value);
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= length + leeway {
+        return Ok(s);
+    }
+    let keep = length.saturating_sub(end.chars().count());
+    let head: String = chars[..keep.min(chars.len())].iter().collect();
+    if killwords {
+        return Ok(format!("{head}{end}"));
+    }
+    let cut = head.rsplit_once(' ').map_or(head.as_str(), |(a, _)| a);
+    Ok(format!("{cut}{end}"))
+}
+
+/// Jinja2's `wordwrap(s, width=79, break_long_words=True, wrapstring=None)` (textwrap).
+fn wordwrap(
+    value: &Value,
+    width: Option<usize>,
+    break_long_words: Option<bool>,
+    wrapstring: Option<&str>,
+) -> String {
+    let width = width.unwrap_or(79).max(1);
+    let breaks = break_long_words.unwrap_or(true);
+    let sep = wrapstring.unwrap_or("\n");
+    let s = py_str(value);
+    let mut paragraphs = Vec::new();
+    for para in s.split('\n') {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let mut word = word.to_string();
+            while breaks && word.chars().count() > width {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                let head: String = word.chars().take(width).collect();
+                lines.push(head);
+                word = word.chars().skip(width).collect();
+            }
+            let extra = usize::from(!line.is_empty());
+            if line.chars().count() + extra + word.chars().count() > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        paragraphs.push(lines.join(sep));
+    }
+    paragraphs.join(sep)
 }
