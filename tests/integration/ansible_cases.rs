@@ -11,7 +11,11 @@ use std::{
 use crate::support::{stderr, Sandbox};
 
 fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ansible/cases");
+    cases_in("tests/data/ansible/cases")
+}
+
+fn cases_in(rel: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     let mut cases: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -118,4 +122,66 @@ fn every_ansible_case_renders_to_ansibles_bytes() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The generated corpus (tests/data/ansible-generated): hundreds of one-aspect cases rendered
+/// by real Ansible. Every case must match byte for byte, except the listed known differences,
+/// which must still differ (so the list stays true).
+#[test]
+fn generated_ansible_cases_render_to_ansibles_bytes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ansible-generated");
+    let known: Vec<String> = fs::read_to_string(root.join("known-differences.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let cases = cases_in("tests/data/ansible-generated/cases");
+    assert!(cases.len() > 500, "the corpus is there");
+    let results = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(case) = cases.get(i) else { break };
+                let name = case.file_name().unwrap().to_string_lossy().to_string();
+                let expected = fs::read_to_string(case.join("expected.out")).unwrap();
+                let (_sb, out) = render_case(case);
+                let actual = String::from_utf8_lossy(&out.stdout).to_string();
+                let verdict = if !out.status.success() {
+                    Err(format!(
+                        "render failed: {}",
+                        stderr(&out).lines().next().unwrap_or("")
+                    ))
+                } else if actual != expected {
+                    Err(first_difference(&expected, &actual))
+                } else {
+                    Ok(())
+                };
+                results.lock().unwrap().push((name, verdict));
+            });
+        }
+    });
+    let mut failures = Vec::new();
+    let mut matched = 0;
+    for (name, verdict) in results.into_inner().unwrap() {
+        match (verdict, known.contains(&name)) {
+            (Ok(()), false) => matched += 1,
+            (Ok(()), true) => failures.push(format!(
+                "{name}: now matches; remove it from known-differences.txt"
+            )),
+            (Err(e), false) => failures.push(format!("{name}: {e}")),
+            (Err(_), true) => {}
+        }
+    }
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(matched + known.len() >= cases.len(), "{matched} matched");
 }

@@ -120,8 +120,10 @@ fn version(
         .get::<Option<String>>("operator")?
         .or(operator.map(str::to_string))
         .unwrap_or_else(|| "eq".into());
-    let _: Option<Value> = kwargs.get("strict")?;
-    let kind: Option<String> = kwargs.get("version_type")?;
+    let strict = kwargs.get::<Option<bool>>("strict")?.unwrap_or(false);
+    let kind: Option<String> = kwargs
+        .get::<Option<String>>("version_type")?
+        .or_else(|| strict.then(|| "strict".to_string()));
     kwargs.assert_all_used()?;
     if kind
         .as_deref()
