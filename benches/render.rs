@@ -1,6 +1,7 @@
 //! Rendering speed: the shipped example, and a generated config with 10,000 scrape jobs
 //! (a group_vars list rendered through `to_nice_yaml`, as the upstream Prometheus role does,
-//! each job's password templated from the vault). Run with `cargo bench --bench render`.
+//! each job's password templated from the vault), and validating a 10,000-job config as
+//! promtool would. Run with `cargo bench --bench render`.
 
 use std::{fs, path::Path, sync::Arc};
 
@@ -10,7 +11,7 @@ use promvault::{
     inventory::{Inventory, Origin, Var, VarLayer},
     plan,
     project::Project,
-    render,
+    prometheus, render,
     vars::{Play, Shared},
 };
 
@@ -94,5 +95,22 @@ fn ten_thousand_jobs(bencher: divan::Bencher) {
         render::render(&shared, &scope, "prometheus.yml.j2", template)
             .unwrap()
             .len()
+    });
+}
+
+/// promtool-equivalent validation of a 10,000-job configuration (and the lints).
+#[divan::bench(sample_count = 5)]
+fn validate_ten_thousand_jobs(bencher: divan::Bencher) {
+    let mut config = String::from("global:\n  scrape_interval: 15s\nscrape_configs:\n");
+    for i in 0..JOBS {
+        config.push_str(&format!(
+            "  - job_name: job-{i}\n    scheme: https\n    basic_auth:\n      username: scraper\n      password: \"s3cr3t\"\n    relabel_configs:\n      - source_labels: [__address__]\n        regex: '(.*):\\d+'\n        target_label: host\n    static_configs:\n      - targets: [\"app-{i}.example.com:8443\"]\n        labels:\n          team: team-{}\n",
+            i % 17
+        ));
+    }
+    bencher.bench_local(|| {
+        let findings = prometheus::check_config(&config, prometheus::Version::V3);
+        assert!(findings.is_empty(), "{:?}", findings.first());
+        findings.len()
     });
 }

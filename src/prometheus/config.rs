@@ -527,28 +527,27 @@ fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
     ) else {
         return out;
     };
-    let mut jobs: Vec<String> = Vec::new();
+    let mut jobs: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // the fields a scrape config may have: the same for every job
+    let own = if v3 { SCRAPE_V3 } else { SCRAPE_V2 };
+    let mut fields = http::with_fields(own, v3);
+    let sd_keys = sd::keys(v3);
+    fields.extend(sd_keys.iter().map(String::as_str));
     for (p, item) in items {
         if item.is_null() {
             cx.err(&p, Some(item), "empty or null scrape config section");
             continue;
         }
-        let own = if v3 { SCRAPE_V3 } else { SCRAPE_V2 };
-        let mut fields = http::with_fields(own, v3);
-        let sd_keys = sd::keys(v3);
-        fields.extend(sd_keys.iter().map(String::as_str));
         let Some(o) = cx.obj(item, &p, "scrape config (config.ScrapeConfig)", &fields) else {
             continue;
         };
         if let Some(s) = scrape(cx, &o, global) {
-            if jobs.contains(&s.job) {
+            if !jobs.insert(s.job.clone()) {
                 cx.err_at(
                     &o,
                     "job_name",
                     format!("found multiple scrape configs with job name {:?}", s.job),
                 );
-            } else {
-                jobs.push(s.job.clone());
             }
             out.push(s);
         }

@@ -12,9 +12,30 @@ pub(crate) struct GoRegex {
     pub re: Regex,
 }
 
+thread_local! {
+    /// Compiled patterns: a large config repeats the same relabel regexes in every job.
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<GoRegex, String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 impl GoRegex {
     /// Compiles `pattern` as Go's `regexp.Compile` would, with Go-like error messages.
     pub fn compile(pattern: &str) -> Result<GoRegex, String> {
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+            return hit;
+        }
+        let compiled = Self::compile_uncached(pattern);
+        CACHE.with(|c| {
+            let mut cache = c.borrow_mut();
+            if cache.len() > 4096 {
+                cache.clear();
+            }
+            cache.insert(pattern.to_string(), compiled.clone());
+        });
+        compiled
+    }
+
+    fn compile_uncached(pattern: &str) -> Result<GoRegex, String> {
         let translated =
             translate(pattern).map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
         let re = regex::RegexBuilder::new(&translated)
