@@ -342,8 +342,9 @@ fn type_error(msg: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg)
 }
 
-/// The Python type name a value would have, for error messages.
-fn py_type_name(value: &Value) -> &'static str {
+/// The Python type name a value would have (`type(value).__name__`).
+#[must_use]
+pub fn py_type_name(value: &Value) -> &'static str {
     match value.kind() {
         ValueKind::Undefined => "Undefined",
         ValueKind::None => "NoneType",

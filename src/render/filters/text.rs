@@ -441,19 +441,14 @@ fn default(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Er
 /// Python's type name, as Ansible's `type_debug` shows it.
 fn type_debug(value: &Value) -> &'static str {
     if is_omit(value) {
-        return "object";
-    }
-    match value.kind() {
-        ValueKind::Undefined => "AnsibleUndefined",
-        ValueKind::None => "NoneType",
-        ValueKind::Bool => "bool",
-        ValueKind::Number if value.is_integer() => "int",
-        ValueKind::Number => "float",
-        ValueKind::String => "str",
-        ValueKind::Bytes => "bytes",
-        ValueKind::Seq | ValueKind::Iterable => "list",
-        ValueKind::Map => "dict",
-        _ => "object",
+        "object"
+    } else if value.is_undefined() {
+        "AnsibleUndefined"
+    } else if matches!(value.kind(), ValueKind::Seq | ValueKind::Iterable) {
+        // Ansible 2.19 hands templates lists where Python had tuples or generators
+        "list"
+    } else {
+        crate::render::python::py_type_name(value)
     }
 }
 
