@@ -533,14 +533,9 @@ impl Context<'_> {
         for env in &envs {
             let vault = plan::vault_layer(&project, env, &ids)?;
             secrets.extend(plan::secret_values(&vault));
-            rendered.extend(plan::render_environment(
-                &project,
-                env,
-                vault,
-                &extra,
-                args.out_dir,
-                false,
-            )?);
+            let result =
+                plan::render_environment(&project, env, vault, &extra, args.out_dir, false);
+            rendered.extend(masked(result, &secrets)?);
         }
         for (i, a) in rendered.iter().enumerate() {
             if let Some(b) = rendered[..i].iter().find(|b| b.dest == a.dest) {
@@ -563,8 +558,10 @@ impl Context<'_> {
                 .flat_map(|r| plan::validate(&project, r, &secrets, version))
                 .collect();
             if !findings.is_empty() {
+                let masker = output::diff::Masker::new(&secrets);
                 for f in &findings {
-                    eprintln!("{f}");
+                    // a rule's message may quote a value: never a secret's
+                    eprintln!("{}", masker.mask(&f.to_string()));
                 }
                 let files: std::collections::BTreeSet<&str> =
                     findings.iter().map(|f| f.file.as_str()).collect();
@@ -723,8 +720,11 @@ impl Context<'_> {
         let env = project.environment(env_name)?;
         let ids = self.identities(Some(&project))?;
         let vault = plan::vault_layer(&project, &env, &ids)?;
-        let rendered =
-            plan::render_environment(&project, &env, vault, &plan::ExtraVars::new(), None, false)?;
+        let secrets = plan::secret_values(&vault);
+        let rendered = masked(
+            plan::render_environment(&project, &env, vault, &plan::ExtraVars::new(), None, false),
+            &secrets,
+        )?;
         let mut targets = Vec::new();
         for r in rendered
             .iter()
@@ -753,7 +753,11 @@ impl Context<'_> {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
-        print!("{}", probe::table(&outcomes));
+        // an error text may quote the URL, whose params may hold a secret
+        print!(
+            "{}",
+            output::diff::Masker::new(&secrets).mask(&probe::table(&outcomes))
+        );
         Ok(u8::from(outcomes.iter().any(|o| !o.ok)))
     }
 
@@ -1197,6 +1201,23 @@ impl Context<'_> {
 }
 
 /// Whether two paths name the same file, whether or not it exists yet.
+/// A render's error with every vault value masked (a filter's message may quote its input).
+fn masked<T>(
+    result: Result<T, plan::PlanError>,
+    secrets: &[(String, Zeroizing<String>)],
+) -> Result<T, Error> {
+    result.map_err(|e| {
+        let hint = e.hint();
+        let masker = output::diff::Masker::new(secrets);
+        let message = masker.mask(&e.to_string());
+        if message == e.to_string() {
+            Error::from(e)
+        } else {
+            Error::usage(message, hint)
+        }
+    })
+}
+
 fn same_path(a: &Path, b: &Path) -> bool {
     let resolve = |p: &Path| -> Option<PathBuf> {
         let absolute = std::path::absolute(p).ok()?;

@@ -124,3 +124,13 @@ fn web_configs_need_bcrypt_hashes() {
     );
     sb.cmd(&["render", "prod"]).assert().success();
 }
+
+#[test]
+fn an_error_that_quotes_a_secret_shows_it_masked() {
+    let sb = with_template("x: {{ password | human_to_bytes }}\n");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!err.contains("plain-password"), "{err}");
+    assert!(err.contains("<vault:password>"), "{err}");
+}
