@@ -63,7 +63,7 @@ fn private_key_pattern() -> &'static regex_lite::Regex {
     static PATTERN: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
     PATTERN.get_or_init(|| {
         regex_lite::Regex::new(
-            r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}|AGE-PLUGIN-[A-Z0-9-]+-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{20,}|-----BEGIN (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=:\- ,\r\n]{40,}",
+            r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}|AGE-PLUGIN-[A-Z0-9-]+-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{20,}|-----BEGIN (?:OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----(?:\r?\n|\\n)(?:[A-Za-z0-9+/=:\- ,\r\n]|\\n){40,}",
         )
         .expect("valid pattern")
     })
@@ -108,8 +108,12 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         };
         check_render(project, &env, &names, version, &mut report);
         if let Some(ids) = identities {
-            if let Ok(layer) = plan::vault_layer(project, &env, ids) {
-                secrets.extend(plan::secret_values(&layer));
+            match plan::vault_layer(project, &env, ids) {
+                Ok(layer) => secrets.extend(plan::secret_values(&layer)),
+                Err(_) => report.notes.push(format!(
+                    "leak scan without the values of {}: your identities cannot open it",
+                    project.display_path(&env.vault)
+                )),
             }
         }
     }
@@ -118,6 +122,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         .iter()
         .flat_map(|e| [e.vault.clone(), record::path_for(&e.vault)])
         .collect();
+    let masker = crate::output::diff::Masker::new(&secrets);
     let ignore = &project.config.check.ignore;
     let mut scanned = 0;
     for rel in scan {
@@ -133,7 +138,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         scanned += 1;
         let text = String::from_utf8_lossy(&bytes);
         scan_private_keys(&display, &text, &mut report);
-        scan_leaks(&display, &text, &secrets, &mut report);
+        scan_leaks(&display, &text, &masker, &mut report);
     }
     report.files_scanned = scanned;
     if identities.is_none() {
@@ -284,10 +289,13 @@ fn check_render(
                         message.push_str(&format!("; {fix}"));
                     }
                     report.findings.push(Finding {
-                        file: format!("{} ({}, {})", f.file, env.name, r.host),
+                        file: f.file,
                         line: f.line,
                         id: f.id,
-                        message,
+                        message: format!(
+                            "{message} (environment `{}`, host `{}`)",
+                            env.name, r.host
+                        ),
                     });
                 }
             }
@@ -338,24 +346,21 @@ fn scan_private_keys(display: &str, text: &str, report: &mut Report) {
     }
 }
 
+/// Finds vault values in a file: as written, and as `to_json` or YAML quoting writes them.
 fn scan_leaks(
     display: &str,
     text: &str,
-    secrets: &[(String, Zeroizing<String>)],
+    masker: &crate::output::diff::Masker,
     report: &mut Report,
 ) {
-    for (name, value) in secrets {
-        if value.chars().count() < 4 || value.starts_with("<vault:") {
-            continue;
-        }
-        if let Some(offset) = text.find(value.as_str()) {
-            report.findings.push(Finding {
-                file: display.to_string(),
-                line: Some(line_of(text, offset)),
-                id: "leak".to_string(),
-                message: format!("holds the plaintext of the vault value `{name}`: remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"),
-            });
-        }
+    if let Some((label, offset)) = masker.find(text) {
+        let name = label.trim_start_matches("<vault:").trim_end_matches('>');
+        report.findings.push(Finding {
+            file: display.to_string(),
+            line: Some(line_of(text, offset)),
+            id: "leak".to_string(),
+            message: format!("holds the plaintext of the vault value `{name}`: remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"),
+        });
     }
 }
 
@@ -412,6 +417,7 @@ fn git_lines(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
 
 /// A copy of what git's index holds for the project, to check instead of the work tree.
 pub struct StagedSnapshot {
+    _guard: crate::edit::RemoveOnSignal,
     _dir: tempfile::TempDir,
     /// The project's root inside the snapshot.
     pub root: PathBuf,
@@ -438,43 +444,64 @@ pub fn staged_snapshot(project_root: &Path) -> Result<StagedSnapshot, String> {
         .strip_prefix(fs::canonicalize(&top).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?
         .to_path_buf();
+    // a private folder: the index may hold rendered outputs with secrets in them
     let dir = tempfile::Builder::new()
         .prefix("promvault-staged-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
         .map_err(|e| e.to_string())?;
+    let guard = crate::edit::RemoveOnSignal::new(dir.path());
+    let changed_in_repo = git_lines(
+        &top,
+        &["diff", "--cached", "--name-only", "-z", "--diff-filter=d"],
+    )
+    .unwrap_or_default();
+    let prefix_arg = if prefix.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        prefix.display().to_string()
+    };
+    // only the project's files (and the staged changes in it), not the whole repository
+    let mut wanted = git_lines(&top, &["ls-files", "-z", "--", &prefix_arg]).unwrap_or_default();
+    wanted.extend(
+        changed_in_repo
+            .iter()
+            .filter(|p| Path::new(p).starts_with(&prefix))
+            .cloned(),
+    );
+    wanted.sort();
+    wanted.dedup();
     let mut target = dir.path().as_os_str().to_owned();
     target.push("/");
-    let status = Command::new("git")
-        .arg("checkout-index")
-        .arg("--all")
+    let mut child = Command::new("git")
+        .args(["checkout-index", "-z", "--stdin"])
         .arg(format!("--prefix={}", target.to_string_lossy()))
         .current_dir(&top)
-        .status()
+        .stdin(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| e.to_string())?;
-    if !status.success() {
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        stdin
+            .write_all(wanted.join("\0").as_bytes())
+            .and_then(|()| stdin.write_all(b"\0"))
+            .map_err(|e| e.to_string())?;
+    }
+    if !child.wait().map_err(|e| e.to_string())?.success() {
         return Err("git checkout-index failed".to_string());
     }
-    let changed = git_lines(
-        &top,
-        &[
-            "diff",
-            "--cached",
-            "--name-only",
-            "-z",
-            "--diff-filter=ACMR",
-        ],
-    )
-    .unwrap_or_default()
-    .into_iter()
-    .filter_map(|p| {
-        PathBuf::from(p)
-            .strip_prefix(&prefix)
-            .ok()
-            .map(Path::to_path_buf)
-    })
-    .collect();
+    let changed = changed_in_repo
+        .into_iter()
+        .filter_map(|p| {
+            PathBuf::from(p)
+                .strip_prefix(&prefix)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .collect();
     Ok(StagedSnapshot {
         root: dir.path().join(&prefix),
+        _guard: guard,
         _dir: dir,
         changed,
     })
@@ -499,6 +526,10 @@ mod tests {
             &mut report,
         );
         assert!(report.findings.is_empty());
+        let mut report = Report::default();
+        let json = "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIJv7qG0m1vFQ5mbxJvIhbWvCjV4KXjzM0Q2cL2Tf8yZ9\\n-----END PRIVATE KEY-----\\n\"}";
+        scan_private_keys("sa.json", json, &mut report);
+        assert_eq!(report.findings.len(), 1, "a key inside JSON");
         let demo = format!("# DEMO identity, public\n{}", text.expose_secret());
         let mut report = Report::default();
         scan_private_keys("demo.txt", &demo, &mut report);

@@ -779,15 +779,41 @@ impl Context<'_> {
             .join(String::from_utf8_lossy(&out.stdout).trim());
         fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, e))?;
         let hook = hooks.join("pre-commit");
-        if let Ok(existing) = fs::read_to_string(&hook) {
-            if !existing.contains(HOOK_MARKER) && !force {
+        // Anything there that is not our own hook (a script, a symlink, even a broken one or
+        // one that is not UTF-8) belongs to someone else.
+        if fs::symlink_metadata(&hook).is_ok() {
+            let ours = fs::read(&hook)
+                .map(|bytes| String::from_utf8_lossy(&bytes).contains(HOOK_MARKER))
+                .unwrap_or(false)
+                && !fs::symlink_metadata(&hook).is_ok_and(|m| m.file_type().is_symlink());
+            if !ours && !force {
                 return Err(Error::usage(
                     format!("{} exists and was not written by promvault", hook.display()),
                     Some("add `promvault check --staged` to it yourself, or pass --force to replace it".to_string()),
                 ));
             }
+            if !ours {
+                fs::remove_file(&hook).map_err(|e| Error::io(&hook, e))?;
+            }
         }
-        let script = format!("#!/bin/sh\n# {HOOK_MARKER}\n# Blocks a commit that leaks a secret, commits a plaintext vault or breaks a template.\nexec promvault check --staged\n");
+        // git runs hooks from the top of the work tree: name the project if it is deeper
+        let top = std::process::Command::new("git")
+            .args(["rev-parse", "--show-toplevel"])
+            .current_dir(&project.root)
+            .output()
+            .map_err(|e| Error::io("git", e))?;
+        let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
+        let rel = fs::canonicalize(&project.root)
+            .ok()
+            .zip(fs::canonicalize(&top).ok())
+            .and_then(|(p, t)| p.strip_prefix(&t).ok().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let project_arg = if rel.as_os_str().is_empty() {
+            String::new()
+        } else {
+            format!(" --project {}", shell_words::quote(&rel.to_string_lossy()))
+        };
+        let script = format!("#!/bin/sh\n# {HOOK_MARKER}\n# Blocks a commit that leaks a secret, commits a plaintext vault or breaks a template.\nexec promvault{project_arg} check --staged\n");
         output::write_atomic(&hook, script.as_bytes(), 0o755).map_err(|e| Error::io(&hook, e))?;
         self.say(&format!("installed {}", hook.display()));
         Ok(0)

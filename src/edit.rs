@@ -112,6 +112,28 @@ fn install_interrupt_cleanup() {
     });
 }
 
+/// While it lives, a signal that stops promvault removes `dir` first (for other private
+/// folders than the editor's, such as `check --staged`'s copy of the index).
+pub(crate) struct RemoveOnSignal;
+
+impl RemoveOnSignal {
+    pub(crate) fn new(dir: &Path) -> RemoveOnSignal {
+        install_interrupt_cleanup();
+        if let Ok(mut pending) = PENDING.lock() {
+            *pending = Some(dir.to_path_buf());
+        }
+        RemoveOnSignal
+    }
+}
+
+impl Drop for RemoveOnSignal {
+    fn drop(&mut self) {
+        if let Ok(mut pending) = PENDING.lock() {
+            *pending = None;
+        }
+    }
+}
+
 /// Overwrites every file in `dir` with zeros, then removes the folder.
 fn wipe_dir(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {

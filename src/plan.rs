@@ -447,9 +447,7 @@ pub fn secret_values(vault: &VarLayer) -> Vec<(String, Zeroizing<String>)> {
     }
     let mut out = Vec::new();
     for (name, var) in vault {
-        if name != HASH_KEY_NAME {
-            walk(name, &var.data, &mut out);
-        }
+        walk(name, &var.data, &mut out);
     }
     out
 }

@@ -63,6 +63,17 @@ impl Masker {
         }
     }
 
+    /// The first place a secret (in any of its written forms) stands in `text`: its label and
+    /// byte offset.
+    #[must_use]
+    pub fn find(&self, text: &str) -> Option<(&str, usize)> {
+        self.needles
+            .iter()
+            .filter(|(needle, _)| needle.chars().count() >= 4)
+            .filter_map(|(needle, label)| text.find(needle.as_str()).map(|at| (label.as_str(), at)))
+            .min_by_key(|(_, at)| *at)
+    }
+
     /// `text` with every secret replaced by its label.
     #[must_use]
     pub fn mask(&self, text: &str) -> String {

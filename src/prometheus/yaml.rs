@@ -104,12 +104,9 @@ impl Node {
     /// A short rendering of the node for messages: the scalar text, or its type.
     pub fn describe(&self) -> String {
         match &self.kind {
-            Kind::Scalar(s) => {
-                let mut text: String = s.text.chars().take(40).collect();
-                if s.text.chars().count() > 40 {
-                    text.push('…');
-                }
-                format!("{} `{}`", self.type_name(), text)
+            // Whole or not at all: a cut-off secret would get past the masking of messages.
+            Kind::Scalar(s) if s.text.chars().count() <= 80 && !s.text.contains('\n') => {
+                format!("{} `{}`", self.type_name(), s.text)
             }
             _ => self.type_name(),
         }

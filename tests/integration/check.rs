@@ -257,3 +257,90 @@ fn an_output_with_an_unknown_prometheus_field_is_found() {
     );
     assert!(out.contains("scrape_interval"), "a suggestion: {out}");
 }
+
+#[test]
+fn the_hook_works_for_a_project_in_a_subfolder() {
+    let sb = Sandbox::new();
+    // the repository is the sandbox's parent of `project`: move the git root one level up
+    let top = sb.root.parent().unwrap().join("repo");
+    fs::create_dir_all(&top).unwrap();
+    let run = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&top)
+            .env("HOME", &sb.home)
+            .env("XDG_CONFIG_HOME", sb.home.join(".config"))
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    std::path::Path::new(crate::support::BIN)
+                        .parent()
+                        .unwrap()
+                        .display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap()
+    };
+    run(&["init", "-q"]);
+    let sub = top.join("ops/prometheus");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(
+        sub.join("promvault.yml"),
+        format!(
+            "recipients: [{}]\nenvironments:\n  prod: {{}}\n",
+            sb.recipient
+        ),
+    )
+    .unwrap();
+    fs::create_dir_all(sub.join("inventories/prod")).unwrap();
+    fs::write(
+        sub.join("inventories/prod/hosts.yml"),
+        "all:\n  hosts:\n    localhost:\n",
+    )
+    .unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = sb.cmd(args);
+        c.current_dir(&sub);
+        c
+    };
+    cmd(&["set", "prod", "api_key"])
+        .write_stdin("the-prod-key-value")
+        .assert()
+        .success();
+    cmd(&["hook", "install"]).assert().success();
+    let hook = fs::read_to_string(top.join(".git/hooks/pre-commit")).unwrap();
+    assert!(hook.contains("--project ops/prometheus"), "{hook}");
+    run(&["add", "-A"]);
+    let out = run(&["commit", "-qm", "good"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    fs::write(
+        top.join("ops/prometheus/notes.txt"),
+        "key: the-prod-key-value\n",
+    )
+    .unwrap();
+    run(&["add", "-A"]);
+    let out = run(&["commit", "-qm", "leak"]);
+    assert!(!out.status.success(), "the leak was committed");
+    assert!(format!("{}{}", stdout(&out), stderr(&out)).contains("[leak]"));
+}
+
+#[test]
+fn a_foreign_hook_that_is_not_text_or_a_broken_link_is_kept() {
+    let sb = repo();
+    fs::write(sb.path(".git/hooks/pre-commit"), b"#!/bin/sh\n# caf\xe9\n").unwrap();
+    sb.cmd(&["hook", "install"]).assert().code(2);
+    fs::remove_file(sb.path(".git/hooks/pre-commit")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/hook", sb.path(".git/hooks/pre-commit")).unwrap();
+    sb.cmd(&["hook", "install"]).assert().code(2);
+    assert!(fs::symlink_metadata(sb.path(".git/hooks/pre-commit"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
