@@ -625,24 +625,27 @@ impl Context<'_> {
                     )?;
                 }
             }
-            if args.check {
-                if !self.cli.quiet {
-                    let word = if changed { "would change" } else { "unchanged" };
+            if args.check && !self.cli.quiet {
+                let word = if changed { "would change" } else { "unchanged" };
+                emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
+            }
+        }
+        if !args.check {
+            // every output is prepared before any replaces its target
+            let files: Vec<(&Path, &[u8], u32)> = rendered
+                .iter()
+                .map(|r| (r.dest.as_path(), r.bytes.as_slice(), r.mode))
+                .collect();
+            let outcomes =
+                output::write_all_atomic(&files).map_err(|(path, e)| Error::io(path, e))?;
+            if !self.cli.quiet {
+                for (r, outcome) in rendered.iter().zip(outcomes) {
+                    let word = match outcome {
+                        output::WriteOutcome::Changed => "changed",
+                        output::WriteOutcome::Unchanged => "unchanged",
+                    };
                     emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
                 }
-                continue;
-            }
-            if let Some(parent) = r.dest.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            let outcome = output::write_atomic(&r.dest, &r.bytes, r.mode)
-                .map_err(|e| Error::io(&r.dest, e))?;
-            if !self.cli.quiet {
-                let word = match outcome {
-                    output::WriteOutcome::Changed => "changed",
-                    output::WriteOutcome::Unchanged => "unchanged",
-                };
-                emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
             }
         }
         out.flush().map_err(|e| Error::io("stdout", e))?;

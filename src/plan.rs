@@ -104,7 +104,13 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError>
         into.extend(layer);
         return Ok(());
     }
-    for pair in arg.split_whitespace() {
+    // KEY=VALUE pairs split as a shell would (`-e 'msg="a b"'` is one value)
+    let words =
+        crate::inventory::pyliteral::split_words(arg, false).map_err(|e| PlanError::Invalid {
+            location: "-e".to_string(),
+            message: format!("cannot read `{arg}`: {e}"),
+        })?;
+    for pair in &words {
         let (k, v) = pair.split_once('=').ok_or_else(|| PlanError::Invalid {
             location: "-e".to_string(),
             message: format!("`{pair}` is not KEY=VALUE, @FILE or a mapping"),
@@ -288,10 +294,27 @@ pub fn render_environment(
             let dest_rel = PathBuf::from(dest_text.trim());
             let (dest, display) = match out_dir {
                 Some(dir) => {
-                    let rel = dest_rel
-                        .strip_prefix("out")
-                        .unwrap_or(&dest_rel)
-                        .to_path_buf();
+                    // under --out-dir every output stays inside it: `out/x` becomes DIR/x and
+                    // an absolute /etc/x becomes DIR/etc/x; `..` is refused
+                    let rel = dest_rel.strip_prefix("out").unwrap_or(&dest_rel);
+                    let rel: PathBuf = rel
+                        .components()
+                        .filter(|c| {
+                            !matches!(
+                                c,
+                                std::path::Component::RootDir | std::path::Component::Prefix(_)
+                            )
+                        })
+                        .collect();
+                    if rel
+                        .components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+                    {
+                        return Err(invalid(format!(
+                            "dest `{}` leaves --out-dir (`..`)",
+                            dest_rel.display()
+                        )));
+                    }
                     (dir.join(&rel), dir.join(&rel).display().to_string())
                 }
                 None => (project.root.join(&dest_rel), dest_rel.display().to_string()),

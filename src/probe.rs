@@ -250,6 +250,8 @@ fn agent(target: &Target) -> Result<ureq::Agent, String> {
         tls = tls.client_cert(Some(ClientCert::new_with_certs(&[cert], key)));
     }
     Ok(ureq::Agent::config_builder()
+        // like Prometheus without proxy_url: no proxy from the environment
+        .proxy(None)
         .timeout_global(Some(target.timeout))
         .http_status_as_error(false)
         .tls_config(tls.build())

@@ -241,6 +241,14 @@ impl Parser<'_> {
 /// # Errors
 /// An unclosed quote or a trailing backslash.
 pub fn shlex_split(line: &str) -> Result<Vec<String>, String> {
+    split_words(line, true)
+}
+
+/// POSIX `shlex.split(line)` without comments (for `-e KEY=VALUE` arguments).
+///
+/// # Errors
+/// An unclosed quote or a trailing backslash.
+pub fn split_words(line: &str, comments: bool) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -254,7 +262,7 @@ pub fn shlex_split(line: &str) -> Result<Vec<String>, String> {
                 }
             }
             // POSIX shlex with comments: `#` outside quotes ends the line, even mid-word
-            '#' => break,
+            '#' if comments => break,
             '\'' => {
                 in_word = true;
                 loop {

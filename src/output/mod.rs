@@ -48,6 +48,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<WriteOut
     Ok(WriteOutcome::Changed)
 }
 
+/// Writes several files as one step as far as a file system allows: every new content goes to
+/// a temporary file beside its target first (parent folders created, flushed to disk); only
+/// when all of them are ready are they renamed over their targets. A failure while preparing
+/// leaves every target as it was. Files whose bytes and mode would not change are not touched.
+///
+/// # Errors
+/// The first I/O error, with the path it concerns.
+pub fn write_all_atomic(
+    files: &[(&Path, &[u8], u32)],
+) -> Result<Vec<WriteOutcome>, (std::path::PathBuf, io::Error)> {
+    let mut prepared = Vec::new();
+    let mut outcomes = Vec::with_capacity(files.len());
+    for (path, bytes, mode) in files {
+        let unchanged = fs::metadata(path).is_ok_and(|meta| {
+            meta.is_file()
+                && meta.permissions().mode() & 0o7777 == *mode
+                && meta.len() == bytes.len() as u64
+                && fs::read(path).is_ok_and(|old| old == *bytes)
+        });
+        if unchanged {
+            outcomes.push(WriteOutcome::Unchanged);
+            continue;
+        }
+        if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            // a rename over a folder would fail later, after other targets were replaced
+            return Err((
+                path.to_path_buf(),
+                io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "a folder stands where the file goes",
+                ),
+            ));
+        }
+        let parent = parent_of(path);
+        fs::create_dir_all(parent).map_err(|e| (parent.to_path_buf(), e))?;
+        let temp = write_temp_beside(path, bytes, *mode).map_err(|e| (path.to_path_buf(), e))?;
+        prepared.push((temp, *path));
+        outcomes.push(WriteOutcome::Changed);
+    }
+    for (temp, path) in prepared {
+        temp.persist(path)
+            .map_err(|e| (path.to_path_buf(), e.error))?;
+        sync_parent(path).map_err(|e| (path.to_path_buf(), e))?;
+    }
+    Ok(outcomes)
+}
+
 /// Atomically creates `path` with `bytes`; fails with `AlreadyExists` if it exists.
 ///
 /// # Errors

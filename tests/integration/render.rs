@@ -311,3 +311,62 @@ fn a_missing_template_or_vault_is_named() {
 fn sb_settle(sb: &Sandbox, text: &str) -> String {
     text.replace(sb.root.to_str().unwrap(), "[PROJECT]")
 }
+
+#[test]
+fn out_dir_keeps_absolute_destinations_inside_and_refuses_dot_dot() {
+    let sb = project();
+    let abs = sb.home.join("abs");
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &text.replace(
+            "\"out/{{ env }}/prometheus.yml\"",
+            &format!("\"{}/{{{{ env }}}}/prometheus.yml\"", abs.display()),
+        ),
+    );
+    let dir = sb.home.join("od");
+    sb.cmd(&["render", "prod", "--out-dir", dir.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(!abs.exists(), "wrote outside --out-dir");
+    assert!(dir
+        .join(abs.strip_prefix("/").unwrap())
+        .join("prod/prometheus.yml")
+        .exists());
+    sb.write(
+        "promvault.yml",
+        &text.replace(
+            "\"out/{{ env }}/prometheus.yml\"",
+            "\"../escape/prometheus.yml\"",
+        ),
+    );
+    sb.cmd(&["render", "prod", "--out-dir", dir.to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert!(!dir.parent().unwrap().join("escape").exists());
+}
+
+#[test]
+fn an_io_error_on_a_late_output_writes_none_of_them() {
+    let sb = project();
+    sb.cmd(&["render", "prod"]).assert().success();
+    let before = sb.read("out/prod/prometheus.yml");
+    let group_vars = sb.path("inventories/prod/group_vars/all.yml");
+    fs::write(
+        &group_vars,
+        fs::read_to_string(&group_vars)
+            .unwrap()
+            .replace("15s", "45s"),
+    )
+    .unwrap();
+    // the second output's destination cannot be written: a folder stands there
+    fs::remove_file(sb.path("out/prod/node2-prod/web.yml")).unwrap();
+    fs::create_dir_all(sb.path("out/prod/node2-prod/web.yml/x")).unwrap();
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        sb.read("out/prod/prometheus.yml"),
+        before,
+        "the first output was replaced"
+    );
+}
