@@ -36,8 +36,9 @@ pub fn is_bcrypt_hash(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'/')
 }
 
-/// The fields of a client configuration that carry a credential (by their key).
-fn is_credential_field(path: &str) -> bool {
+/// Whether the field at `path` carries a credential in a client configuration (by its key).
+#[must_use]
+pub fn is_credential_field(path: &str) -> bool {
     let mut parts = path.rsplit('.');
     let key = parts.next().unwrap_or("");
     let parent = parts.next().unwrap_or("");

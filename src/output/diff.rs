@@ -49,6 +49,16 @@ impl Masker {
                 forms.push(json.trim_matches('"').to_string());
             }
             forms.push(value.replace('\'', "''"));
+            // a multi-line secret (a key, a certificate) may be written line by line
+            if value.contains('\n') {
+                forms.extend(
+                    value
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| l.chars().count() >= 6)
+                        .map(str::to_string),
+                );
+            }
             for form in forms {
                 if !needles.iter().any(|(n, _)| n.as_str() == form) {
                     needles.push((Zeroizing::new(form), label.clone()));
@@ -154,12 +164,44 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
         .collect()
 }
 
+/// Replaces the values of credential fields (passwords, tokens, ...) found in a YAML text by
+/// `label`: what the vault masker cannot know (an old secret, a literal one) is hidden too.
+fn mask_credentials(text: &str, label: &str) -> String {
+    let Some(doc) = crate::yaml::tree::parse(text) else {
+        return text.to_string();
+    };
+    let mut values: Vec<String> = Vec::new();
+    doc.walk("", &mut |path, node| {
+        if let crate::yaml::tree::NodeKind::Scalar { text, .. } = &node.kind {
+            if crate::lints::is_credential_field(path)
+                && text.chars().count() >= 4
+                && !text.starts_with("<vault:")
+                && !text.starts_with("<bcrypt>")
+            {
+                values.push(text.clone());
+            }
+        }
+    });
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let mut out = text.to_string();
+    for v in values {
+        out = out.replace(&v, label);
+    }
+    out
+}
+
 /// A unified diff of `old` and `new` (both masked), labelled with `path`; empty when equal.
 #[must_use]
 pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> String {
-    let new_text = masker.mask(&String::from_utf8_lossy(new));
+    let new_text = mask_credentials(&masker.mask(&String::from_utf8_lossy(new)), "<credential>");
     let old_text = old
-        .map(|o| mask_old_by_shape(&masker.mask(&String::from_utf8_lossy(o)), &new_text))
+        .map(|o| {
+            let masked = masker.mask(&String::from_utf8_lossy(o));
+            mask_credentials(
+                &mask_old_by_shape(&masked, &new_text),
+                "<credential (before)>",
+            )
+        })
         .unwrap_or_default();
     if old.is_some() && old_text == new_text {
         if old.is_some_and(|o| o != new) {
@@ -199,6 +241,27 @@ mod tests {
         assert!(!masked.contains("it''s"), "{masked}");
         assert!(masked.contains("a: <vault:api_key>"), "{masked}");
         assert!(masked.contains("d: <bcrypt>"), "{masked}");
+    }
+
+    #[test]
+    fn old_credentials_of_another_shape_and_multi_line_secrets_are_masked() {
+        let m = Masker::new(&secrets(&[
+            ("pw", "new-password"),
+            (
+                "key",
+                "-----BEGIN KEY-----\nAAAAbbbbCCCCdddd\n-----END KEY-----\n",
+            ),
+        ]));
+        let d = unified(
+            &m,
+            "p.yml",
+            Some(b"basic_auth:\n  password: 'S3cretPassw0rd!'\n"),
+            b"basic_auth: {username: u, password: new-password}\ntls:\n  key: |\n    AAAAbbbbCCCCdddd\n",
+        );
+        assert!(
+            !d.contains("S3cretPassw0rd") && !d.contains("new-password") && !d.contains("AAAAbbbb"),
+            "{d}"
+        );
     }
 
     #[test]
