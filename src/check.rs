@@ -103,10 +103,10 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
     };
     let mut secrets: Vec<(String, Zeroizing<String>)> = Vec::new();
     for env in project.environments() {
-        let Some(names) = check_vault(project, &env, &mut report) else {
+        let Some((names, kinds)) = check_vault(project, &env, &mut report) else {
             continue;
         };
-        check_render(project, &env, &names, version, &mut report);
+        check_render(project, &env, &names, &kinds, version, &mut report);
         if let Some(ids) = identities {
             match plan::vault_layer(project, &env, ids) {
                 Ok(layer) => secrets.extend(plan::secret_values(&layer)),
@@ -160,8 +160,15 @@ fn ignored(path: &str, patterns: &[String]) -> bool {
     })
 }
 
-/// Checks a vault and its record; returns its variable names when they are known.
-fn check_vault(project: &Project, env: &Environment, report: &mut Report) -> Option<Vec<String>> {
+/// The names of a vault's variables, and the kinds of those that are not strings.
+type VariableShapes = (Vec<String>, std::collections::BTreeMap<String, String>);
+
+/// Checks a vault and its record; returns its variables' names and kinds when they are known.
+fn check_vault(
+    project: &Project,
+    env: &Environment,
+    report: &mut Report,
+) -> Option<VariableShapes> {
     let display = project.display_path(&env.vault);
     let mut finding = |id: &str, message: String| {
         report.findings.push(Finding {
@@ -212,7 +219,7 @@ fn check_vault(project: &Project, env: &Environment, report: &mut Report) -> Opt
     };
     if record.sha256 != record::digest(&raw) {
         finding("vault-record-stale", format!("the vault changed without promvault (age -e, a merge?) so who can open it is unknown; run `promvault rekey {}`", env.name));
-        return Some(record.variables);
+        return Some((record.variables, record.kinds));
     }
     let wanted: Vec<&String> = env.recipients.iter().collect();
     let missing: Vec<&str> = wanted
@@ -251,7 +258,7 @@ fn check_vault(project: &Project, env: &Environment, report: &mut Report) -> Opt
             ),
         );
     }
-    Some(record.variables)
+    Some((record.variables, record.kinds))
 }
 
 /// Renders the environment's outputs with placeholder secrets and validates them.
@@ -259,6 +266,7 @@ fn check_render(
     project: &Project,
     env: &Environment,
     names: &[String],
+    kinds: &std::collections::BTreeMap<String, String>,
     version: crate::prometheus::Version,
     report: &mut Report,
 ) {
@@ -267,7 +275,15 @@ fn check_render(
         layer.insert(
             name.clone(),
             Var {
-                data: Data::Unsafe(placeholder(name)),
+                // a stand-in of the variable's shape: an empty mapping for a mapping, ...
+                data: match kinds.get(name).map(String::as_str) {
+                    Some("mapping") => Data::Map(Vec::new()),
+                    Some("list") => Data::Seq(Vec::new()),
+                    Some("number") => Data::Int(0),
+                    Some("bool") => Data::Bool(false),
+                    Some("null") => Data::Null,
+                    _ => Data::Unsafe(placeholder(name)),
+                },
                 origin: Origin {
                     file: format!("{} (vault)", project.display_path(&env.vault)),
                     line: None,

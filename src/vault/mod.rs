@@ -420,10 +420,24 @@ pub fn write(
 ) -> Result<WriteOutcome, VaultError> {
     let bytes = write_encrypted(path, display, plaintext, recipients)?;
     // The record names the variables; a plaintext that is not a mapping has none to name.
-    let names: Vec<String> = std::str::from_utf8(plaintext)
+    let names: Vec<(String, &'static str)> = std::str::from_utf8(plaintext)
         .ok()
         .and_then(|t| yaml::parse_variables(t).ok())
-        .map(|vars| vars.into_keys().collect())
+        .map(|vars| {
+            vars.into_iter()
+                .map(|(name, value)| {
+                    let kind = match value {
+                        serde_json::Value::String(_) => "string",
+                        serde_json::Value::Object(_) => "mapping",
+                        serde_json::Value::Array(_) => "list",
+                        serde_json::Value::Number(_) => "number",
+                        serde_json::Value::Bool(_) => "bool",
+                        serde_json::Value::Null => "null",
+                    };
+                    (name, kind)
+                })
+                .collect()
+        })
         .unwrap_or_default();
     record::write(path, display, &bytes, recipients, &names).map_err(|source| {
         VaultError::Write {

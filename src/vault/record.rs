@@ -27,6 +27,10 @@ pub struct Record {
     pub recipients: Vec<String>,
     #[serde(default)]
     pub variables: Vec<String>,
+    /// The kind of each variable that is not a string (`mapping`, `list`, `number`, `bool`,
+    /// `null`), so that checks can stand in a value of the right shape.
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, String>,
 }
 
 /// The record's path for a vault: the vault's path plus `.recipients`.
@@ -52,7 +56,7 @@ pub fn render(
     display: &str,
     vault_bytes: &[u8],
     recipients: &[String],
-    variables: &[String],
+    variables: &[(String, &'static str)],
 ) -> String {
     let mut out = format!(
         "# Written by promvault with {display}: the recipients it is encrypted to and the names of\n\
@@ -64,8 +68,16 @@ pub fn render(
         out.push_str(&format!("  - {}\n", yaml::double_quoted(r.trim())));
     }
     out.push_str("variables:\n");
-    for v in variables {
+    for (v, _) in variables {
         out.push_str(&format!("  - {}\n", yaml::double_quoted(v)));
+    }
+    let others: Vec<&(String, &'static str)> =
+        variables.iter().filter(|(_, k)| *k != "string").collect();
+    if !others.is_empty() {
+        out.push_str("kinds:\n");
+        for (v, k) in others {
+            out.push_str(&format!("  {}: {k}\n", yaml::double_quoted(v)));
+        }
     }
     out
 }
@@ -79,7 +91,7 @@ pub fn write(
     display: &str,
     vault_bytes: &[u8],
     recipients: &[String],
-    variables: &[String],
+    variables: &[(String, &'static str)],
 ) -> std::io::Result<()> {
     let text = render(display, vault_bytes, recipients, variables);
     output::write_atomic(&path_for(vault), text.as_bytes(), 0o644).map(|_| ())
@@ -114,13 +126,14 @@ mod tests {
             "vault/prod.yml.age",
             b"bytes",
             &["age1x".into(), "ssh-ed25519 AAAA c".into()],
-            &["a".into()],
+            &[("a".into(), "string"), ("m".into(), "mapping")],
         )
         .unwrap();
         let r = read(&vault).unwrap().unwrap();
         assert_eq!(r.sha256, digest(b"bytes"));
         assert_eq!(r.recipients, ["age1x", "ssh-ed25519 AAAA c"]);
-        assert_eq!(r.variables, ["a"]);
+        assert_eq!(r.variables, ["a", "m"]);
+        assert_eq!(r.kinds.get("m").map(String::as_str), Some("mapping"));
         assert!(read(&dir.path().join("none.age")).unwrap().is_none());
     }
 }

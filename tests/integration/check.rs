@@ -344,3 +344,29 @@ fn a_foreign_hook_that_is_not_text_or_a_broken_link_is_kept() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn vault_mappings_keep_their_shape_in_checks() {
+    let sb = repo();
+    let editor = sb.script(
+        "ed.sh",
+        r#"printf 'api_key: "k-1234"\nweb_users:\n  alice: "pw-alice"\n' > "$1""#,
+    );
+    sb.cmd(&["edit", "prod"])
+        .env("EDITOR", &editor)
+        .assert()
+        .success();
+    sb.cmd(&["edit", "staging"])
+        .env("EDITOR", &editor)
+        .assert()
+        .success();
+    sb.write(
+        "templates/web.yml.j2",
+        "basic_auth_users:\n{% for user, pw in web_users.items() %}\n  {{ user }}: {{ pw | bcrypt(cost=4) }}\n{% endfor %}\n",
+    );
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write("promvault.yml", &format!("{text}  - template: templates/web.yml.j2\n    dest: \"out/{{{{ env }}}}/web.yml\"\n    validate: none\n"));
+    sb.cmd(&["render"]).assert().success();
+    let (code, out) = check(&sb, &[]);
+    assert_eq!(code, 0, "{out}");
+}
