@@ -5,15 +5,20 @@ use std::{fs, process::Command};
 use crate::support::{stderr, stdout, Sandbox};
 
 fn git(sb: &Sandbox, args: &[&str]) -> std::process::Output {
-    let out = Command::new("git")
+    git_in(sb, &sb.root, args)
+}
+
+/// git in `dir`, with the sandbox's home and the binary under test first on PATH (hooks run
+/// `promvault` from PATH).
+fn git_in(sb: &Sandbox, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
         .args(args)
-        .current_dir(&sb.root)
+        .current_dir(dir)
         .env("HOME", &sb.home)
         .env("GIT_AUTHOR_NAME", "t")
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        // the hook runs `promvault` from PATH: the binary under test
         .env(
             "PATH",
             format!(
@@ -28,8 +33,7 @@ fn git(sb: &Sandbox, args: &[&str]) -> std::process::Output {
         .env("XDG_CONFIG_HOME", sb.home.join(".config"))
         .env_remove("PROMVAULT_AGE_KEY")
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 /// A committed, clean project in a git repository.
@@ -264,30 +268,7 @@ fn the_hook_works_for_a_project_in_a_subfolder() {
     // the repository is the sandbox's parent of `project`: move the git root one level up
     let top = sb.root.parent().unwrap().join("repo");
     fs::create_dir_all(&top).unwrap();
-    let run = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(&top)
-            .env("HOME", &sb.home)
-            .env("XDG_CONFIG_HOME", sb.home.join(".config"))
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    std::path::Path::new(crate::support::BIN)
-                        .parent()
-                        .unwrap()
-                        .display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| git_in(&sb, &top, args);
     run(&["init", "-q"]);
     let sub = top.join("ops/prometheus");
     fs::create_dir_all(&sub).unwrap();
