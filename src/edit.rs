@@ -326,11 +326,7 @@ pub fn edit(
         match validate(&edited) {
             Ok(()) => return Ok(EditOutcome::Changed(edited)),
             Err(error) => {
-                let position = match (error.line, error.column) {
-                    (Some(l), Some(c)) => format!("line {l}, column {c}"),
-                    (Some(l), None) => format!("line {l}"),
-                    _ => "somewhere".to_string(),
-                };
+                let position = error.position();
                 let err = EditError::Invalid {
                     what: what.to_string(),
                     position,

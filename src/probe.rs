@@ -59,40 +59,12 @@ pub struct Outcome {
     pub diagnosis: String,
 }
 
-/// Parses a Prometheus duration (`15s`, `1m30s`, `500ms`).
+/// Parses a Prometheus duration (`15s`, `1m30s`, `500ms`), as the validator does.
 #[must_use]
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let mut total = 0u128;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    if rest == "0" {
-        return Some(Duration::ZERO);
-    }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        if digits == 0 {
-            return None;
-        }
-        let n: u128 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let (unit_ms, len) = [
-            ("ms", 1u128, 2),
-            ("y", 365 * 86_400_000, 1),
-            ("w", 7 * 86_400_000, 1),
-            ("d", 86_400_000, 1),
-            ("h", 3_600_000, 1),
-            ("m", 60_000, 1),
-            ("s", 1000, 1),
-        ]
-        .iter()
-        .find(|(u, _, _)| rest.starts_with(u))
-        .map(|(_, ms, len)| (*ms, *len))?;
-        total += n * unit_ms;
-        rest = &rest[len..];
-    }
-    Some(Duration::from_millis(u64::try_from(total).ok()?))
+    crate::prometheus::goutil::parse_duration(text.trim(), crate::prometheus::Version::V3)
+        .ok()
+        .map(Duration::from_millis)
 }
 
 fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {

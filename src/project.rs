@@ -373,17 +373,20 @@ pub fn is_demo_identity(text: &str) -> bool {
 /// # Errors
 /// [`ProjectError::Parse`] with line and column.
 pub fn parse_project_file(text: &str) -> Result<ProjectFile, ProjectError> {
-    serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = yaml::error_position(&e);
-        ProjectError::Parse {
-            location: Location {
-                path: PROJECT_FILE.to_string(),
-                line,
-                column,
-            },
-            message: yaml::error_message(&e),
-        }
-    })
+    serde_saphyr::from_str(text).map_err(|e| parse_error(&e))
+}
+
+/// A YAML error in the project file, with its position.
+fn parse_error(e: &serde_saphyr::Error) -> ProjectError {
+    let (line, column) = yaml::error_position(e);
+    ProjectError::Parse {
+        location: Location {
+            path: PROJECT_FILE.to_string(),
+            line,
+            column,
+        },
+        message: yaml::error_message(e),
+    }
 }
 
 /// Which recipient list an edit applies to.
@@ -562,17 +565,7 @@ fn locate_list<'t>(
     text: &'t str,
     scope: &RecipientScope,
 ) -> Result<(Option<ListLayout>, Vec<&'t str>), ProjectError> {
-    let layout: RecipientsLayout = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = yaml::error_position(&e);
-        ProjectError::Parse {
-            location: Location {
-                path: PROJECT_FILE.to_string(),
-                line,
-                column,
-            },
-            message: yaml::error_message(&e),
-        }
-    })?;
+    let layout: RecipientsLayout = serde_saphyr::from_str(text).map_err(|e| parse_error(&e))?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let list = match scope {
         RecipientScope::Project => layout.recipients,

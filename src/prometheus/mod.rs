@@ -22,7 +22,7 @@ use std::path::Path;
 mod config;
 mod decode;
 mod goregex;
-mod goutil;
+pub(crate) mod goutil;
 mod http;
 mod kubernetes;
 mod relabel;

@@ -55,7 +55,7 @@ pub enum VaultError {
     Identity { path: String, message: String },
     #[error("{path}: the decrypted content is not UTF-8 text")]
     NotUtf8 { path: String },
-    #[error("{path} (decrypted), {}: {error}", position(error))]
+    #[error("{path} (decrypted), {}: {error}", error.position())]
     Content { path: String, error: MappingError },
     #[error("{message}")]
     Unsupported { message: String },
@@ -70,14 +70,6 @@ pub enum VaultError {
     Conflict { path: String, saved: String },
     #[error(transparent)]
     Recipient(#[from] IdentityError),
-}
-
-fn position(error: &MappingError) -> String {
-    match (error.line, error.column) {
-        (Some(l), Some(c)) => format!("line {l}, column {c}"),
-        (Some(l), None) => format!("line {l}"),
-        _ => "somewhere".to_string(),
-    }
 }
 
 impl VaultError {

@@ -54,6 +54,18 @@ pub struct MappingError {
     pub problem: MappingProblem,
 }
 
+impl MappingError {
+    /// Where, in words: `line 3, column 5`.
+    #[must_use]
+    pub fn position(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}"),
+            (Some(l), None) => format!("line {l}"),
+            _ => "somewhere".to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for MappingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.problem {
