@@ -134,7 +134,14 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         if vault_files.iter().any(|v| v == &path) {
             continue;
         }
-        let Ok(bytes) = fs::read(&path) else { continue };
+        let bytes = match crate::sandbox::read(&project.root, &path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                report.notes.push(format!("not scanned: {display} {e}"));
+                continue;
+            }
+            Err(_) => continue,
+        };
         scanned += 1;
         let text = String::from_utf8_lossy(&bytes);
         scan_private_keys(&display, &text, &mut report);

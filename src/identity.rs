@@ -184,7 +184,12 @@ impl Lookup {
             if path.is_file() {
                 // An unusable key in a default place (an ECDSA SSH key, say) must not stop
                 // the others from being tried; the demo identity was named, so it must load.
-                if let Err(e) = load_file(path, &mut found) {
+                let loaded = if Some(path) == self.demo.as_ref() {
+                    load_demo_file(path, &mut found)
+                } else {
+                    load_file(path, &mut found)
+                };
+                if let Err(e) = loaded {
                     if Some(path) == self.demo.as_ref() {
                         return Err(e);
                     }
@@ -226,6 +231,47 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
             .recipients
             .extend(text.lines().next().map(|l| l.trim().to_string()));
     }
+    Ok(())
+}
+
+/// Loads the project's committed demo identity. A pull request can change it, so it may hold
+/// only native age X25519 keys: a plugin identity (`AGE-PLUGIN-...`) would make promvault run
+/// `age-plugin-NAME` from PATH, an SSH or passphrase-protected key would prompt.
+fn load_demo_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+    let name = path.display().to_string();
+    let unreadable = |message: String| IdentityError::Unreadable {
+        source_name: name.clone(),
+        message,
+    };
+    let text =
+        zeroize::Zeroizing::new(fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?);
+    let mut keys = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let key = line
+            .starts_with("AGE-SECRET-KEY-1")
+            .then(|| x25519::Identity::from_str(line).ok())
+            .flatten()
+            .ok_or_else(|| {
+                unreadable(format!(
+                    "line {}: a committed demo identity may hold only age X25519 keys (AGE-SECRET-KEY-1...); promvault never runs a plugin or prompts for a committed identity",
+                    index + 1
+                ))
+            })?;
+        found.recipients.push(key.to_public().to_string());
+        keys.push(key);
+    }
+    if keys.is_empty() {
+        return Err(unreadable("it holds no identity".to_string()));
+    }
+    found.identities.extend(
+        keys.into_iter()
+            .map(|k| Box::new(k) as Box<dyn age::Identity>),
+    );
+    found.sources.push(name);
     Ok(())
 }
 

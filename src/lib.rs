@@ -7,6 +7,7 @@
 //! - [`vault`]: the age-encrypted vault files (decrypt, encrypt, set, rekey);
 //! - [`edit`]: the `$EDITOR` session on a vault's plaintext;
 //! - [`output`]: atomic, owner-only writes of files;
+//! - [`sandbox`]: the project as a sandbox: what promvault may read and write;
 //! - [`yaml`]: the YAML helpers shared by the others (locations, quoting, top-level keys);
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
 //! - [`cli`]: the command line, which only turns arguments into calls of the above.
@@ -25,6 +26,7 @@ pub mod probe;
 pub mod project;
 pub mod prometheus;
 pub mod render;
+pub mod sandbox;
 pub mod vars;
 pub mod vault;
 pub mod yaml;

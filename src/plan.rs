@@ -94,8 +94,12 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError>
         line: None,
     };
     if let Some(path) = arg.strip_prefix('@') {
-        let layer = inventory::load_vars_file(Path::new(path), Path::new("."))?;
-        into.extend(layer);
+        // named on the command line, so not confined to the project
+        let text = fs::read_to_string(path).map_err(|source| PlanError::Read {
+            path: path.to_string(),
+            source,
+        })?;
+        into.extend(inventory::vars_from_yaml(&text, path)?);
         return Ok(());
     }
     let trimmed = arg.trim_start();
@@ -178,6 +182,12 @@ pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, Plan
     Ok(layer)
 }
 
+/// Whether a host name can become part of a file path as it is: no `/`, `\\` or NUL, and not
+/// `.` or `..`.
+fn is_path_safe_host(host: &str) -> bool {
+    !host.contains(['/', '\\', '\0']) && host != "." && host != ".."
+}
+
 fn hash_key(vault: &VarLayer, env: &str) -> Vec<u8> {
     match vault.get(HASH_KEY_NAME).and_then(|v| v.data.as_str()) {
         Some(key) => key.as_bytes().to_vec(),
@@ -237,9 +247,7 @@ pub fn render_environment(
         };
         let validate = validate_kind(output).map_err(invalid)?;
         let mode = match &output.mode {
-            Some(m) => output::parse_mode(m).ok_or_else(|| {
-                invalid(format!("mode `{m}` is not an octal mode such as \"0600\""))
-            })?,
+            Some(m) => output::parse_output_mode(m).map_err(invalid)?,
             None => output::OWNER_ONLY,
         };
         let mut defaults = VarLayer::new();
@@ -260,10 +268,13 @@ pub fn render_environment(
             },
         };
         let template_path = project.root.join(&output.template);
-        let source = fs::read_to_string(&template_path).map_err(|source| PlanError::Read {
-            path: output.template.clone(),
-            source,
-        })?;
+        let source =
+            crate::sandbox::read_to_string(&project.root, &template_path).map_err(|source| {
+                PlanError::Read {
+                    path: output.template.clone(),
+                    source,
+                }
+            })?;
         let env_holder = Arc::new(
             render::environment(&render::Settings::default())
                 .map_err(|e| invalid(e.to_string()))?,
@@ -292,10 +303,19 @@ pub fn render_environment(
                 &output.dest,
             )?;
             let dest_rel = PathBuf::from(dest_text.trim());
-            let (dest, display) = match out_dir {
+            if output.hosts.is_some()
+                && !is_path_safe_host(host)
+                && dest_text.contains(host.as_str())
+            {
+                return Err(invalid(format!(
+                    "host `{host}` cannot be part of a file name (dest `{}`): rename the host or leave it out of dest",
+                    output.dest
+                )));
+            }
+            let (base, rel) = match out_dir {
+                // under --out-dir every output stays inside it: `out/x` becomes DIR/x and an
+                // absolute /etc/x becomes DIR/etc/x
                 Some(dir) => {
-                    // under --out-dir every output stays inside it: `out/x` becomes DIR/x and
-                    // an absolute /etc/x becomes DIR/etc/x; `..` is refused
                     let rel = dest_rel.strip_prefix("out").unwrap_or(&dest_rel);
                     let rel: PathBuf = rel
                         .components()
@@ -306,18 +326,24 @@ pub fn render_environment(
                             )
                         })
                         .collect();
-                    if rel
-                        .components()
-                        .any(|c| matches!(c, std::path::Component::ParentDir))
-                    {
-                        return Err(invalid(format!(
-                            "dest `{}` leaves --out-dir (`..`)",
-                            dest_rel.display()
-                        )));
-                    }
-                    (dir.join(&rel), dir.join(&rel).display().to_string())
+                    (dir, rel)
                 }
-                None => (project.root.join(&dest_rel), dest_rel.display().to_string()),
+                None => (project.root.as_path(), dest_rel.clone()),
+            };
+            let dest = crate::sandbox::output_path(base, &rel).map_err(|why| {
+                invalid(format!(
+                    "dest `{}` is refused: {why}{}",
+                    dest_rel.display(),
+                    if out_dir.is_some() {
+                        " (under --out-dir)"
+                    } else {
+                        "; outputs stay inside the project: to write elsewhere, pass --out-dir DIR"
+                    }
+                ))
+            })?;
+            let display = match out_dir {
+                Some(_) => dest.display().to_string(),
+                None => dest_rel.display().to_string(),
             };
             let text = render::render(&shared, &scope, &output.template, &source)?;
             rendered.push(Rendered {

@@ -217,6 +217,7 @@ impl Project {
                 });
             }
         }
+        self.check_paths()?;
         for env in self.environments() {
             if env.recipients.is_empty() {
                 return Err(ProjectError::NoRecipients {
@@ -226,6 +227,55 @@ impl Project {
             }
         }
         Ok(())
+    }
+
+    /// Every path promvault.yml names (inventories, vaults, templates, role defaults, the demo
+    /// identity) must stay inside the project: see [`crate::sandbox`].
+    fn check_paths(&self) -> Result<(), ProjectError> {
+        let mut written: Vec<(&str, String)> = Vec::new();
+        for (name, env) in &self.config.environments {
+            let (inventory, vault) = default_paths(name, env);
+            written.push(("inventory", inventory));
+            written.push(("vault", vault));
+        }
+        for output in &self.config.outputs {
+            written.push(("template", output.template.clone()));
+            written.extend(output.defaults.iter().map(|p| ("defaults", p.clone())));
+        }
+        written.extend(self.config.defaults.iter().map(|p| ("defaults", p.clone())));
+        written.extend(
+            self.config
+                .demo_identity
+                .iter()
+                .map(|p| ("demo_identity", p.clone())),
+        );
+        for (key, path) in &written {
+            let (key, path) = (*key, path.as_str());
+            if let Err(why) = crate::sandbox::project_path(&self.root, path) {
+                return Err(ProjectError::Invalid {
+                    location: self.location_of_value(key, path),
+                    message: format!("{key} `{path}`: {why}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The line where `key` is written with `value` (else the first line of `key:`).
+    fn location_of_value(&self, key: &str, value: &str) -> Location {
+        let line = self
+            .text
+            .lines()
+            .position(|l| l.contains(key) && l.contains(value))
+            .map(|i| i as u64 + 1);
+        match line {
+            Some(line) => Location {
+                path: PROJECT_FILE.to_string(),
+                line: Some(line),
+                column: None,
+            },
+            None => self.location_of_key(key),
+        }
     }
 
     /// The location (line) of the first line mentioning `key:` in the project file.
@@ -292,14 +342,7 @@ impl Project {
     }
 
     fn resolve(&self, name: &str, env: &EnvironmentFile) -> Environment {
-        let inventory = env
-            .inventory
-            .clone()
-            .unwrap_or_else(|| format!("inventories/{name}"));
-        let vault = env
-            .vault
-            .clone()
-            .unwrap_or_else(|| format!("vault/{name}.yml.age"));
+        let (inventory, vault) = default_paths(name, env);
         Environment {
             name: name.to_string(),
             inventory: self.root.join(inventory),
@@ -338,15 +381,30 @@ impl Project {
             return Ok(None);
         };
         let path = self.root.join(rel);
-        let text = fs::read_to_string(&path).map_err(|source| ProjectError::Read {
-            path: path.clone(),
-            source,
+        let text = crate::sandbox::read_to_string(&self.root, &path).map_err(|source| {
+            ProjectError::Read {
+                path: path.clone(),
+                source,
+            }
         })?;
         if !is_demo_identity(&text) {
             return Err(ProjectError::NotADemoIdentity { path: rel.clone() });
         }
         Ok(Some(path))
     }
+}
+
+/// An environment's inventory and vault paths as written, or their defaults.
+fn default_paths(name: &str, env: &EnvironmentFile) -> (String, String) {
+    let inventory = env
+        .inventory
+        .clone()
+        .unwrap_or_else(|| format!("inventories/{name}"));
+    let vault = env
+        .vault
+        .clone()
+        .unwrap_or_else(|| format!("vault/{name}.yml.age"));
+    (inventory, vault)
 }
 
 /// Whether `name` can name an environment (it becomes part of file names and paths).

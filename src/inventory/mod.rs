@@ -136,10 +136,11 @@ impl Inventory {
             });
         }
         for source in &sources {
-            let text = fs::read_to_string(source).map_err(|e| InventoryError::Read {
-                path: display(source),
-                source: e,
-            })?;
+            let text =
+                crate::sandbox::read_to_string(root, source).map_err(|e| InventoryError::Read {
+                    path: display(source),
+                    source: e,
+                })?;
             let name = display(source);
             if is_yaml_file(source) {
                 yaml_format::parse(&mut inv, &text, &name)?;
@@ -583,17 +584,18 @@ fn collect_dir_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Loads a YAML file of variables (a mapping, or empty).
+/// Loads a YAML file of variables (a mapping, or empty) of the project at `root`; a file that
+/// leads outside the project is refused (see [`crate::sandbox`]).
 ///
 /// # Errors
-/// Unreadable file, invalid YAML, or not a mapping.
+/// Unreadable file or outside the project, invalid YAML, or not a mapping.
 pub fn load_vars_file(path: &Path, root: &Path) -> Result<VarLayer, InventoryError> {
     let name = path
         .strip_prefix(root)
         .unwrap_or(path)
         .display()
         .to_string();
-    let text = fs::read_to_string(path).map_err(|e| InventoryError::Read {
+    let text = crate::sandbox::read_to_string(root, path).map_err(|e| InventoryError::Read {
         path: name.clone(),
         source: e,
     })?;

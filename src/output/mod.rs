@@ -134,6 +134,23 @@ fn sync_parent(path: &Path) -> io::Result<()> {
     fs::File::open(parent_of(path))?.sync_all()
 }
 
+/// Parses the `mode:` of an output: permission bits for reading and writing only. An output
+/// is configuration: an execute bit (which with a dest in a hooks folder would install a
+/// program) or setuid, setgid and sticky bits are refused.
+///
+/// # Errors
+/// What is wrong with the mode, for a message.
+pub fn parse_output_mode(text: &str) -> Result<u32, String> {
+    let mode = parse_mode(text)
+        .ok_or_else(|| format!("mode `{text}` is not an octal mode such as \"0600\""))?;
+    if mode & !0o666 != 0 {
+        return Err(format!(
+            "mode `{text}` makes the output executable or sets setuid/setgid/sticky bits: outputs are configuration, use \"0600\", \"0640\" or \"0644\""
+        ));
+    }
+    Ok(mode)
+}
+
 /// Parses a mode such as `"0600"` or `"600"` (octal).
 #[must_use]
 pub fn parse_mode(text: &str) -> Option<u32> {
@@ -204,5 +221,14 @@ mod tests {
         assert_eq!(parse_mode("0o640"), Some(0o640));
         assert_eq!(parse_mode("0900"), None);
         assert_eq!(parse_mode(""), None);
+    }
+
+    #[test]
+    fn output_modes_never_execute() {
+        assert_eq!(parse_output_mode("0644"), Ok(0o644));
+        assert_eq!(parse_output_mode("0600"), Ok(0o600));
+        for bad in ["0755", "0700", "6777", "4644", "1644", "0601", "0x"] {
+            assert!(parse_output_mode(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -9,6 +9,7 @@ mod check;
 mod e2e;
 mod edit;
 mod example;
+mod hostile;
 mod identities;
 mod keys_and_init;
 mod messages;

@@ -1,0 +1,257 @@
+//! A hostile pull request: every file of the project is the attacker's, CI runs `render` and
+//! `check` on it with a real identity. Nothing may be written outside the project (or into
+//! `.git/`), nothing outside it read or printed, and no program started.
+
+use std::{fs, os::unix::fs::PermissionsExt, path::Path};
+
+use crate::support::{stderr, stdout, Sandbox};
+
+/// What a CI machine's environment holds and a hostile project must never print.
+const CANARY: &str = "ci-token-canary-5f1e2d";
+
+/// A small project with one output per environment and one per host of `exporters`.
+fn project(outputs: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write("templates/plain.j2", "hello {{ env }}\n");
+    for env in ["staging", "prod"] {
+        sb.write(
+            &format!("inventories/{env}/hosts.yml"),
+            "all:\n  children:\n    exporters:\n      hosts:\n        node1: {}\n",
+        );
+        sb.set(env, "pw", "s3cret-value");
+    }
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write("promvault.yml", &format!("{text}outputs:\n{outputs}"));
+    sb
+}
+
+/// Runs `render` and `check`; both must fail (2 and 1 or 2) and print neither the canary nor
+/// the secret, and nothing may appear at `never`.
+fn assert_refused(sb: &Sandbox, expect: &str, never: &[&Path]) {
+    let out = sb
+        .cmd(&["render"])
+        .env("CANARY_TOKEN", CANARY)
+        .output()
+        .unwrap();
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "render: {all}");
+    assert!(all.contains(expect), "render: {all}");
+    let out = sb
+        .cmd(&["check"])
+        .env("CANARY_TOKEN", CANARY)
+        .output()
+        .unwrap();
+    let all_check = format!("{}{}", stdout(&out), stderr(&out));
+    assert_ne!(out.status.code(), Some(0), "check said clean: {all_check}");
+    assert!(all_check.contains(expect), "check: {all_check}");
+    for text in [&all, &all_check] {
+        assert!(!text.contains(CANARY), "{text}");
+        assert!(!text.contains("s3cret-value"), "{text}");
+    }
+    for path in never {
+        assert!(
+            fs::symlink_metadata(path).is_err(),
+            "{} was written",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_dest_in_git_hooks_is_refused_and_no_hook_appears() {
+    let sb = project(
+        "  - template: templates/plain.j2\n    dest: .git/hooks/post-checkout\n    mode: \"0644\"\n",
+    );
+    fs::create_dir_all(sb.path(".git/hooks")).unwrap();
+    assert_refused(
+        &sb,
+        "inside `.git/`",
+        &[&sb.path(".git/hooks/post-checkout")],
+    );
+    // any spelling of the folder
+    let sb = project("  - template: templates/plain.j2\n    dest: sub/.Git/x\n");
+    assert_refused(&sb, "inside `.git/`", &[&sb.path("sub")]);
+}
+
+#[test]
+fn an_executable_or_setuid_mode_is_refused() {
+    for mode in ["0755", "6777", "4644", "0700"] {
+        let sb = project(&format!(
+            "  - template: templates/plain.j2\n    dest: out/x.sh\n    mode: \"{mode}\"\n"
+        ));
+        assert_refused(&sb, "makes the output executable", &[&sb.path("out")]);
+    }
+}
+
+#[test]
+fn absolute_and_parent_dests_are_refused() {
+    let sb = project("  - template: templates/plain.j2\n    dest: \"../escape/{{ env }}.yml\"\n");
+    assert_refused(&sb, "`..` would lead out", &[&sb.root.join("../escape")]);
+    let target = sb.home.join("abs");
+    let sb2 = project(&format!(
+        "  - template: templates/plain.j2\n    dest: \"{}/{{{{ env }}}}.yml\"\n",
+        target.display()
+    ));
+    let target = sb2.home.join("abs");
+    assert_refused(&sb2, "an absolute path", &[&target]);
+    // the message says how to write elsewhere
+    let out = sb2.cmd(&["render"]).output().unwrap();
+    assert!(stderr(&out).contains("--out-dir"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_host_named_like_a_path_cannot_lead_out() {
+    let sb = project(
+        "  - template: templates/plain.j2\n    dest: \"out/{{ env }}/{{ inventory_hostname }}/web.yml\"\n    hosts: exporters\n",
+    );
+    for env in ["staging", "prod"] {
+        sb.write(
+            &format!("inventories/{env}/hosts.yml"),
+            "all:\n  children:\n    exporters:\n      hosts:\n        \"../../../x\": {}\n",
+        );
+    }
+    assert_refused(
+        &sb,
+        "cannot be part of a file name",
+        &[&sb.root.join("../x")],
+    );
+    for env in ["staging", "prod"] {
+        sb.write(
+            &format!("inventories/{env}/hosts.yml"),
+            "all:\n  children:\n    exporters:\n      hosts:\n        \"a/b\": {}\n",
+        );
+    }
+    assert_refused(&sb, "cannot be part of a file name", &[&sb.path("out")]);
+}
+
+#[test]
+fn a_symlinked_output_folder_or_file_is_not_followed() {
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    let outside = sb.home.join("elsewhere");
+    fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, sb.path("out")).unwrap();
+    assert_refused(&sb, "is a symlink", &[&outside.join("prod.yml")]);
+    fs::remove_file(sb.path("out")).unwrap();
+    fs::create_dir_all(sb.path("out")).unwrap();
+    let victim = outside.join("victim");
+    fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, sb.path("out/prod.yml")).unwrap();
+    assert_refused(&sb, "is a symlink", &[]);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+}
+
+#[test]
+fn paths_in_the_project_file_cannot_point_outside() {
+    let base = "  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n";
+    for (from, to) in [
+        ("  prod:\n", "  prod:\n    inventory: /proc/self/environ\n"),
+        ("  prod:\n", "  prod:\n    inventory: ../../home\n"),
+        ("  staging: {}\n", "  staging:\n    vault: /etc/passwd\n"),
+        ("  staging: {}\n", "  staging:\n    vault: .git/x.age\n"),
+    ] {
+        let sb = project(base);
+        let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+        assert!(text.contains(from));
+        sb.write("promvault.yml", &text.replacen(from, to, 1));
+        assert_refused(&sb, "promvault.yml:", &[]);
+    }
+    let sb = project("  - template: /proc/self/environ\n    dest: out/x\n");
+    assert_refused(&sb, "an absolute path", &[]);
+    let sb = project(
+        "  - template: templates/plain.j2\n    dest: out/x\n    defaults: [/proc/self/environ]\n",
+    );
+    assert_refused(&sb, "an absolute path", &[]);
+}
+
+#[test]
+fn symlinks_to_files_outside_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("environ");
+    fs::write(&secret, format!("token: {CANARY}\n")).unwrap();
+    // a group_vars file
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    fs::create_dir_all(sb.path("inventories/prod/group_vars")).unwrap();
+    std::os::unix::fs::symlink(&secret, sb.path("inventories/prod/group_vars/all.yml")).unwrap();
+    assert_refused(&sb, "outside the project", &[]);
+    // a template
+    let sb = project("  - template: templates/link.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    std::os::unix::fs::symlink(&secret, sb.path("templates/link.j2")).unwrap();
+    assert_refused(&sb, "outside the project", &[]);
+    // a whole inventory folder
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    fs::remove_dir_all(sb.path("inventories/prod")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), sb.path("inventories/prod")).unwrap();
+    assert_refused(&sb, "outside the project", &[]);
+}
+
+#[test]
+fn templates_cannot_include_files() {
+    let sb = project("  - template: templates/inc.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    sb.write("templates/inc.j2", "{% include '/etc/passwd' %}\n");
+    assert_refused(&sb, "templates/inc.j2", &[&sb.path("out")]);
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert!(!stderr(&out).contains("root:"), "{}", stderr(&out));
+    for source in [
+        "{{ lookup('env', 'CANARY_TOKEN') }}\n",
+        "{{ lookup('pipe', 'echo hi') }}\n",
+        "{{ lookup('file', '/etc/hostname') }}\n",
+    ] {
+        sb.write("templates/inc.j2", source);
+        assert_refused(&sb, "is not supported", &[&sb.path("out")]);
+    }
+}
+
+#[test]
+fn a_committed_demo_identity_never_runs_a_plugin() {
+    let sb = Sandbox::empty();
+    // a recipient nobody here holds
+    let (_, other) = {
+        let helper = Sandbox::new();
+        helper.other_identity("x.txt")
+    };
+    sb.write(
+        "promvault.yml",
+        &format!(
+            "recipients: [{other}]\nenvironments:\n  prod: {{}}\ndemo_identity: vault/demo-identity.txt\noutputs:\n  - template: templates/plain.j2\n    dest: out/x\n"
+        ),
+    );
+    sb.write("templates/plain.j2", "x\n");
+    sb.write("inventories/prod/hosts.yml", "all: {}\n");
+    sb.write(
+        "vault/demo-identity.txt",
+        "# DEMO IDENTITY: public, never use for real secrets\nAGE-PLUGIN-CANARY-1QYQSZQGPQYQSZQGPQYQSZQGPQYAH5PX2\n",
+    );
+    // a vault encrypted to `other`, which the demo identity would be tried on
+    sb.write("plain.yml", "a: b\n");
+    sb.cmd(&["encrypt", "plain.yml", "-o", "vault/prod.yml.age"])
+        .assert()
+        .success();
+    fs::remove_file(sb.path("plain.yml")).unwrap();
+    // the plugin a hostile identity names, on PATH: it leaves a mark if it ever runs
+    let bin = sb.home.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let mark = sb.home.join("plugin-ran");
+    let plugin = bin.join("age-plugin-canary");
+    fs::write(
+        &plugin,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", mark.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&plugin, fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    for args in [&["render"][..], &["check"], &["view", "prod"]] {
+        let out = sb.cmd(args).env("PATH", &path).output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!mark.exists(), "{args:?} ran the plugin");
+    }
+    let out = sb
+        .cmd(&["view", "prod"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("may hold only age X25519 keys"),
+        "{}",
+        stderr(&out)
+    );
+}
