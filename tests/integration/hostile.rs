@@ -255,3 +255,25 @@ fn a_committed_demo_identity_never_runs_a_plugin() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_scans_only_files_inside_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    let key = outside.path().join("id");
+    fs::write(
+        &key,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    std::os::unix::fs::symlink(&key, sb.path("notes.txt")).unwrap();
+    let out = sb.cmd(&["check"]).output().unwrap();
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("private-key"), "{all}");
+    assert!(all.contains("not scanned: notes.txt"), "{all}");
+    // the same key inside the project is found
+    fs::remove_file(sb.path("notes.txt")).unwrap();
+    fs::copy(&key, sb.path("notes.txt")).unwrap();
+    let out = sb.cmd(&["check"]).output().unwrap();
+    assert!(stdout(&out).contains("private-key"), "{}", stdout(&out));
+}
