@@ -21,36 +21,19 @@ use std::{
 use zeroize::Zeroizing;
 
 use crate::{
-    data::Data,
+    finding::{Finding, Location, Severity},
     identity::Identities,
-    inventory::{Origin, Var, VarLayer},
-    plan::{self, PlanError},
+    inventory::VarLayer,
+    output::diff::Masker,
+    plan::{self, StandIn},
     project::{self, Environment, Project},
     vault::{self, record},
 };
 
-/// One finding: `file:line: [id] message`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    pub file: String,
-    pub line: Option<usize>,
-    pub id: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": [{}] {}", self.id, self.message)
-    }
-}
-
 /// What a check found, and what it could not check.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Report {
+    /// Errors first, then warnings; each in the order found.
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
     /// How many files were scanned for keys and leaks.
@@ -69,13 +52,6 @@ fn private_key_pattern() -> &'static regex_lite::Regex {
     })
 }
 
-/// The placeholder a vault value is rendered as by `check`: it holds the characters that
-/// break YAML when interpolated without quoting (`: `, ` #`, quotes).
-#[must_use]
-pub fn placeholder(name: &str) -> String {
-    format!("<vault:{name}>: #'\\\"")
-}
-
 /// Where the files to check come from.
 pub enum Files {
     /// The work tree: every file of the project (git-tracked ones in a git repository).
@@ -92,12 +68,11 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
     let version = match project.prometheus_version() {
         Ok(v) => v,
         Err(e) => {
-            report.findings.push(Finding {
-                file: project::PROJECT_FILE.to_string(),
-                line: None,
-                id: "project".to_string(),
-                message: e.to_string(),
-            });
+            report.findings.push(Finding::error(
+                "project",
+                Location::file(project::PROJECT_FILE),
+                e.to_string(),
+            ));
             return report;
         }
     };
@@ -106,23 +81,35 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         let Some((names, kinds)) = check_vault(project, &env, &mut report) else {
             continue;
         };
-        check_render(project, &env, &names, &kinds, version, &mut report);
-        if let Some(ids) = identities {
-            match plan::vault_layer(project, &env, ids) {
-                Ok(layer) => secrets.extend(plan::secret_values(&layer)),
-                Err(_) => report.notes.push(format!(
-                    "leak scan without the values of {}: your identities cannot open it",
+        let real = identities.and_then(|ids| match plan::vault_layer(project, &env, ids) {
+            Ok(layer) => Some(layer),
+            Err(_) => {
+                report.notes.push(format!(
+                    "checked with stand-ins and leak scan without the values of {}: your identities cannot open it",
                     project.display_path(&env.vault)
-                )),
+                ));
+                None
             }
+        });
+        if let Some(layer) = &real {
+            secrets.extend(plan::secret_values(layer));
         }
+        check_render(
+            project,
+            &env,
+            &names,
+            &kinds,
+            real.as_ref(),
+            version,
+            &mut report,
+        );
     }
     let vault_files: Vec<PathBuf> = project
         .environments()
         .iter()
         .flat_map(|e| [e.vault.clone(), record::path_for(&e.vault)])
         .collect();
-    let masker = crate::output::diff::Masker::new(&secrets);
+    let masker = Masker::new(&secrets);
     let ignore = &project.config.check.ignore;
     let mut scanned = 0;
     for rel in scan {
@@ -148,6 +135,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         scan_leaks(&display, &text, &masker, &mut report);
     }
     report.files_scanned = scanned;
+    report.findings.sort_by_key(|f| f.severity);
     if identities.is_none() {
         report
             .notes
@@ -178,12 +166,9 @@ fn check_vault(
 ) -> Option<VariableShapes> {
     let display = project.display_path(&env.vault);
     let mut finding = |id: &str, message: String| {
-        report.findings.push(Finding {
-            file: display.clone(),
-            line: None,
-            id: id.to_string(),
-            message,
-        });
+        report
+            .findings
+            .push(Finding::error(id, Location::file(display.clone()), message));
     };
     let raw = match fs::read(&env.vault) {
         Ok(raw) => raw,
@@ -268,87 +253,101 @@ fn check_vault(
     Some((record.variables, record.kinds))
 }
 
-/// Renders the environment's outputs with placeholder secrets and validates them.
+/// Renders the environment's outputs and validates them, through the same path as `render`:
+/// with the vault's real values when an identity opens it, else with plain stand-ins of the
+/// recorded kinds (so no key is needed). Then once more with hostile stand-ins: a template
+/// that only a value holding quotes or `: ` would break gets a warning.
 fn check_render(
     project: &Project,
     env: &Environment,
     names: &[String],
     kinds: &std::collections::BTreeMap<String, String>,
+    real: Option<&VarLayer>,
     version: crate::prometheus::Version,
     report: &mut Report,
 ) {
-    let mut layer = VarLayer::new();
-    for name in names {
-        layer.insert(
-            name.clone(),
-            Var {
-                // a stand-in of the variable's shape: an empty mapping for a mapping, ...
-                data: match kinds.get(name).map(String::as_str) {
-                    Some("mapping") => Data::Map(Vec::new()),
-                    Some("list") => Data::Seq(Vec::new()),
-                    Some("number") => Data::Int(0),
-                    Some("bool") => Data::Bool(false),
-                    Some("null") => Data::Null,
-                    _ => Data::Unsafe(placeholder(name)),
-                },
-                origin: Origin {
-                    file: format!("{} (vault)", project.display_path(&env.vault)),
-                    line: None,
-                },
-            },
-        );
-    }
-    let secrets = plan::secret_values(&layer);
-    match plan::render_environment(project, env, layer, &VarLayer::new(), None, true) {
-        Ok(rendered) => {
-            for r in &rendered {
-                for f in plan::validate(project, r, &secrets, version) {
-                    let mut message = if f.path.is_empty() {
-                        f.message
-                    } else {
-                        format!("{}: {}", f.path, f.message)
-                    };
-                    if let Some(fix) = f.fix {
-                        message.push_str(&format!("; {fix}"));
-                    }
-                    report.findings.push(Finding {
-                        file: f.file,
-                        line: f.line,
-                        id: f.id,
-                        message: format!(
-                            "{message} (environment `{}`, host `{}`)",
-                            env.name, r.host
-                        ),
-                    });
-                }
-            }
+    let display = project.display_path(&env.vault);
+    let stand_ins;
+    let layer = match real {
+        Some(layer) => layer,
+        None => {
+            stand_ins = plan::stand_in_layer(names, kinds, &display, StandIn::Plain);
+            &stand_ins
         }
-        Err(e) => {
-            let (file, line, message) = split_location(&e);
+    };
+    let masker = Masker::new(&plan::secret_values(layer));
+    let in_env = |host: Option<&str>| match host {
+        Some(host) => format!(" (environment `{}`, host `{host}`)", env.name),
+        None => format!(" (environment `{}`)", env.name),
+    };
+    let extra = VarLayer::new();
+    let validated =
+        match plan::render_and_validate(project, env, layer, &extra, None, true, version) {
+            Ok(validated) => validated,
+            Err(e) => {
+                let location = e
+                    .location()
+                    .unwrap_or_else(|| Location::file(project::PROJECT_FILE));
+                let message = format!("{}{}", masker.mask(&e.detail()), in_env(None));
+                let mut finding = Finding::error("render", location, message);
+                if let Some(hint) = e.hint() {
+                    finding = finding.with_fix(hint);
+                }
+                report.findings.push(finding);
+                return;
+            }
+        };
+    let host_of = |display: &str| {
+        validated
+            .rendered
+            .iter()
+            .find(|r| r.display == display)
+            .map(|r| r.host.clone())
+    };
+    for mut f in validated.findings.clone() {
+        f.message = format!(
+            "{}{}",
+            masker.mask(&f.message),
+            in_env(host_of(&f.location.path).as_deref())
+        );
+        report.findings.push(f);
+    }
+    // What a hostile value would do: only templates that render the value unquoted or inside
+    // quotes it can close are affected.
+    let hostile = plan::stand_in_layer(names, kinds, &display, StandIn::Hostile);
+    let hostile_secrets = plan::secret_values(&hostile);
+    let Ok(rendered) = plan::render_environment(project, env, hostile, &extra, None, true) else {
+        return;
+    };
+    for r in rendered
+        .iter()
+        .filter(|r| r.validate == plan::Validate::Prometheus)
+    {
+        let text = String::from_utf8_lossy(&r.bytes);
+        for lint in crate::lints::lint_prometheus(&text, &hostile_secrets)
+            .into_iter()
+            .filter(|l| l.id == "vault-value-not-string")
+        {
+            let already = report.findings.iter().any(|f| {
+                f.id == lint.id && f.location.path == r.display && f.field_path == lint.path
+            });
+            if already {
+                continue;
+            }
             report.findings.push(Finding {
-                file,
-                line,
-                id: "render".to_string(),
-                message: format!("{message} (environment `{}`)", env.name),
+                id: lint.id.to_string(),
+                severity: Severity::Warning,
+                location: Location::line(r.display.clone(), Some(lint.line)),
+                field_path: lint.path.clone(),
+                message: format!(
+                    "a value of `{}` holding quotes, a backslash, `: ` or ` #` would not read back as one string here (fine for the value it has now){}",
+                    lint.path,
+                    in_env(Some(&r.host))
+                ),
+                fix: Some(lint.fix.clone()),
             });
         }
     }
-}
-
-/// `file:line: message` of a plan error, split for a finding.
-fn split_location(e: &PlanError) -> (String, Option<usize>, String) {
-    let text = e.to_string();
-    if let Some((loc, msg)) = text.split_once(": ") {
-        if let Some((file, line)) = loc.rsplit_once(':') {
-            if let Ok(line) = line.parse::<usize>() {
-                return (file.to_string(), Some(line), msg.to_string());
-            }
-        }
-        if !loc.contains(' ') {
-            return (loc.to_string(), None, msg.to_string());
-        }
-    }
-    (project::PROJECT_FILE.to_string(), None, text)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -360,30 +359,28 @@ fn scan_private_keys(display: &str, text: &str, report: &mut Report) {
         return;
     }
     if let Some(m) = private_key_pattern().find(text) {
-        report.findings.push(Finding {
-            file: display.to_string(),
-            line: Some(line_of(text, m.start())),
-            id: "private-key".to_string(),
-            message: "a private key is committed here: remove it from git history and replace the key (a demo identity must say so on its first line)".to_string(),
-        });
+        report.findings.push(Finding::error(
+            "private-key",
+            Location::line(display, Some(line_of(text, m.start()))),
+            "a private key is committed here: remove it from git history and replace the key (a demo identity must say so on its first line)",
+        ));
     }
 }
 
 /// Finds vault values in a file: as written, and as `to_json` or YAML quoting writes them.
-fn scan_leaks(
-    display: &str,
-    text: &str,
-    masker: &crate::output::diff::Masker,
-    report: &mut Report,
-) {
+fn scan_leaks(display: &str, text: &str, masker: &Masker, report: &mut Report) {
     if let Some((label, offset)) = masker.find(text) {
         let name = label.trim_start_matches("<vault:").trim_end_matches('>');
-        report.findings.push(Finding {
-            file: display.to_string(),
-            line: Some(line_of(text, offset)),
-            id: "leak".to_string(),
-            message: format!("holds the plaintext of the vault value `{name}`: remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"),
-        });
+        report.findings.push(
+            Finding::error(
+                "leak",
+                Location::line(display, Some(line_of(text, offset))),
+                format!("holds the plaintext of the vault value `{name}`"),
+            )
+            .with_fix(format!(
+                "remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"
+            )),
+        );
     }
 }
 
@@ -541,7 +538,7 @@ mod tests {
         let mut report = Report::default();
         scan_private_keys("id.txt", text.expose_secret(), &mut report);
         assert_eq!(report.findings.len(), 1);
-        assert_eq!(report.findings[0].line, Some(3));
+        assert_eq!(report.findings[0].location.line, Some(3));
         let mut report = Report::default();
         scan_private_keys(
             "code.rs",
@@ -568,12 +565,32 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_break_unquoted_yaml() {
-        let text = format!("password: {}\n", placeholder("pw"));
-        assert!(
-            serde_saphyr::from_str::<serde_json::Value>(&text).is_err()
-                || serde_saphyr::from_str::<serde_json::Value>(&text).unwrap()["password"]
-                    != placeholder("pw")
+    fn hostile_stand_ins_break_unquoted_and_quoted_yaml_but_not_json() {
+        let value = plan::stand_in_string("pw", StandIn::Hostile);
+        for template in ["password: {}\n", "password: \"{}\"\n", "password: '{}'\n"] {
+            let text = template.replace("{}", &value);
+            let read = crate::yaml::load::load(&text).ok().and_then(|d| {
+                d.data
+                    .get("password")
+                    .and_then(|p| p.as_str().map(str::to_string))
+            });
+            assert_ne!(read.as_deref(), Some(value.as_str()), "{text}");
+        }
+        let json = serde_json::to_string(&value).unwrap();
+        let text = format!("password: {json}\n");
+        let doc = crate::yaml::load::load(&text).unwrap();
+        assert_eq!(
+            doc.data.get("password").and_then(|p| p.as_str()),
+            Some(value.as_str())
         );
+        // a plain stand-in reads back in every form
+        let plain = plan::stand_in_string("pw", StandIn::Plain);
+        for template in ["password: {}\n", "password: \"{}\"\n", "password: '{}'\n"] {
+            let doc = crate::yaml::load::load(&template.replace("{}", &plain)).unwrap();
+            assert_eq!(
+                doc.data.get("password").and_then(|p| p.as_str()),
+                Some(plain.as_str())
+            );
+        }
     }
 }

@@ -96,6 +96,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Fail on warnings too (findings that only a hostile value would trigger).
+        #[arg(long)]
+        strict: bool,
         /// Scan only these files for private keys and leaks (default: every project file).
         paths: Vec<PathBuf>,
     },
@@ -251,8 +254,9 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Check {
             staged,
             format,
+            strict,
             paths,
-        } => ctx.check(*staged, *format, paths),
+        } => ctx.check(*staged, *format, *strict, paths),
         Command::Hook {
             action: HookAction::Install { force },
         } => ctx.hook_install(*force),
@@ -530,12 +534,29 @@ impl Context<'_> {
         // Render everything first: nothing is written unless every output renders.
         let mut rendered = Vec::new();
         let mut secrets = Vec::new();
+        let mut findings = Vec::new();
+        let version = project.prometheus_version()?;
         for env in &envs {
             let vault = plan::vault_layer(&project, env, &ids)?;
             secrets.extend(plan::secret_values(&vault));
-            let result =
-                plan::render_environment(&project, env, vault, &extra, args.out_dir, false);
-            rendered.extend(masked(result, &secrets)?);
+            if args.validate {
+                let result = plan::render_and_validate(
+                    &project,
+                    env,
+                    &vault,
+                    &extra,
+                    args.out_dir,
+                    false,
+                    version,
+                );
+                let validated = masked(result, &secrets)?;
+                rendered.extend(validated.rendered);
+                findings.extend(validated.findings);
+            } else {
+                let result =
+                    plan::render_environment(&project, env, vault, &extra, args.out_dir, false);
+                rendered.extend(masked(result, &secrets)?);
+            }
         }
         for (i, a) in rendered.iter().enumerate() {
             if let Some(b) = rendered[..i].iter().find(|b| b.dest == a.dest) {
@@ -551,29 +572,24 @@ impl Context<'_> {
                 ));
             }
         }
-        if args.validate {
-            let version = project.prometheus_version()?;
-            let findings: Vec<plan::Finding> = rendered
-                .iter()
-                .flat_map(|r| plan::validate(&project, r, &secrets, version))
-                .collect();
-            if !findings.is_empty() {
-                let masker = output::diff::Masker::new(&secrets);
-                for f in &findings {
-                    // a rule's message may quote a value: never a secret's
-                    eprintln!("{}", masker.mask(&f.to_string()));
-                }
-                let files: std::collections::BTreeSet<&str> =
-                    findings.iter().map(|f| f.file.as_str()).collect();
-                return Err(Error::usage(
-                    format!(
-                        "{} problem(s) in {} output(s); nothing was written",
-                        findings.len(),
-                        files.len()
-                    ),
-                    Some("fix the templates or variables; `--no-validate` writes anyway (emergencies only)".to_string()),
-                ));
-            }
+        let masker = output::diff::Masker::new(&secrets);
+        for f in &findings {
+            // a rule's message may quote a value: never a secret's
+            eprintln!("{}", masker.mask(&f.to_string()));
+        }
+        let errors: Vec<&crate::finding::Finding> =
+            findings.iter().filter(|f| f.is_error()).collect();
+        if !errors.is_empty() {
+            let files: std::collections::BTreeSet<&str> =
+                errors.iter().map(|f| f.location.path.as_str()).collect();
+            return Err(Error::usage(
+                format!(
+                    "{} problem(s) in {} output(s); nothing was written",
+                    errors.len(),
+                    files.len()
+                ),
+                Some("fix the templates or variables; `--no-validate` writes anyway (emergencies only)".to_string()),
+            ));
         }
         let mut out = io::stdout().lock();
         let emit = |out: &mut io::StdoutLock<'_>, bytes: &[u8]| -> Result<(), Error> {
@@ -652,7 +668,13 @@ impl Context<'_> {
         Ok(u8::from(args.check && drift))
     }
 
-    fn check(&self, staged: bool, format: Format, paths: &[PathBuf]) -> Result<u8, Error> {
+    fn check(
+        &self,
+        staged: bool,
+        format: Format,
+        strict: bool,
+        paths: &[PathBuf],
+    ) -> Result<u8, Error> {
         let project = self.project()?;
         let snapshot = if staged {
             Some(check::staged_snapshot(&project.root).map_err(|e| Error::usage(e, None))?)
@@ -698,16 +720,21 @@ impl Context<'_> {
                 for n in &report.notes {
                     t.push_str(&format!("note: {n}\n"));
                 }
+                let errors = report.findings.iter().filter(|f| f.is_error()).count();
+                let warnings = report.findings.len() - errors;
                 if report.findings.is_empty() {
                     t.push_str(&format!(
                         "promvault check: clean ({} environment(s), {} file(s) scanned)\n",
                         checked.environments().len(),
                         report.files_scanned
                     ));
+                } else if errors == 0 && !strict {
+                    t.push_str(&format!(
+                        "promvault check: passed with {warnings} warning(s) (`check --strict` fails on them)\n"
+                    ));
                 } else {
                     t.push_str(&format!(
-                        "promvault check: {} finding(s)\n",
-                        report.findings.len()
+                        "promvault check: {errors} error(s), {warnings} warning(s)\n"
                     ));
                 }
                 t
@@ -715,7 +742,8 @@ impl Context<'_> {
         };
         out.write_all(text.as_bytes())
             .map_err(|e| Error::io("stdout", e))?;
-        Ok(u8::from(!report.findings.is_empty()))
+        let failing = report.findings.iter().any(|f| strict || f.is_error());
+        Ok(u8::from(failing))
     }
 
     fn probe(&self, env_name: &str, job: Option<&str>) -> Result<u8, Error> {
@@ -841,13 +869,7 @@ impl Context<'_> {
                         )),
                     )
                 })?;
-                Zeroizing::new(match value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => serde_saphyr::to_string(other)
-                        .unwrap_or_default()
-                        .trim_end()
-                        .to_string(),
-                })
+                Zeroizing::new(yaml::display_value(&value.value))
             }
         };
         let mut stdout = io::stdout().lock();
@@ -1238,11 +1260,17 @@ fn masked<T>(
     result.map_err(|e| {
         let hint = e.hint();
         let masker = output::diff::Masker::new(secrets);
-        let message = masker.mask(&e.to_string());
-        if message == e.to_string() {
+        // only the message is masked: a location is never a secret (a vault value `1` must
+        // not turn `file:1` into `file:<vault:x>`)
+        let detail = e.detail();
+        let masked = masker.mask(&detail);
+        if masked == detail {
             Error::from(e)
         } else {
-            Error::usage(message, hint)
+            match e.location() {
+                Some(location) => Error::usage(format!("{location}: {masked}"), hint),
+                None => Error::usage(masked, hint),
+            }
         }
     })
 }

@@ -5,6 +5,8 @@
 
 use std::{fmt, io, path::PathBuf};
 
+pub use crate::finding::Location;
+
 use crate::{
     edit::EditError, identity::IdentityError, plan::PlanError, project::ProjectError,
     vault::VaultError,
@@ -100,27 +102,6 @@ impl fmt::Display for Report<'_> {
         write!(f, "error: {}", self.0)?;
         if let Some(hint) = self.0.hint() {
             write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
-    }
-}
-
-/// A position in a file, shown as `path:line:column` (line and column 1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub path: String,
-    pub line: Option<u64>,
-    pub column: Option<u64>,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
         }
         Ok(())
     }

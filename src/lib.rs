@@ -9,6 +9,7 @@
 //! - [`output`]: atomic, owner-only writes of files;
 //! - [`sandbox`]: the project as a sandbox: what promvault may read and write;
 //! - [`yaml`]: the YAML helpers shared by the others (locations, quoting, top-level keys);
+//! - [`finding`]: where something is and what was found there, shown as text or JSON;
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
 //! - [`cli`]: the command line, which only turns arguments into calls of the above.
 
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod data;
 pub mod diagnostics;
 pub mod edit;
+pub mod finding;
 pub mod identity;
 pub mod inventory;
 pub mod lints;

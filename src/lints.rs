@@ -118,6 +118,22 @@ pub fn lint_prometheus(text: &str, secrets: &[(String, Zeroizing<String>)]) -> V
     lints
 }
 
+/// The credential fields of a rendered Prometheus config and their values, by field path;
+/// `None` when the text is not YAML.
+#[must_use]
+pub fn credential_values(text: &str) -> Option<std::collections::HashMap<String, String>> {
+    let doc = tree::parse(text)?;
+    let mut out = std::collections::HashMap::new();
+    doc.walk("", &mut |path, node| {
+        if let NodeKind::Scalar { text: value, .. } = &node.kind {
+            if is_credential_field(path) {
+                out.insert(path.to_string(), value.clone());
+            }
+        }
+    });
+    Some(out)
+}
+
 /// Vault values that appear in the text but in no scalar: interpolated unquoted, they broke
 /// the YAML (a `#` started a comment, `: ` made a mapping, a newline split the value).
 fn broken_secrets(

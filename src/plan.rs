@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     data::Data,
+    finding::{Finding, Location},
     identity::Identities,
     inventory::{self, Inventory, InventoryError, Origin, Var, VarLayer},
     output,
@@ -35,8 +36,8 @@ pub enum PlanError {
     #[error(transparent)]
     Render(#[from] RenderError),
     #[error("{location}: {message}")]
-    Invalid { location: String, message: String },
-    #[error("cannot read {path}: {source}")]
+    Invalid { location: Location, message: String },
+    #[error("{path}: cannot read it: {source}")]
     Read {
         path: String,
         source: std::io::Error,
@@ -44,6 +45,30 @@ pub enum PlanError {
 }
 
 impl PlanError {
+    /// Where the problem is, when it is in a file.
+    #[must_use]
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            PlanError::Inventory(e) => e.location(),
+            PlanError::Vault(_) => None,
+            PlanError::Render(e) => Some(e.location.clone()),
+            PlanError::Invalid { location, .. } => Some(location.clone()),
+            PlanError::Read { path, .. } => Some(Location::file(path.clone())),
+        }
+    }
+
+    /// What went wrong, without [`PlanError::location`].
+    #[must_use]
+    pub fn detail(&self) -> String {
+        match self {
+            PlanError::Inventory(e) => e.detail(),
+            PlanError::Vault(e) => e.to_string(),
+            PlanError::Render(e) => e.message.clone(),
+            PlanError::Invalid { message, .. } => message.clone(),
+            PlanError::Read { source, .. } => format!("cannot read it: {source}"),
+        }
+    }
+
     #[must_use]
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -111,12 +136,12 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError>
     // KEY=VALUE pairs split as a shell would (`-e 'msg="a b"'` is one value)
     let words =
         crate::inventory::pyliteral::split_words(arg, false).map_err(|e| PlanError::Invalid {
-            location: "-e".to_string(),
+            location: Location::file("-e"),
             message: format!("cannot read `{arg}`: {e}"),
         })?;
     for pair in &words {
         let (k, v) = pair.split_once('=').ok_or_else(|| PlanError::Invalid {
-            location: "-e".to_string(),
+            location: Location::file("-e"),
             message: format!("`{pair}` is not KEY=VALUE, @FILE or a mapping"),
         })?;
         into.insert(
@@ -159,7 +184,7 @@ pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, Plan
     // position-only errors first: the YAML parser's messages could quote a secret
     vault::variables(text, display)?;
     let doc = load::load(text).map_err(|e| PlanError::Invalid {
-        location: format!("{display} (decrypted), line {}", e.line),
+        location: Location::line(format!("{display} (decrypted)"), Some(e.line)),
         message: "invalid YAML".to_string(),
     })?;
     let mut layer = VarLayer::new();
@@ -240,7 +265,7 @@ pub fn render_environment(
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
-        let location = format!("promvault.yml: outputs[{index}]");
+        let location = project.output_location(index);
         let invalid = |message: String| PlanError::Invalid {
             location: location.clone(),
             message,
@@ -361,38 +386,6 @@ pub fn render_environment(
     Ok(rendered)
 }
 
-/// A problem found in a rendered output: by promtool's rules or by a lint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Where: the output as shown to people, and the 1-based line in it.
-    pub file: String,
-    pub line: Option<usize>,
-    /// `promtool` for Prometheus' own rules, else the lint's id.
-    pub id: String,
-    /// The field path, when there is one.
-    pub path: String,
-    pub message: String,
-    pub fix: Option<String>,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": [{}] ", self.id)?;
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
-        }
-        write!(f, "{}", self.message)?;
-        if let Some(fix) = &self.fix {
-            write!(f, "\n  fix: {fix}")?;
-        }
-        Ok(())
-    }
-}
-
 /// Where `needle` is written in the output's template or in the environment's inventory:
 /// `file:line`, for a finding that is better fixed at its source.
 fn source_of(project: &Project, rendered: &Rendered, needle: &str) -> Option<String> {
@@ -437,13 +430,13 @@ pub fn validate(
     let from_rules = |findings: Vec<crate::prometheus::Finding>| -> Vec<Finding> {
         findings
             .into_iter()
-            .map(|f| Finding {
-                file: rendered.display.clone(),
-                line: f.line,
-                id: "promtool".to_string(),
-                path: f.path,
-                message: f.message,
-                fix: None,
+            .map(|f| {
+                Finding::error(
+                    "promtool",
+                    Location::line(rendered.display.clone(), f.line),
+                    f.message,
+                )
+                .with_field_path(f.path)
             })
             .collect()
     };
@@ -464,19 +457,169 @@ pub fn validate(
                             Some(src) => format!("{} (written at {src})", l.message),
                             None => l.message,
                         };
-                        Finding {
-                            file: rendered.display.clone(),
-                            line: Some(l.line),
-                            id: l.id.to_string(),
-                            path: l.path,
+                        Finding::error(
+                            l.id,
+                            Location::line(rendered.display.clone(), Some(l.line)),
                             message,
-                            fix: Some(l.fix),
-                        }
+                        )
+                        .with_field_path(l.path)
+                        .with_fix(l.fix)
                     }),
             );
-            findings.sort_by_key(|f| f.line);
+            findings.sort_by_key(|f| f.location.line);
             findings
         }
+    }
+}
+
+/// The outputs of one environment, rendered and validated.
+#[derive(Debug)]
+pub struct Validated {
+    pub rendered: Vec<Rendered>,
+    pub findings: Vec<Finding>,
+}
+
+/// Renders every output of `env` with `vault` and validates each (Prometheus' rules and the
+/// lints): the one path `render`, `check` and `probe` share.
+///
+/// Whether a credential comes from the vault is decided by provenance, not by looking for
+/// the vault's values in the output: a `literal-credential` finding is kept only when the
+/// field holds the same value after a second render in which every vault string changed
+/// (so `{{ key }}`, `"{{ key }}"`, `{{ key | to_json }}`, `{{ (u ~ ':' ~ key) | b64encode }}`
+/// all count as coming from the vault).
+///
+/// # Errors
+/// The first render problem, with file and line.
+pub fn render_and_validate(
+    project: &Project,
+    env: &Environment,
+    vault: &VarLayer,
+    extra: &ExtraVars,
+    out_dir: Option<&Path>,
+    quick_hashes: bool,
+    version: crate::prometheus::Version,
+) -> Result<Validated, PlanError> {
+    let secrets = secret_values(vault);
+    let rendered = render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
+    let mut findings: Vec<Finding> = rendered
+        .iter()
+        .flat_map(|r| validate(project, r, &secrets, version))
+        .collect();
+    if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
+        let changed = with_every_string_changed(vault);
+        let again = render_environment(project, env, changed, extra, out_dir, true).ok();
+        findings.retain(|f| {
+            f.id != LITERAL_CREDENTIAL
+                || again
+                    .as_deref()
+                    .is_none_or(|again| same_without_the_vault(&rendered, again, f))
+        });
+    }
+    Ok(Validated { rendered, findings })
+}
+
+const LITERAL_CREDENTIAL: &str = "literal-credential";
+
+/// Whether the field of finding `f` holds the same value in both renders (so it does not
+/// depend on the vault). Unknown (the second render is not YAML) counts as the same.
+fn same_without_the_vault(first: &[Rendered], second: &[Rendered], f: &Finding) -> bool {
+    let value_in = |outputs: &[Rendered]| {
+        let r = outputs.iter().find(|r| r.display == f.location.path)?;
+        crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes))
+            .map(|values| values.get(&f.field_path).cloned())
+    };
+    match (value_in(first), value_in(second)) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The vault with every string value changed (kept YAML-safe: letters appended).
+fn with_every_string_changed(vault: &VarLayer) -> VarLayer {
+    fn change(data: &Data) -> Data {
+        match data {
+            Data::Str(s) => Data::Str(format!("{s}Zq9")),
+            Data::Unsafe(s) => Data::Unsafe(format!("{s}Zq9")),
+            Data::Seq(items) => Data::Seq(items.iter().map(change).collect()),
+            Data::Map(entries) => Data::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), change(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    vault
+        .iter()
+        .map(|(name, var)| {
+            (
+                name.clone(),
+                Var {
+                    data: if name == HASH_KEY_NAME {
+                        var.data.clone()
+                    } else {
+                        change(&var.data)
+                    },
+                    origin: var.origin.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// How `check` stands in for a vault it cannot open (or probes what a hostile value does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandIn {
+    /// Letters and digits only, unique per variable: what a well-behaved secret renders to.
+    Plain,
+    /// Quotes, backslash, `: ` and ` #`: what breaks YAML when interpolated without quoting.
+    Hostile,
+}
+
+/// A stand-in vault: one value per variable, of the kind the vault's record notes (a mapping
+/// for a mapping, a bcrypt-shaped hash for a bcrypt hash, ...).
+#[must_use]
+pub fn stand_in_layer(
+    names: &[String],
+    kinds: &std::collections::BTreeMap<String, String>,
+    display: &str,
+    style: StandIn,
+) -> VarLayer {
+    names
+        .iter()
+        .map(|name| {
+            let data = match kinds.get(name).map(String::as_str) {
+                Some("mapping") => Data::Map(Vec::new()),
+                Some("list") => Data::Seq(Vec::new()),
+                Some("number") => Data::Int(0),
+                Some("bool") => Data::Bool(false),
+                Some("null") => Data::Null,
+                Some("bcrypt") => {
+                    Data::Unsafe(format!("$2b$10${:.<53}", "promvaultStandInForABcryptHash"))
+                }
+                _ => Data::Unsafe(stand_in_string(name, style)),
+            };
+            (
+                name.clone(),
+                Var {
+                    data,
+                    origin: Origin {
+                        file: format!("{display} (vault)"),
+                        line: None,
+                    },
+                },
+            )
+        })
+        .collect()
+}
+
+/// The stand-in for a string variable.
+#[must_use]
+pub fn stand_in_string(name: &str, style: StandIn) -> String {
+    match style {
+        StandIn::Plain => format!("vault0{name}0standin"),
+        StandIn::Hostile => format!("<vault:{name}>: #'\\\"\\"),
     }
 }
 

@@ -301,6 +301,24 @@ impl Project {
         }
     }
 
+    /// Where the output at `index` of `outputs:` is written in promvault.yml.
+    #[must_use]
+    pub fn output_location(&self, index: usize) -> Location {
+        #[derive(Deserialize)]
+        struct Layout {
+            #[serde(default)]
+            outputs: Vec<Spanned<serde::de::IgnoredAny>>,
+        }
+        let line = serde_saphyr::from_str::<Layout>(&self.text)
+            .ok()
+            .and_then(|l| l.outputs.get(index).map(|o| o.referenced.line()));
+        Location {
+            path: PROJECT_FILE.to_string(),
+            line,
+            column: None,
+        }
+    }
+
     /// `path` relative to the project root when it is inside it, for messages.
     #[must_use]
     pub fn display_path(&self, path: &Path) -> String {

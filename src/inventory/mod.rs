@@ -62,6 +62,34 @@ pub enum InventoryError {
     NoMatch { pattern: String },
 }
 
+impl InventoryError {
+    /// Where the problem is, when it is in a file.
+    #[must_use]
+    pub fn location(&self) -> Option<crate::finding::Location> {
+        use crate::finding::Location;
+        match self {
+            InventoryError::Parse { location, .. } => {
+                Some(Location::line(location.file.clone(), location.line))
+            }
+            InventoryError::Read { path, .. } | InventoryError::Empty { path } => {
+                Some(Location::file(path.clone()))
+            }
+            InventoryError::NoMatch { .. } => None,
+        }
+    }
+
+    /// What went wrong, without [`InventoryError::location`].
+    #[must_use]
+    pub fn detail(&self) -> String {
+        match self {
+            InventoryError::Parse { message, .. } => message.clone(),
+            InventoryError::Read { source, .. } => format!("cannot read it: {source}"),
+            InventoryError::Empty { .. } => "no inventory found (looked for hosts.yml, hosts.yaml, hosts, hosts.ini and other inventory files)".to_string(),
+            InventoryError::NoMatch { .. } => self.to_string(),
+        }
+    }
+}
+
 /// A host as the inventory declares it.
 #[derive(Debug, Clone, Default)]
 pub struct Host {

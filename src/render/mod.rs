@@ -178,12 +178,14 @@ fn lookup(
     }
 }
 
+use crate::finding::Location;
+
 /// A template that failed to render, with the place and the cause.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{location}: {message}")]
 pub struct RenderError {
-    /// `file:line` (of the template, or of the variable at fault).
-    pub location: String,
+    /// The template (or `promvault.yml: outputs[N].dest`) and line.
+    pub location: crate::finding::Location,
     pub message: String,
 }
 
@@ -208,7 +210,7 @@ fn render_inner(
     source: &str,
 ) -> Result<String, RenderError> {
     let (settings, body) = split_header(source).map_err(|message| RenderError {
-        location: format!("{name}:1"),
+        location: Location::line(name, Some(1)),
         message,
     })?;
     let header_lines = usize::from(body.len() != source.len());
@@ -223,7 +225,7 @@ fn render_inner(
     let wanted_newlines = trailing_newlines(&normalized);
     let stripped = normalized.strip_suffix('\n').unwrap_or(&normalized);
     let env = environment(&settings).map_err(|e| RenderError {
-        location: format!("{name}:1"),
+        location: Location::line(name, Some(1)),
         message: e.to_string(),
     })?;
     // A template that is one `{{ expression }}` gives the expression's value (Ansible's
@@ -268,11 +270,8 @@ fn render_inner(
                     })
             };
             if let Some(first) = shared.first_error().filter(from_variable) {
-                let line = err
-                    .line()
-                    .map_or(String::new(), |l| format!(":{}", l + header_lines));
                 return Err(RenderError {
-                    location: format!("{name}{line}"),
+                    location: Location::line(name, err.line().map(|l| l + header_lines)),
                     message: format!("while rendering: {first}"),
                 });
             }
@@ -287,9 +286,6 @@ fn trailing_newlines(text: &str) -> usize {
 }
 
 fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -> RenderError {
-    let line = err
-        .line()
-        .map_or(String::new(), |l| format!(":{}", l + header_lines));
     let mut message = describe_error(err, &missing);
     if err.kind() == ErrorKind::SyntaxError {
         message = format!(
@@ -298,7 +294,7 @@ fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -
         );
     }
     RenderError {
-        location: format!("{name}{line}"),
+        location: Location::line(name, err.line().map(|l| l + header_lines)),
         message,
     }
 }

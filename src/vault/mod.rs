@@ -417,17 +417,7 @@ pub fn write(
         .and_then(|t| yaml::parse_variables(t).ok())
         .map(|vars| {
             vars.into_iter()
-                .map(|(name, value)| {
-                    let kind = match value {
-                        serde_json::Value::String(_) => "string",
-                        serde_json::Value::Object(_) => "mapping",
-                        serde_json::Value::Array(_) => "list",
-                        serde_json::Value::Number(_) => "number",
-                        serde_json::Value::Bool(_) => "bool",
-                        serde_json::Value::Null => "null",
-                    };
-                    (name, kind)
-                })
+                .map(|(name, var)| (name, record::kind_of(&var.value)))
                 .collect()
         })
         .unwrap_or_default();
@@ -496,7 +486,7 @@ pub fn write_if_unchanged(
 pub fn variables(
     text: &str,
     display: &str,
-) -> Result<IndexMap<String, serde_json::Value>, VaultError> {
+) -> Result<IndexMap<String, yaml::Variable>, VaultError> {
     yaml::parse_variables(text).map_err(|error| VaultError::Content {
         path: display.to_string(),
         error,
@@ -523,8 +513,10 @@ pub fn set_value(
         });
     }
     let before = variables(text, display)?;
-    let wanted = serde_json::Value::String(value.to_string());
-    if before.get(key) == Some(&wanted) {
+    let holds_value = |vars: &IndexMap<String, yaml::Variable>| {
+        vars.get(key).and_then(|v| v.value.as_str()) == Some(value)
+    };
+    if holds_value(&before) {
         return Ok(None);
     }
     let entry = Zeroizing::new(format!("{key}: {}\n", yaml::double_quoted(value)));
@@ -541,9 +533,9 @@ pub fn set_value(
     let others_kept = before
         .iter()
         .filter(|(k, _)| *k != key)
-        .all(|(k, v)| after.get(k) == Some(v));
+        .all(|(k, v)| after.get(k).map(|a| &a.value) == Some(&v.value));
     let count = before.len() + usize::from(!before.contains_key(key));
-    if after.get(key) != Some(&wanted) || !others_kept || after.len() != count {
+    if !holds_value(&after) || !others_kept || after.len() != count {
         return Err(unsupported());
     }
     Ok(Some(new))

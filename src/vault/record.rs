@@ -27,10 +27,27 @@ pub struct Record {
     pub recipients: Vec<String>,
     #[serde(default)]
     pub variables: Vec<String>,
-    /// The kind of each variable that is not a string (`mapping`, `list`, `number`, `bool`,
-    /// `null`), so that checks can stand in a value of the right shape.
+    /// The kind of each variable that is not a plain string (see [`kind_of`]), so that checks
+    /// can stand in a value of the right shape.
     #[serde(default)]
     pub kinds: std::collections::BTreeMap<String, String>,
+}
+
+/// The kind a record notes for a variable: `string`, `bcrypt` (a string holding a bcrypt hash,
+/// so `check` finds one used as a client password without any key), `mapping`, `list`,
+/// `number`, `bool` or `null`. Values themselves are never recorded.
+#[must_use]
+pub fn kind_of(value: &crate::data::Data) -> &'static str {
+    use crate::data::Data;
+    match value {
+        Data::Str(s) | Data::Unsafe(s) if crate::lints::is_bcrypt_hash(s) => "bcrypt",
+        Data::Str(_) | Data::Unsafe(_) => "string",
+        Data::Map(_) => "mapping",
+        Data::Seq(_) => "list",
+        Data::Int(_) | Data::Float(_) => "number",
+        Data::Bool(_) => "bool",
+        Data::Null => "null",
+    }
 }
 
 /// The record's path for a vault: the vault's path plus `.recipients`.

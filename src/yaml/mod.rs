@@ -10,6 +10,8 @@ pub mod resolve;
 pub mod tree;
 
 use indexmap::IndexMap;
+
+use crate::data::Data;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
@@ -82,48 +84,90 @@ impl std::fmt::Display for MappingError {
     }
 }
 
-/// Parses a mapping of variable names to values (a vault's plaintext), reporting problems
-/// by position only, never by content. An empty document (or only comments) is an empty
-/// mapping.
+/// Parses a mapping of variable names to values (a vault's plaintext) with the YAML 1.1 rules
+/// Ansible reads it with ([`load`]): `view`, the vault's record and templates all see the
+/// same values (`0777` is 511, `1e3` a string). Problems are reported by position only, never
+/// by content. An empty document (or only comments) is an empty mapping.
 ///
 /// # Errors
 /// A [`MappingError`] naming the line and what is wrong.
-pub fn parse_variables(text: &str) -> Result<IndexMap<String, serde_json::Value>, MappingError> {
-    let redacted = |err: &serde_saphyr::Error| {
-        let (line, column) = error_position(err);
-        MappingError {
-            line,
-            column,
-            problem: MappingProblem::Syntax,
-        }
+pub fn parse_variables(text: &str) -> Result<IndexMap<String, Variable>, MappingError> {
+    // the loader's message may quote the text: only its position is kept
+    let doc = load::load(text).map_err(|e| MappingError {
+        line: Some(e.line as u64),
+        column: Some(e.column as u64),
+        problem: MappingProblem::Syntax,
+    })?;
+    let load::Document { data, key_lines } = doc;
+    let line_of = |key: &str| {
+        key_lines
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| *l)
     };
-    let value: Option<serde_json::Value> =
-        serde_saphyr::from_str(text).map_err(|e| redacted(&e))?;
-    let map = match value {
-        None | Some(serde_json::Value::Null) => return Ok(IndexMap::new()),
-        Some(serde_json::Value::Object(map)) => map,
-        Some(other) => {
-            let found = match other {
-                serde_json::Value::Array(_) => "a list",
-                _ => "a single value",
-            };
+    let entries = match data {
+        Data::Null => return Ok(IndexMap::new()),
+        Data::Map(entries) => entries,
+        other => {
             return Err(MappingError {
                 line: Some(1),
                 column: None,
-                problem: MappingProblem::NotAMapping { found },
-            });
+                problem: MappingProblem::NotAMapping {
+                    found: if matches!(other, Data::Seq(_)) {
+                        "a list"
+                    } else {
+                        "a single value"
+                    },
+                },
+            })
         }
     };
-    for (key, line) in top_level_keys(text).map_err(|e| redacted(&e))? {
-        if !is_variable_name(&key) {
+    let mut out = IndexMap::with_capacity(entries.len());
+    for (key, value) in entries {
+        let name = match &key {
+            Data::Str(s) | Data::Unsafe(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::Null => "null".to_string(),
+            Data::Float(f) => f.to_string(),
+            Data::Seq(_) | Data::Map(_) => "(a list or mapping)".to_string(),
+        };
+        let line = line_of(&name);
+        if !is_variable_name(&name) {
             return Err(MappingError {
-                line: Some(line),
+                line: line.map(|l| l as u64),
                 column: Some(1),
-                problem: MappingProblem::BadKey { key },
+                problem: MappingProblem::BadKey { key: name },
             });
         }
+        // PyYAML: a key written twice keeps its last value
+        out.insert(name, Variable { value, line });
     }
-    Ok(map.into_iter().collect())
+    Ok(out)
+}
+
+/// A value as `view ENV KEY` prints it: a string exactly as it is, another scalar as YAML
+/// writes it (`511`, `true`, `null`, `1.5`), a list or mapping as block YAML.
+#[must_use]
+pub fn display_value(value: &Data) -> String {
+    match value {
+        Data::Str(s) | Data::Unsafe(s) => s.clone(),
+        Data::Null => "null".to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Int(i) => i.to_string(),
+        other => dump::dump(&other.to_value(), &dump::DumpOptions::to_nice_yaml())
+            .map(|t| t.trim_end_matches("\n...\n").trim_end().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// One variable of a vault (or vars) mapping: its value as Ansible reads it, and the 1-based
+/// line of its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    pub value: Data,
+    pub line: Option<usize>,
 }
 
 /// The top-level keys of a mapping document with the 1-based line each stands on.

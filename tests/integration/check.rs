@@ -154,15 +154,25 @@ fn a_bcrypt_hash_in_a_client_config_is_found() {
 }
 
 #[test]
-fn an_unquoted_secret_in_a_template_is_found_whatever_the_secret() {
+fn an_unquoted_secret_is_a_warning_and_an_error_when_the_real_value_breaks_it() {
     let sb = repo();
     sb.write(
         "templates/prometheus.yml.j2",
         "scrape_configs:\n  - job_name: app\n    authorization:\n      credentials: {{ api_key }}\n    static_configs:\n      - targets: ['app:8080']\n",
     );
+    // the values it has now render fine: a warning, exit 0; --strict fails on it
+    let (code, out) = check(&sb, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning [vault-value-not-string]"), "{out}");
+    assert!(out.contains("api_key | to_json"), "{out}");
+    assert_eq!(check(&sb, &["--strict"]).0, 1);
+    // a real value that breaks the line is an error
+    sb.set("prod", "api_key", "key: with #hash");
+    git(&sb, &["add", "-A"]);
     let (code, out) = check(&sb, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("[vault-value-not-string]"), "{out}");
+    assert!(!out.contains("key: with #hash"), "{out}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod hostile;
 mod identities;
 mod keys_and_init;
 mod messages;
+mod one_truth;
 mod promtool;
 mod recipients;
 mod render;

@@ -1,0 +1,219 @@
+//! One pipeline for render, check and view: the same project gives the same verdicts and the
+//! same values, with a key and without one.
+
+use crate::support::{stderr, stdout, Sandbox};
+
+/// The seed's project: a basic-auth job and an apiKey job, secrets from the vault.
+fn seed(template_password: &str, template_key: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: templates/prometheus.yml.j2\n    dest: \"out/{{{{ env }}}}/prometheus.yml\"\n"),
+    );
+    for env in ["staging", "prod"] {
+        sb.write(
+            &format!("inventories/{env}/hosts.yml"),
+            "all:\n  hosts:\n    localhost:\n",
+        );
+        sb.set(env, "node_exporter_password", "harmless-pw-123");
+        sb.set(env, "web_service_api_key", "harmless-key-456");
+    }
+    sb.write(
+        "templates/prometheus.yml.j2",
+        &format!(
+            "scrape_configs:\n  - job_name: node\n    basic_auth:\n      username: prometheus\n      password: {template_password}\n    static_configs:\n      - targets: ['node:9100']\n  - job_name: web\n    authorization:\n      type: apiKey\n      credentials: {template_key}\n    static_configs:\n      - targets: ['web:8080']\n"
+        ),
+    );
+    sb
+}
+
+/// `check` with the key, and without any identity.
+fn checks(sb: &Sandbox, args: &[&str]) -> [(i32, String); 2] {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let with_key = sb.cmd(&all).output().unwrap();
+    let without = sb
+        .cmd(&all)
+        .env("XDG_CONFIG_HOME", sb.home.join("no-config"))
+        .env("HOME", sb.home.join("no-home"))
+        .output()
+        .unwrap();
+    [with_key, without].map(|out| {
+        (
+            out.status.code().unwrap_or(-1),
+            format!("{}{}", stdout(&out), stderr(&out)),
+        )
+    })
+}
+
+#[test]
+fn the_seed_idiom_passes_check_quoted_unquoted_or_to_json() {
+    for (pw, key) in [
+        (
+            "\"{{ node_exporter_password }}\"",
+            "\"{{ web_service_api_key }}\"",
+        ),
+        ("{{ node_exporter_password }}", "{{ web_service_api_key }}"),
+        (
+            "{{ node_exporter_password | to_json }}",
+            "{{ web_service_api_key | to_json }}",
+        ),
+        (
+            "'{{ node_exporter_password }}'",
+            "'{{ web_service_api_key }}'",
+        ),
+    ] {
+        let sb = seed(pw, key);
+        sb.cmd(&["render"]).assert().success();
+        for (code, out) in checks(&sb, &[]) {
+            assert_eq!(code, 0, "{pw} / {key}: {out}");
+            assert!(!out.contains("literal-credential"), "{out}");
+            assert!(!out.contains("harmless-"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn literal_credential_fires_only_for_values_not_from_the_vault() {
+    // filtered or concatenated vault values come from the vault
+    let sb = seed(
+        "{{ ('x' ~ node_exporter_password) | b64encode | to_json }}",
+        "{{ web_service_api_key | upper | to_json }}",
+    );
+    sb.cmd(&["render"]).assert().success();
+    for (code, out) in checks(&sb, &[]) {
+        assert_eq!(code, 0, "{out}");
+    }
+    // a pasted literal does not, with or without a key
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "pasted-literal-key",
+    );
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[literal-credential]"),
+        "{}",
+        stderr(&out)
+    );
+    for (code, out) in checks(&sb, &[]) {
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("[literal-credential] scrape_configs[1].authorization.credentials"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_bcrypt_hash_in_the_vault_used_as_a_client_password_is_found_without_a_key() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    sb.set(
+        "prod",
+        "node_exporter_password",
+        "$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
+    );
+    let record = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
+    assert!(
+        record.contains("\"node_exporter_password\": bcrypt"),
+        "{record}"
+    );
+    assert!(!record.contains("$2b$"), "{record}");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(stderr(&out).contains("[bcrypt-in-client-password]"));
+    for (code, out) in checks(&sb, &[]) {
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("[bcrypt-in-client-password]"), "{out}");
+        assert!(out.contains("environment `prod`"), "{out}");
+        assert!(!out.contains("abcdefghijklmnop"), "{out}");
+    }
+}
+
+#[test]
+fn view_and_templates_read_the_same_yaml_values() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    let edited = "node_exporter_password: \"harmless-pw-123\"\nweb_service_api_key: \"harmless-key-456\"\nx: 0777\ny: 1e3\nz: yes\nw: 0x1F\nv: 1_000\n";
+    let editor = sb.script("ed.sh", &format!("printf '%s' '{edited}' > \"$1\""));
+    sb.cmd(&["edit", "prod"])
+        .env("EDITOR", &editor)
+        .assert()
+        .success();
+    sb.write(
+        "templates/values.txt.j2",
+        "{{ x }} {{ y }} {{ z }} {{ w }} {{ v }}\n",
+    );
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}  - template: templates/values.txt.j2\n    dest: \"out/{{{{ env }}}}/values.txt\"\n"),
+    );
+    let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("511 1e3 True 31 1000\n"),
+        "{}",
+        stdout(&out)
+    );
+    for (key, want) in [
+        ("x", "511"),
+        ("y", "1e3"),
+        ("z", "true"),
+        ("w", "31"),
+        ("v", "1000"),
+    ] {
+        assert_eq!(sb.view(&["prod", key]), want, "{key}");
+    }
+}
+
+#[test]
+fn a_short_vault_value_never_hides_a_line_number() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    sb.set("prod", "node_exporter_password", "1");
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "{{ node_exporter_password | int }}{{ undefined_thing }}\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("templates/prometheus.yml.j2:1:"), "{err}");
+    assert!(!err.contains("<vault:"), "{err}");
+}
+
+#[test]
+fn check_json_has_every_field() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "pasted-literal-key",
+    );
+    let out = sb.cmd(&["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "literal-credential")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["file"], "out/staging/prometheus.yml");
+    assert_eq!(f["line"], 11);
+    assert_eq!(
+        f["field_path"],
+        "scrape_configs[1].authorization.credentials"
+    );
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("does not come from the vault"));
+    assert!(f["fix"].as_str().unwrap().contains("promvault set"));
+}
