@@ -288,7 +288,10 @@ fn check_render(
                 let location = e
                     .location()
                     .unwrap_or_else(|| Location::file(project::PROJECT_FILE));
-                let message = format!("{}{}", masker.mask(&e.detail()), in_env(None));
+                let mut message = masker.mask(&e.detail());
+                if !message.contains("(environment `") {
+                    message.push_str(&in_env(None));
+                }
                 let mut finding = Finding::error("render", location, message);
                 if let Some(hint) = e.hint() {
                     finding = finding.with_fix(hint);

@@ -73,7 +73,7 @@ impl PlanError {
     pub fn hint(&self) -> Option<String> {
         match self {
             PlanError::Vault(e) => e.hint(),
-            PlanError::Render(e) if e.message.contains("undefined variable") => Some(
+            PlanError::Render(e) if e.undefined => Some(
                 "define it in the inventory (group_vars/, host_vars/), in the vault (`promvault set ENV NAME`), or give it a default (`| default(...)`)".to_string(),
             ),
             _ => None,
@@ -370,7 +370,12 @@ pub fn render_environment(
                 Some(_) => dest.display().to_string(),
                 None => dest_rel.display().to_string(),
             };
-            let text = render::render(&shared, &scope, &output.template, &source)?;
+            let text =
+                render::render(&shared, &scope, &output.template, &source).map_err(|mut e| {
+                    e.message =
+                        format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
+                    e
+                })?;
             rendered.push(Rendered {
                 env: env.name.clone(),
                 template: output.template.clone(),

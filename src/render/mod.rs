@@ -187,6 +187,8 @@ pub struct RenderError {
     /// The template (or `promvault.yml: outputs[N].dest`) and line.
     pub location: crate::finding::Location,
     pub message: String,
+    /// Whether the problem is an undefined variable (in the template or a variable it uses).
+    pub undefined: bool,
 }
 
 /// Renders `source` (the template file `name`) for `scope`.
@@ -212,6 +214,7 @@ fn render_inner(
     let (settings, body) = split_header(source).map_err(|message| RenderError {
         location: Location::line(name, Some(1)),
         message,
+        undefined: false,
     })?;
     let header_lines = usize::from(body.len() != source.len());
     // Ansible leaves a file without template syntax exactly as it is.
@@ -227,6 +230,7 @@ fn render_inner(
     let env = environment(&settings).map_err(|e| RenderError {
         location: Location::line(name, Some(1)),
         message: e.to_string(),
+        undefined: false,
     })?;
     // A template that is one `{{ expression }}` gives the expression's value (Ansible's
     // native templating): a non-string is written as Python prints it, with no newline.
@@ -273,6 +277,7 @@ fn render_inner(
                 return Err(RenderError {
                     location: Location::line(name, err.line().map(|l| l + header_lines)),
                     message: format!("while rendering: {first}"),
+                    undefined: false,
                 });
             }
             let missing = missing_variables(&tmpl, scope);
@@ -293,9 +298,11 @@ fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -
             err.detail().unwrap_or("invalid syntax")
         );
     }
+    let undefined = err.kind() == ErrorKind::UndefinedError;
     RenderError {
         location: Location::line(name, err.line().map(|l| l + header_lines)),
         message,
+        undefined,
     }
 }
 

@@ -397,6 +397,14 @@ impl JsonEncoder<'_> {
     }
 
     fn encode(&self, out: &mut String, value: &Value, level: usize) -> Result<(), Error> {
+        if value.is_undefined() {
+            // Ansible's strict undefined raises when serialised: the template names a
+            // variable that does not exist
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                "an undefined value cannot be serialised",
+            ));
+        }
         match value.kind() {
             ValueKind::None => out.push_str("null"),
             ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),

@@ -154,6 +154,12 @@ fn cannot_represent() -> minijinja::Error {
 }
 
 fn represent(value: &Value, options: &DumpOptions) -> Result<Node, minijinja::Error> {
+    if value.is_undefined() {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            "an undefined value cannot be serialised",
+        ));
+    }
     match value.kind() {
         ValueKind::None => Ok(Node::scalar(Tag::Null, "null")),
         ValueKind::Bool => Ok(Node::scalar(
@@ -1545,11 +1551,9 @@ mod tests {
 
     #[test]
     fn unrepresentable_values_are_errors() {
+        // an undefined value is Ansible's strict undefined: an undefined-variable error
         let err = dump(&Value::UNDEFINED, &DumpOptions::to_yaml()).unwrap_err();
-        assert!(
-            err.to_string().contains("cannot represent an object"),
-            "{err}"
-        );
+        assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError, "{err}");
         let nested = Value::from_pairs([("ok", Value::from(1)), ("omit", Value::UNDEFINED)]);
         assert!(dump(&nested, &DumpOptions::to_nice_yaml()).is_err());
         #[derive(Debug)]

@@ -217,3 +217,41 @@ fn check_json_has_every_field() {
         .contains("does not come from the vault"));
     assert!(f["fix"].as_str().unwrap().contains("promvault set"));
 }
+
+#[test]
+fn an_undefined_variable_inside_a_filter_is_named_like_a_plain_one() {
+    for expression in [
+        "{{ typo }}",
+        "{{ typo | to_json }}",
+        "{{ typo | to_nice_yaml }}",
+        "{{ {'a': typo} | to_json }}",
+        "{{ typo | b64encode }}",
+        "{{ typo | bcrypt }}",
+    ] {
+        let sb = seed(
+            "{{ node_exporter_password | to_json }}",
+            "{{ web_service_api_key | to_json }}",
+        );
+        sb.write(
+            "templates/prometheus.yml.j2",
+            &format!("scrape_configs: []\nx: {expression}\n"),
+        );
+        let out = sb.cmd(&["render", "prod"]).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{expression}: {err}");
+        assert!(
+            err.contains(
+                "templates/prometheus.yml.j2:2: undefined variable `typo` (environment `prod`, host `localhost`)"
+            ),
+            "{expression}: {err}"
+        );
+        assert!(err.contains("hint: define it"), "{expression}: {err}");
+        for (code, out) in checks(&sb, &[]) {
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains("templates/prometheus.yml.j2:2: [render] undefined variable `typo`"),
+                "{expression}: {out}"
+            );
+        }
+    }
+}

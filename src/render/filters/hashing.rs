@@ -26,13 +26,13 @@ pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "random", random);
     super::add_filter(env, "hash", hash);
     super::add_filter(env, "checksum", |v: &Value| {
-        hex(&sha1::Sha1::digest(py_str(v).as_bytes()))
+        Ok::<_, Error>(hex(&sha1::Sha1::digest(super::text(v)?.as_bytes())))
     });
     super::add_filter(env, "sha1", |v: &Value| {
-        hex(&sha1::Sha1::digest(py_str(v).as_bytes()))
+        Ok::<_, Error>(hex(&sha1::Sha1::digest(super::text(v)?.as_bytes())))
     });
     super::add_filter(env, "md5", |v: &Value| {
-        hex(&md5::Md5::digest(py_str(v).as_bytes()))
+        Ok::<_, Error>(hex(&md5::Md5::digest(super::text(v)?.as_bytes())))
     });
     super::add_filter(env, "to_uuid", to_uuid);
 }
@@ -88,7 +88,7 @@ fn password_hash(
             format!("hash type `{hashtype}` is not supported: promvault makes bcrypt hashes (what Prometheus web configs take)"),
         ));
     }
-    let secret = py_str(secret);
+    let secret = super::text(secret)?;
     if let Some(fake) = quick_hash(state, &secret, rounds.unwrap_or(12)) {
         return Ok(fake);
     }
@@ -114,7 +114,7 @@ fn bcrypt_filter(
 ) -> Result<String, Error> {
     let cost = kwargs.get::<Option<u32>>("cost")?.or(cost).unwrap_or(10);
     kwargs.assert_all_used()?;
-    let secret = py_str(secret);
+    let secret = super::text(secret)?;
     if let Some(fake) = quick_hash(state, &secret, cost) {
         return Ok(fake);
     }
@@ -189,7 +189,7 @@ fn random(
 }
 
 fn hash(value: &Value, kind: Option<&str>) -> Result<String, Error> {
-    let data = py_str(value);
+    let data = super::text(value)?;
     match kind.unwrap_or("sha1") {
         "sha1" => Ok(hex(&sha1::Sha1::digest(data.as_bytes()))),
         "md5" => Ok(hex(&md5::Md5::digest(data.as_bytes()))),
@@ -208,7 +208,7 @@ fn hash(value: &Value, kind: Option<&str>) -> Result<String, Error> {
 fn to_uuid(value: &Value, namespace: Option<&str>) -> Result<String, Error> {
     let ns = namespace.unwrap_or("361E6D51-FAEC-444A-9079-341386DA8E2E");
     let ns = uuid::Uuid::parse_str(ns).map_err(|e| filter_error("to_uuid", e))?;
-    Ok(uuid::Uuid::new_v5(&ns, py_str(value).as_bytes()).to_string())
+    Ok(uuid::Uuid::new_v5(&ns, super::text(value)?.as_bytes()).to_string())
 }
 
 fn hex(bytes: &[u8]) -> String {

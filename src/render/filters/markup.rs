@@ -16,9 +16,9 @@ pub(super) fn register(env: &mut Environment<'static>) {
 }
 
 /// markupsafe's escape.
-fn escape(value: &Value) -> String {
+fn escape(value: &Value) -> Result<String, Error> {
     let mut out = String::new();
-    for c in py_str(value).chars() {
+    for c in super::text(value)?.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -28,12 +28,12 @@ fn escape(value: &Value) -> String {
             c => out.push(c),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Jinja2's `striptags`: tags and comments removed, white space collapsed, entities kept.
-fn striptags(value: &Value) -> String {
-    let s = py_str(value);
+fn striptags(value: &Value) -> Result<String, Error> {
+    let s = super::text(value)?;
     let mut out = String::new();
     let mut rest = s.as_str();
     while let Some(start) = rest.find('<') {
@@ -53,7 +53,7 @@ fn striptags(value: &Value) -> String {
         }
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn quote(s: &str, safe: &str, plus: bool) -> String {
@@ -99,7 +99,7 @@ fn urlencode(value: &Value) -> Result<String, Error> {
             }
             Ok(parts.join("&"))
         }
-        _ => Ok(quote(&py_str(value), "/", false)),
+        _ => Ok(quote(&super::text(value)?, "/", false)),
     }
 }
 

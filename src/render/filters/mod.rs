@@ -83,6 +83,18 @@ fn builtin_aliases(env: &mut Environment<'static>) {
     env.add_filter("ansible.builtin.format", f::format);
 }
 
+/// A filter's input as Python's `str()` gives it; an undefined input is an error, as with
+/// Ansible's strict undefined (so `{{ typo | b64encode }}` names `typo` instead of encoding "").
+pub(crate) fn text(value: &Value) -> Result<String, Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "an undefined value was passed to a filter",
+        ));
+    }
+    Ok(crate::render::python::py_str(value))
+}
+
 /// An error from a filter, in Ansible's words.
 pub(crate) fn filter_error(filter: &str, message: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::InvalidOperation, format!("{filter}: {message}"))

@@ -3,7 +3,6 @@
 use minijinja::{value::Kwargs, Environment, Error, Value};
 
 use super::filter_error;
-use crate::render::python::py_str;
 
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "human_readable", human_readable);
@@ -25,10 +24,13 @@ pub(super) fn register(env: &mut Environment<'static>) {
 }
 
 fn number(value: &Value, filter: &str) -> Result<f64, Error> {
-    f64::try_from(value.clone())
-        .ok()
-        .or_else(|| py_str(value).trim().parse().ok())
-        .ok_or_else(|| filter_error(filter, format!("`{}` is not a number", py_str(value))))
+    if let Ok(n) = f64::try_from(value.clone()) {
+        return Ok(n);
+    }
+    let text = super::text(value)?;
+    text.trim()
+        .parse()
+        .map_err(|_| filter_error(filter, format!("`{text}` is not a number")))
 }
 
 /// Ansible's `human_readable(size, isbits=False, unit=None)`.
@@ -82,7 +84,7 @@ fn human_to_bytes(
     default_unit: Option<&str>,
     isbits: Option<bool>,
 ) -> Result<Value, Error> {
-    let text = py_str(value);
+    let text = super::text(value)?;
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ' '))

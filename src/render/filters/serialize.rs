@@ -1,6 +1,6 @@
 //! `to_yaml`, `to_nice_yaml`, `to_json`, `to_nice_json`, `from_yaml`, `from_json`.
 
-use minijinja::{value::Kwargs, Environment, Error, Value};
+use minijinja::{value::Kwargs, Environment, Error, ErrorKind, Value};
 
 use super::filter_error;
 use crate::{
@@ -53,9 +53,19 @@ fn dump_options(mut options: DumpOptions, kwargs: &Kwargs) -> Result<DumpOptions
     Ok(options)
 }
 
+/// A serialiser's error as the filter reports it; an undefined value inside stays an
+/// undefined-variable error (so the template's missing variable is named).
+fn keep_undefined(e: Error, filter: &str) -> Error {
+    if e.kind() == ErrorKind::UndefinedError {
+        e
+    } else {
+        filter_error(filter, e)
+    }
+}
+
 fn to_yaml(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
     let options = dump_options(DumpOptions::to_yaml(), &kwargs)?;
-    dump(value, &options).map_err(|e| filter_error("to_yaml", e))
+    dump(value, &options).map_err(|e| keep_undefined(e, "to_yaml"))
 }
 
 fn to_nice_yaml(value: &Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
@@ -63,7 +73,7 @@ fn to_nice_yaml(value: &Value, indent: Option<usize>, kwargs: Kwargs) -> Result<
     if let Some(indent) = indent {
         options.indent = indent;
     }
-    dump(value, &options).map_err(|e| filter_error("to_nice_yaml", e))
+    dump(value, &options).map_err(|e| keep_undefined(e, "to_nice_yaml"))
 }
 
 fn json_options(
@@ -101,14 +111,14 @@ fn json_options(
 
 fn to_json(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
     let options = json_options(&kwargs, None, false)?;
-    json_dumps(value, &options).map_err(|e| filter_error("to_json", e))
+    json_dumps(value, &options).map_err(|e| keep_undefined(e, "to_json"))
 }
 
 fn to_nice_json(value: &Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
     // Ansible always uses (',', ': ') here, whatever is passed
     let mut options = json_options(&kwargs, Some(indent.unwrap_or(4)), true)?;
     options.separators = Some((",".to_string(), ": ".to_string()));
-    json_dumps(value, &options).map_err(|e| filter_error("to_nice_json", e))
+    json_dumps(value, &options).map_err(|e| keep_undefined(e, "to_nice_json"))
 }
 
 fn from_yaml(text: &str) -> Result<Value, Error> {

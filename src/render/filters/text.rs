@@ -186,7 +186,7 @@ fn regex_replace(
     replacement: Option<&str>,
     kwargs: Kwargs,
 ) -> Result<String, Error> {
-    let text = py_str(value);
+    let text = super::text(value)?;
     let pattern = pattern.unwrap_or("");
     let replacement = replacement.unwrap_or("");
     let ignorecase = kwargs.get::<Option<bool>>("ignorecase")?.unwrap_or(false);
@@ -225,7 +225,7 @@ fn regex_search(
     groups: Rest<String>,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
-    let text = py_str(value);
+    let text = super::text(value)?;
     let ignorecase = kwargs.get::<Option<bool>>("ignorecase")?.unwrap_or(false);
     let multiline = kwargs.get::<Option<bool>>("multiline")?.unwrap_or(false);
     kwargs.assert_all_used()?;
@@ -257,7 +257,7 @@ fn regex_search(
 }
 
 fn regex_findall(value: &Value, pattern: &str, kwargs: Kwargs) -> Result<Value, Error> {
-    let text = py_str(value);
+    let text = super::text(value)?;
     let ignorecase = kwargs.get::<Option<bool>>("ignorecase")?.unwrap_or(false);
     let multiline = kwargs.get::<Option<bool>>("multiline")?.unwrap_or(false);
     kwargs.assert_all_used()?;
@@ -279,42 +279,42 @@ fn regex_findall(value: &Value, pattern: &str, kwargs: Kwargs) -> Result<Value, 
     Ok(Value::from(out))
 }
 
-fn regex_escape(value: &Value) -> String {
+fn regex_escape(value: &Value) -> Result<String, Error> {
     // Python's re.escape: every character but [A-Za-z0-9_] and non-ASCII is escaped
     let mut out = String::new();
-    for c in py_str(value).chars() {
+    for c in super::text(value)?.chars() {
         if !(c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()) {
             out.push('\\');
         }
         out.push(c);
     }
-    out
+    Ok(out)
 }
 
-fn b64encode(value: &Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(py_str(value).as_bytes())
+fn b64encode(value: &Value) -> Result<String, Error> {
+    Ok(base64::engine::general_purpose::STANDARD.encode(super::text(value)?.as_bytes()))
 }
 
 fn b64decode(value: &Value) -> Result<String, Error> {
     let bytes = base64::engine::general_purpose::STANDARD
-        .decode(py_str(value).trim())
+        .decode(super::text(value)?.trim())
         .map_err(|e| filter_error("b64decode", e))?;
     String::from_utf8(bytes)
         .map_err(|_| filter_error("b64decode", "the decoded bytes are not UTF-8 text"))
 }
 
 /// Python's `shlex.quote`.
-fn quote(value: &Value) -> String {
-    let s = py_str(value);
+fn quote(value: &Value) -> Result<String, Error> {
+    let s = super::text(value)?;
     if s.is_empty() {
-        return "''".to_string();
+        return Ok("''".to_string());
     }
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c))
     {
-        return s;
+        return Ok(s);
     }
-    format!("'{}'", s.replace('\'', "'\"'\"'"))
+    Ok(format!("'{}'", s.replace('\'', "'\"'\"'")))
 }
 
 /// Ansible's `bool` filter (`to_bool`).
@@ -391,8 +391,8 @@ fn to_float(value: &Value, default: Option<Value>) -> Value {
     }
 }
 
-fn string(value: &Value) -> String {
-    py_str(value)
+fn string(value: &Value) -> Result<String, Error> {
+    super::text(value)
 }
 
 fn ternary(value: &Value, true_val: Value, false_val: Value, none_val: Option<Value>) -> Value {
@@ -512,7 +512,7 @@ fn indent(
         Some(w) if w.kind() == ValueKind::String => w.as_str().unwrap_or("").to_string(),
         Some(w) => " ".repeat(w.as_usize().unwrap_or(4)),
     };
-    let s = format!("{}\n", py_str(value));
+    let s = format!("{}\n", super::text(value)?);
     let lines = split_lines(&s);
     let mut rv = if blank {
         lines.join(&format!("\n{indention}"))
@@ -562,7 +562,7 @@ fn truncate(
         .unwrap_or_else(|| "...".to_string());
     let leeway = kwargs.get::<Option<usize>>("leeway")?.unwrap_or(5);
     kwargs.assert_all_used()?;
-    let s = py_str(value);
+    let s = super::text(value)?;
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= length + leeway {
         return Ok(s);
@@ -582,11 +582,11 @@ fn wordwrap(
     width: Option<usize>,
     break_long_words: Option<bool>,
     wrapstring: Option<&str>,
-) -> String {
+) -> Result<String, Error> {
     let width = width.unwrap_or(79).max(1);
     let breaks = break_long_words.unwrap_or(true);
     let sep = wrapstring.unwrap_or("\n");
-    let s = py_str(value);
+    let s = super::text(value)?;
     let mut paragraphs = Vec::new();
     for para in s.split('\n') {
         let mut lines: Vec<String> = Vec::new();
@@ -615,5 +615,5 @@ fn wordwrap(
         }
         paragraphs.push(lines.join(sep));
     }
-    paragraphs.join(sep)
+    Ok(paragraphs.join(sep))
 }
