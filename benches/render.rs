@@ -9,7 +9,7 @@ use promvault::{
     data::Data,
     identity::Lookup,
     inventory::{Inventory, Origin, Var, VarLayer},
-    plan,
+    pipeline,
     project::Project,
     prometheus, render,
     vars::{Play, Shared},
@@ -32,8 +32,8 @@ fn shipped_example(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         let mut n = 0;
         for env in project.environments() {
-            let vault = plan::vault_layer(&project, &env, &ids).unwrap();
-            n += plan::render_environment(&project, &env, vault, &VarLayer::new(), None, false)
+            let vault = pipeline::vault_layer(&project, &env, &ids).unwrap();
+            n += pipeline::render_environment(&project, &env, vault, &VarLayer::new(), None, false)
                 .unwrap()
                 .len();
         }

@@ -25,7 +25,7 @@ use crate::{
     identity::Identities,
     inventory::VarLayer,
     output::diff::Masker,
-    plan::{self, StandIn},
+    pipeline::{self, StandIn},
     project::{self, Environment, Project},
     vault::{self, record},
 };
@@ -81,7 +81,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         let Some((names, kinds)) = check_vault(project, &env, &mut report) else {
             continue;
         };
-        let real = identities.and_then(|ids| match plan::vault_layer(project, &env, ids) {
+        let real = identities.and_then(|ids| match pipeline::vault_layer(project, &env, ids) {
             Ok(layer) => Some(layer),
             Err(_) => {
                 report.notes.push(format!(
@@ -92,7 +92,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
             }
         });
         if let Some(layer) = &real {
-            secrets.extend(plan::secret_values(layer));
+            secrets.extend(pipeline::secret_values(layer));
         }
         check_render(
             project,
@@ -271,18 +271,18 @@ fn check_render(
     let layer = match real {
         Some(layer) => layer,
         None => {
-            stand_ins = plan::stand_in_layer(names, kinds, &display, StandIn::Plain);
+            stand_ins = pipeline::stand_in_layer(names, kinds, &display, StandIn::Plain);
             &stand_ins
         }
     };
-    let masker = Masker::new(&plan::secret_values(layer));
+    let masker = Masker::new(&pipeline::secret_values(layer));
     let in_env = |host: Option<&str>| match host {
         Some(host) => format!(" (environment `{}`, host `{host}`)", env.name),
         None => format!(" (environment `{}`)", env.name),
     };
     let extra = VarLayer::new();
     let validated =
-        match plan::render_and_validate(project, env, layer, &extra, None, true, version) {
+        match pipeline::render_and_validate(project, env, layer, &extra, None, true, version) {
             Ok(validated) => validated,
             Err(e) => {
                 let location = e
@@ -317,14 +317,15 @@ fn check_render(
     }
     // What a hostile value would do: only templates that render the value unquoted or inside
     // quotes it can close are affected.
-    let hostile = plan::stand_in_layer(names, kinds, &display, StandIn::Hostile);
-    let hostile_secrets = plan::secret_values(&hostile);
-    let Ok(rendered) = plan::render_environment(project, env, hostile, &extra, None, true) else {
+    let hostile = pipeline::stand_in_layer(names, kinds, &display, StandIn::Hostile);
+    let hostile_secrets = pipeline::secret_values(&hostile);
+    let Ok(rendered) = pipeline::render_environment(project, env, hostile, &extra, None, true)
+    else {
         return;
     };
     for r in rendered
         .iter()
-        .filter(|r| r.validate == plan::Validate::Prometheus)
+        .filter(|r| r.validate == pipeline::Validate::Prometheus)
     {
         let text = String::from_utf8_lossy(&r.bytes);
         for lint in crate::lints::lint_prometheus(&text, &hostile_secrets)
@@ -569,7 +570,7 @@ mod tests {
 
     #[test]
     fn hostile_stand_ins_break_unquoted_and_quoted_yaml_but_not_json() {
-        let value = plan::stand_in_string("pw", StandIn::Hostile);
+        let value = pipeline::stand_in_string("pw", StandIn::Hostile);
         for template in ["password: {}\n", "password: \"{}\"\n", "password: '{}'\n"] {
             let text = template.replace("{}", &value);
             let read = crate::yaml::load::load(&text).ok().and_then(|d| {
@@ -587,7 +588,7 @@ mod tests {
             Some(value.as_str())
         );
         // a plain stand-in reads back in every form
-        let plain = plan::stand_in_string("pw", StandIn::Plain);
+        let plain = pipeline::stand_in_string("pw", StandIn::Plain);
         for template in ["password: {}\n", "password: \"{}\"\n", "password: '{}'\n"] {
             let doc = crate::yaml::load::load(&template.replace("{}", &plain)).unwrap();
             assert_eq!(

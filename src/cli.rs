@@ -19,7 +19,7 @@ use crate::{
     diagnostics::Error,
     edit::{self, EditOutcome},
     identity::{self, Identities, IdentityError, Lookup},
-    output, plan, probe,
+    output, pipeline, probe,
     project::{self, Environment, Project, RecipientScope},
     vault::{self, VaultError},
     yaml,
@@ -526,9 +526,9 @@ impl Context<'_> {
                 .map(|n| project.environment(n))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let mut extra = plan::ExtraVars::new();
+        let mut extra = pipeline::ExtraVars::new();
         for arg in args.extra_vars {
-            plan::parse_extra_var(arg, &mut extra)?;
+            pipeline::parse_extra_var(arg, &mut extra)?;
         }
         let ids = self.identities(Some(&project))?;
         // Render everything first: nothing is written unless every output renders.
@@ -537,10 +537,10 @@ impl Context<'_> {
         let mut findings = Vec::new();
         let version = project.prometheus_version()?;
         for env in &envs {
-            let vault = plan::vault_layer(&project, env, &ids)?;
-            secrets.extend(plan::secret_values(&vault));
+            let vault = pipeline::vault_layer(&project, env, &ids)?;
+            secrets.extend(pipeline::secret_values(&vault));
             if args.validate {
-                let result = plan::render_and_validate(
+                let result = pipeline::render_and_validate(
                     &project,
                     env,
                     &vault,
@@ -554,7 +554,7 @@ impl Context<'_> {
                 findings.extend(validated.findings);
             } else {
                 let result =
-                    plan::render_environment(&project, env, vault, &extra, args.out_dir, false);
+                    pipeline::render_environment(&project, env, vault, &extra, args.out_dir, false);
                 rendered.extend(masked(result, &secrets)?);
             }
         }
@@ -750,16 +750,23 @@ impl Context<'_> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
         let ids = self.identities(Some(&project))?;
-        let vault = plan::vault_layer(&project, &env, &ids)?;
-        let secrets = plan::secret_values(&vault);
+        let vault = pipeline::vault_layer(&project, &env, &ids)?;
+        let secrets = pipeline::secret_values(&vault);
         let rendered = masked(
-            plan::render_environment(&project, &env, vault, &plan::ExtraVars::new(), None, false),
+            pipeline::render_environment(
+                &project,
+                &env,
+                vault,
+                &pipeline::ExtraVars::new(),
+                None,
+                false,
+            ),
             &secrets,
         )?;
         let mut targets = Vec::new();
         for r in rendered
             .iter()
-            .filter(|r| r.validate == plan::Validate::Prometheus)
+            .filter(|r| r.validate == pipeline::Validate::Prometheus)
         {
             let text = String::from_utf8_lossy(&r.bytes);
             let base = r.dest.parent().unwrap_or(&project.root);
@@ -1254,7 +1261,7 @@ impl Context<'_> {
 /// Whether two paths name the same file, whether or not it exists yet.
 /// A render's error with every vault value masked (a filter's message may quote its input).
 fn masked<T>(
-    result: Result<T, plan::PlanError>,
+    result: Result<T, pipeline::RunError>,
     secrets: &[(String, Zeroizing<String>)],
 ) -> Result<T, Error> {
     result.map_err(|e| {

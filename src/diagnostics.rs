@@ -8,7 +8,7 @@ use std::{fmt, io, path::PathBuf};
 pub use crate::finding::Location;
 
 use crate::{
-    edit::EditError, identity::IdentityError, plan::PlanError, project::ProjectError,
+    edit::EditError, identity::IdentityError, pipeline::RunError, project::ProjectError,
     vault::VaultError,
 };
 
@@ -25,7 +25,7 @@ pub enum Error {
     #[error(transparent)]
     Edit(Box<EditError>),
     #[error(transparent)]
-    Plan(Box<PlanError>),
+    Run(Box<RunError>),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{message}")]
@@ -49,7 +49,7 @@ boxed_from!(
     Identity(IdentityError),
     Vault(VaultError),
     Edit(EditError),
-    Plan(PlanError)
+    Run(RunError)
 );
 
 impl Error {
@@ -67,7 +67,7 @@ impl Error {
             Error::Identity(e) => e.hint(),
             Error::Vault(e) => e.hint(),
             Error::Edit(e) => e.hint(),
-            Error::Plan(e) => e.hint(),
+            Error::Run(e) => e.hint(),
             Error::Io { .. } => None,
             Error::Usage { hint, .. } => hint.clone(),
         }

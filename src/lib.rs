@@ -23,7 +23,7 @@ pub mod identity;
 pub mod inventory;
 pub mod lints;
 pub mod output;
-pub mod plan;
+pub mod pipeline;
 pub mod probe;
 pub mod project;
 pub mod prometheus;

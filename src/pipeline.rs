@@ -1,4 +1,4 @@
-//! What `render` produces, all in memory before anything is written: for each environment,
+//! The pipeline `render`, `check` and `probe` share, all in memory before anything is written: for each environment,
 //! each output of promvault.yml and each host it is rendered for, the destination and the
 //! rendered bytes. Loading (inventory, vault, role defaults, extra vars) happens here too.
 
@@ -28,7 +28,7 @@ use crate::{
 pub const HASH_KEY_NAME: &str = "promvault_hash_key";
 
 #[derive(Debug, thiserror::Error)]
-pub enum PlanError {
+pub enum RunError {
     #[error(transparent)]
     Inventory(#[from] InventoryError),
     #[error(transparent)]
@@ -44,36 +44,36 @@ pub enum PlanError {
     },
 }
 
-impl PlanError {
+impl RunError {
     /// Where the problem is, when it is in a file.
     #[must_use]
     pub fn location(&self) -> Option<Location> {
         match self {
-            PlanError::Inventory(e) => e.location(),
-            PlanError::Vault(_) => None,
-            PlanError::Render(e) => Some(e.location.clone()),
-            PlanError::Invalid { location, .. } => Some(location.clone()),
-            PlanError::Read { path, .. } => Some(Location::file(path.clone())),
+            RunError::Inventory(e) => e.location(),
+            RunError::Vault(_) => None,
+            RunError::Render(e) => Some(e.location.clone()),
+            RunError::Invalid { location, .. } => Some(location.clone()),
+            RunError::Read { path, .. } => Some(Location::file(path.clone())),
         }
     }
 
-    /// What went wrong, without [`PlanError::location`].
+    /// What went wrong, without [`RunError::location`].
     #[must_use]
     pub fn detail(&self) -> String {
         match self {
-            PlanError::Inventory(e) => e.detail(),
-            PlanError::Vault(e) => e.to_string(),
-            PlanError::Render(e) => e.message.clone(),
-            PlanError::Invalid { message, .. } => message.clone(),
-            PlanError::Read { source, .. } => format!("cannot read it: {source}"),
+            RunError::Inventory(e) => e.detail(),
+            RunError::Vault(e) => e.to_string(),
+            RunError::Render(e) => e.message.clone(),
+            RunError::Invalid { message, .. } => message.clone(),
+            RunError::Read { source, .. } => format!("cannot read it: {source}"),
         }
     }
 
     #[must_use]
     pub fn hint(&self) -> Option<String> {
         match self {
-            PlanError::Vault(e) => e.hint(),
-            PlanError::Render(e) if e.undefined => Some(
+            RunError::Vault(e) => e.hint(),
+            RunError::Render(e) if e.undefined => Some(
                 "define it in the inventory (group_vars/, host_vars/), in the vault (`promvault set ENV NAME`), or give it a default (`| default(...)`)".to_string(),
             ),
             _ => None,
@@ -113,14 +113,14 @@ pub type ExtraVars = VarLayer;
 ///
 /// # Errors
 /// An unreadable file or a malformed argument.
-pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError> {
+pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), RunError> {
     let origin = |file: &str| Origin {
         file: file.to_string(),
         line: None,
     };
     if let Some(path) = arg.strip_prefix('@') {
         // named on the command line, so not confined to the project
-        let text = fs::read_to_string(path).map_err(|source| PlanError::Read {
+        let text = fs::read_to_string(path).map_err(|source| RunError::Read {
             path: path.to_string(),
             source,
         })?;
@@ -135,12 +135,12 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), PlanError>
     }
     // KEY=VALUE pairs split as a shell would (`-e 'msg="a b"'` is one value)
     let words =
-        crate::inventory::pyliteral::split_words(arg, false).map_err(|e| PlanError::Invalid {
+        crate::inventory::pyliteral::split_words(arg, false).map_err(|e| RunError::Invalid {
             location: Location::file("-e"),
             message: format!("cannot read `{arg}`: {e}"),
         })?;
     for pair in &words {
-        let (k, v) = pair.split_once('=').ok_or_else(|| PlanError::Invalid {
+        let (k, v) = pair.split_once('=').ok_or_else(|| RunError::Invalid {
             location: Location::file("-e"),
             message: format!("`{pair}` is not KEY=VALUE, @FILE or a mapping"),
         })?;
@@ -163,7 +163,7 @@ pub fn vault_layer(
     project: &Project,
     env: &Environment,
     identities: &Identities,
-) -> Result<VarLayer, PlanError> {
+) -> Result<VarLayer, RunError> {
     let display = project.display_path(&env.vault);
     let text =
         vault::decrypt(&env.vault, &display, identities, &env.recipients).map_err(|e| match e {
@@ -180,10 +180,10 @@ pub fn vault_layer(
 ///
 /// # Errors
 /// Not a mapping.
-pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, PlanError> {
+pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, RunError> {
     // position-only errors first: the YAML parser's messages could quote a secret
     vault::variables(text, display)?;
-    let doc = load::load(text).map_err(|e| PlanError::Invalid {
+    let doc = load::load(text).map_err(|e| RunError::Invalid {
         location: Location::line(format!("{display} (decrypted)"), Some(e.line)),
         message: "invalid YAML".to_string(),
     })?;
@@ -260,13 +260,13 @@ pub fn render_environment(
     extra: &ExtraVars,
     out_dir: Option<&Path>,
     quick_hashes: bool,
-) -> Result<Vec<Rendered>, PlanError> {
+) -> Result<Vec<Rendered>, RunError> {
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
         let location = project.output_location(index);
-        let invalid = |message: String| PlanError::Invalid {
+        let invalid = |message: String| RunError::Invalid {
             location: location.clone(),
             message,
         };
@@ -295,7 +295,7 @@ pub fn render_environment(
         let template_path = project.root.join(&output.template);
         let source =
             crate::sandbox::read_to_string(&project.root, &template_path).map_err(|source| {
-                PlanError::Read {
+                RunError::Read {
                     path: output.template.clone(),
                     source,
                 }
@@ -503,7 +503,7 @@ pub fn render_and_validate(
     out_dir: Option<&Path>,
     quick_hashes: bool,
     version: crate::prometheus::Version,
-) -> Result<Validated, PlanError> {
+) -> Result<Validated, RunError> {
     let secrets = secret_values(vault);
     let rendered = render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
     let mut findings: Vec<Finding> = rendered
