@@ -147,80 +147,86 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
+    // `node` recurses once per level of nesting: the work of each kind of node is in a
+    // function of its own, so that each level's stack frame stays small (even unoptimized).
     fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Data, LoadError> {
         let mark = self.budget.begin();
-        let over = |e: super::BudgetError| at(span, e.to_string());
-        match event {
+        let (data, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                self.budget.scalar(text.len()).map_err(over)?;
-                let data = scalar(&text, style, tag.as_deref(), span)?;
-                let cost = self.budget.end(mark);
-                self.remember(anchor, &data, cost, span)?;
-                Ok(data)
+                self.budget
+                    .scalar(text.len())
+                    .map_err(|e| at(span, e.to_string()))?;
+                (scalar(&text, style, tag.as_deref(), span)?, anchor)
             }
-            Event::Alias(id) => {
-                let (_, data, cost) = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _, _)| *a == id)
-                    .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
-                self.budget.alias(*cost).map_err(over)?;
-                Ok(data.clone())
+            Event::Alias(id) => return self.alias(id, span),
+            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
+            Event::MappingStart(_, anchor, _) => (self.mapping(mark.depth() == 0, span)?, anchor),
+            _ => return Err(at(span, "unexpected YAML event")),
+        };
+        let cost = self.budget.end(mark);
+        self.remember(anchor, &data, cost, span)?;
+        Ok(data)
+    }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<Data, LoadError> {
+        let (_, data, cost) = self
+            .anchors
+            .iter()
+            .rev()
+            .find(|(a, _, _)| *a == id)
+            .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+        self.budget
+            .alias(*cost)
+            .map_err(|e| at(span, e.to_string()))?;
+        Ok(data.clone())
+    }
+
+    fn sequence(&mut self, span: &Span) -> Result<Data, LoadError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut items = Vec::new();
+        loop {
+            let (event, span) = self.next()?;
+            if matches!(event, Event::SequenceEnd) {
+                break;
             }
-            Event::SequenceStart(_, anchor, _) => {
-                self.budget.open().map_err(over)?;
-                let mut items = Vec::new();
-                loop {
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::SequenceEnd) {
-                        break;
-                    }
-                    items.push(self.node(event, &span)?);
-                }
-                self.budget.close();
-                let data = Data::Seq(items);
-                let cost = self.budget.end(mark);
-                self.remember(anchor, &data, cost, span)?;
-                Ok(data)
-            }
-            Event::MappingStart(_, anchor, _) => {
-                let top = mark.depth() == 0;
-                self.budget.open().map_err(over)?;
-                let mut entries: Vec<(Data, Data)> = Vec::new();
-                let mut merged: Vec<(Data, Data)> = Vec::new();
-                loop {
-                    let (event, key_span) = self.next()?;
-                    if matches!(event, Event::MappingEnd) {
-                        break;
-                    }
-                    let is_merge = matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
-                    let key = self.node(event, &key_span)?;
-                    let (event, value_span) = self.next()?;
-                    let value = self.node(event, &value_span)?;
-                    if is_merge {
-                        merge_into(&mut merged, value, &value_span)?;
-                        continue;
-                    }
-                    if top {
-                        if let Some(k) = key.as_str() {
-                            self.key_lines.push((k.to_string(), key_span.start.line()));
-                        }
-                    }
-                    entries.retain(|(k, _)| k != &key);
-                    entries.push((key, value));
-                }
-                self.budget.close();
-                // Merged keys come first; the mapping's own keys win.
-                merged.retain(|(k, _)| !entries.iter().any(|(own, _)| own == k));
-                merged.extend(entries);
-                let data = Data::Map(merged);
-                let cost = self.budget.end(mark);
-                self.remember(anchor, &data, cost, span)?;
-                Ok(data)
-            }
-            _ => Err(at(span, "unexpected YAML event")),
+            items.push(self.node(event, &span)?);
         }
+        self.budget.close();
+        Ok(Data::Seq(items))
+    }
+
+    /// A mapping; `top` when it is the document's (whose key lines are kept).
+    fn mapping(&mut self, top: bool, span: &Span) -> Result<Data, LoadError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut entries: Vec<(Data, Data)> = Vec::new();
+        let mut merged: Vec<(Data, Data)> = Vec::new();
+        loop {
+            let (event, key_span) = self.next()?;
+            if matches!(event, Event::MappingEnd) {
+                break;
+            }
+            let is_merge =
+                matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
+            let key = self.node(event, &key_span)?;
+            let (event, value_span) = self.next()?;
+            let value = self.node(event, &value_span)?;
+            if is_merge {
+                merge_into(&mut merged, value, &value_span)?;
+                continue;
+            }
+            if top {
+                if let Some(k) = key.as_str() {
+                    self.key_lines.push((k.to_string(), key_span.start.line()));
+                }
+            }
+            entries.retain(|(k, _)| k != &key);
+            entries.push((key, value));
+        }
+        self.budget.close();
+        // Merged keys come first; the mapping's own keys win.
+        merged.retain(|(k, _)| !entries.iter().any(|(own, _)| own == k));
+        merged.extend(entries);
+        Ok(Data::Map(merged))
     }
 }
 

@@ -2,7 +2,7 @@
 //! (YAML 1.1) typing of plain scalars: what lints walk to point at `file:line` and a field
 //! path such as `scrape_configs[2].basic_auth.password`.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use crate::yaml::{
     load::LoadError,
@@ -149,82 +149,101 @@ impl<'a> Loader<'a> {
         }
     }
 
+    // `node` recurses once per level of nesting: the work of each kind of node is in a
+    // function of its own, so that each level's stack frame stays small (even unoptimized).
     fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Node, LoadError> {
         let mark = self.budget.begin();
-        let over = |e: BudgetError| at(span, e.to_string());
-        let at_span = |kind| Node {
+        let (kind, anchor) = match event {
+            Event::Scalar(text, style, anchor, tag) => (
+                scalar(&mut self.budget, &text, style, tag.as_deref(), span)?,
+                anchor,
+            ),
+            Event::Alias(id) => return self.alias(id, span),
+            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
+            Event::MappingStart(_, anchor, _) => (self.mapping(span)?, anchor),
+            _ => return Err(at(span, "unexpected YAML event")),
+        };
+        let node = Node {
             line: span.start.line(),
             column: span.start.col() + 1,
             kind,
         };
-        let (node, anchor) = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                self.budget.scalar(text.len()).map_err(over)?;
-                let is_string = match tag.as_deref() {
-                    Some(t) if t.is_yaml_core_schema() => t.suffix() == "str",
-                    Some(_) => true,
-                    None => {
-                        style != ScalarStyle::Plain
-                            || matches!(resolve_plain(&text), Resolved::Str | Resolved::Timestamp)
-                    }
-                };
-                (
-                    at_span(NodeKind::Scalar {
-                        text: text.into_owned(),
-                        is_string,
-                    }),
-                    anchor,
-                )
-            }
-            Event::Alias(id) => {
-                let (_, node, cost) = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _, _)| *a == id)
-                    .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
-                self.budget.alias(*cost).map_err(over)?;
-                return Ok(node.clone());
-            }
-            Event::SequenceStart(_, anchor, _) => {
-                self.budget.open().map_err(over)?;
-                let mut items = Vec::new();
-                loop {
-                    let (ev, sp) = self.next()?;
-                    if matches!(ev, Event::SequenceEnd) {
-                        break;
-                    }
-                    items.push(self.node(ev, &sp)?);
-                }
-                self.budget.close();
-                (at_span(NodeKind::Seq(items)), anchor)
-            }
-            Event::MappingStart(_, anchor, _) => {
-                self.budget.open().map_err(over)?;
-                let mut entries = Vec::new();
-                loop {
-                    let (ev, sp) = self.next()?;
-                    if matches!(ev, Event::MappingEnd) {
-                        break;
-                    }
-                    let key = self.node(ev, &sp)?;
-                    let (ev, sp) = self.next()?;
-                    let value = self.node(ev, &sp)?;
-                    entries.push((key, value));
-                }
-                self.budget.close();
-                (at_span(NodeKind::Map(entries)), anchor)
-            }
-            _ => return Err(at(span, "unexpected YAML event")),
-        };
         let cost = self.budget.end(mark);
         if anchor != 0 {
             // The copy kept for the aliases counts too.
-            self.budget.anchor(cost).map_err(over)?;
+            self.budget.anchor(cost).map_err(|e| over(span, &e))?;
             self.anchors.push((anchor, node.clone(), cost));
         }
         Ok(node)
     }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<Node, LoadError> {
+        let (_, node, cost) = self
+            .anchors
+            .iter()
+            .rev()
+            .find(|(a, _, _)| *a == id)
+            .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+        self.budget.alias(*cost).map_err(|e| over(span, &e))?;
+        Ok(node.clone())
+    }
+
+    fn sequence(&mut self, span: &Span) -> Result<NodeKind, LoadError> {
+        self.budget.open().map_err(|e| over(span, &e))?;
+        let mut items = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if matches!(ev, Event::SequenceEnd) {
+                break;
+            }
+            items.push(self.node(ev, &sp)?);
+        }
+        self.budget.close();
+        Ok(NodeKind::Seq(items))
+    }
+
+    fn mapping(&mut self, span: &Span) -> Result<NodeKind, LoadError> {
+        self.budget.open().map_err(|e| over(span, &e))?;
+        let mut entries = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if matches!(ev, Event::MappingEnd) {
+                break;
+            }
+            let key = self.node(ev, &sp)?;
+            let (ev, sp) = self.next()?;
+            let value = self.node(ev, &sp)?;
+            entries.push((key, value));
+        }
+        self.budget.close();
+        Ok(NodeKind::Map(entries))
+    }
+}
+
+fn over(span: &Span, e: &BudgetError) -> LoadError {
+    at(span, e.to_string())
+}
+
+fn scalar(
+    budget: &mut Budget,
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    span: &Span,
+) -> Result<NodeKind, LoadError> {
+    budget.scalar(text.len()).map_err(|e| over(span, &e))?;
+    let is_string = match tag {
+        Some(t) if t.is_yaml_core_schema() => t.suffix() == "str",
+        Some(_) => true,
+        None => {
+            style != ScalarStyle::Plain
+                || matches!(resolve_plain(text), Resolved::Str | Resolved::Timestamp)
+        }
+    };
+    Ok(NodeKind::Scalar {
+        text: text.to_string(),
+        is_string,
+    })
 }
 
 #[cfg(test)]
