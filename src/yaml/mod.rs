@@ -105,6 +105,17 @@ impl std::error::Error for BudgetError {}
 impl Budget {
     /// How many collections may nest inside each other.
     pub const MAX_DEPTH: usize = 256;
+    /// How many collections may nest inside each other in a file read with serde-saphyr (the
+    /// project file, vault values, records: shallow files). Its deserializer recurses with
+    /// about 20 KiB of stack per level in an unoptimized build, so this stays at its own
+    /// default, 64, not [`Budget::MAX_DEPTH`].
+    pub const SERDE_MAX_DEPTH: usize = 64;
+    /// The least number of nodes a file read with serde-saphyr may produce. serde-saphyr keeps
+    /// a copy of each event inside an anchor and replays them at every alias, which costs
+    /// several times what the loaders' copies do (a million replayed events take seconds and
+    /// hundreds of MiB unoptimized); the files it reads are small and written by hand, so a
+    /// tenth of [`Budget::MIN_NODES`] is still far more than they need.
+    pub const SERDE_MIN_NODES: usize = 100_000;
     /// The least number of nodes any text may produce.
     pub const MIN_NODES: usize = 1_000_000;
     /// Nodes allowed per byte of input, for texts large enough to need more than the minimum.
@@ -117,8 +128,12 @@ impl Budget {
     /// The budget for loading `text`.
     #[must_use]
     pub fn for_text(text: &str) -> Budget {
+        Self::with_min_nodes(text, Self::MIN_NODES)
+    }
+
+    fn with_min_nodes(text: &str, min_nodes: usize) -> Budget {
         Budget {
-            max_nodes: Self::MIN_NODES.max(text.len().saturating_mul(Self::NODES_PER_BYTE)),
+            max_nodes: min_nodes.max(text.len().saturating_mul(Self::NODES_PER_BYTE)),
             max_text: Self::MIN_TEXT.max(text.len().saturating_mul(Self::TEXT_PER_BYTE)),
             depth: 0,
             deepest: 0,
@@ -235,14 +250,17 @@ impl Budget {
     }
 }
 
-/// serde-saphyr's options with the limits of [`Budget`] for `text`: nesting, nodes (parsed and
-/// replayed through aliases), scalar text. Everything else is serde-saphyr's default.
+/// serde-saphyr's options with the limits of [`Budget`] for `text`: nodes (parsed, kept for
+/// anchors and replayed through aliases; at least [`Budget::SERDE_MIN_NODES`]), scalar text,
+/// and nesting ([`Budget::SERDE_MAX_DEPTH`]). Everything else is serde-saphyr's default.
 #[must_use]
 pub fn saphyr_options(text: &str) -> serde_saphyr::Options {
-    let ours = Budget::for_text(text);
+    let ours = Budget::with_min_nodes(text, Budget::SERDE_MIN_NODES);
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = Budget::MAX_DEPTH;
+    budget.max_depth = Budget::SERDE_MAX_DEPTH;
     budget.max_nodes = ours.max_nodes;
+    budget.max_recorded_anchor_events = ours.max_nodes;
+    budget.max_recorded_anchor_bytes = ours.max_text;
     budget.max_events = budget.max_events.max(ours.max_nodes.saturating_mul(2));
     budget.max_total_scalar_bytes = ours.max_text;
     let mut options = serde_saphyr::Options::default();
@@ -272,7 +290,12 @@ pub fn error_position(err: &serde_saphyr::Error) -> (Option<u64>, Option<u64>) {
 /// (which callers print as `file:line:column`). Only for files that hold no secrets.
 #[must_use]
 pub fn error_message(err: &serde_saphyr::Error) -> String {
-    let rendered = err.without_snippet().render();
+    // An error at an alias wraps the error itself; its position is the alias's.
+    let mut err = err.without_snippet();
+    while let serde_saphyr::Error::AliasError { error, .. } = err {
+        err = error.without_snippet();
+    }
+    let rendered = err.render();
     let first = rendered.lines().next().unwrap_or("invalid YAML").trim();
     // serde-saphyr appends " at line L, column C"; the caller shows the position itself.
     match first.rfind(" at line ") {
@@ -615,6 +638,33 @@ mod tests {
             replace_top_level_entry("{a: 1}", "a", "a: 2\n").unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn serde_saphyr_reads_under_the_budget_too() {
+        use hostile::{alias_bomb, deep_block, deep_flow, text_bomb};
+        let message = |text: &str| {
+            let err = from_str::<serde_json::Value>(text).unwrap_err();
+            (error_position(&err).0, error_message(&err))
+        };
+        // fails at the alias where the copies go over (line 5 asks for 10^5 scalars)
+        let (line, bomb) = message(&alias_bomb(12));
+        assert_eq!(line, Some(5), "{bomb}");
+        assert!(bomb.starts_with("budget breached"), "{bomb}");
+        let (line, text) = message(&text_bomb());
+        assert_eq!(line, Some(2), "{text}");
+        assert!(text.starts_with("budget breached"), "{text}");
+        for deep in [deep_flow(10_000), deep_block(10_000)] {
+            let (line, m) = message(&deep);
+            assert_eq!(line, Some(1));
+            assert!(m.contains("depth") || m.contains("recursion limit"), "{m}");
+        }
+        assert!(from_str::<serde_json::Value>(&deep_flow(64)).is_ok());
+        assert!(from_str::<serde_json::Value>(&alias_bomb(4)).is_ok());
+        // vault values and the project file go through it
+        let err = parse_variables(&alias_bomb(12)).unwrap_err();
+        assert_eq!((err.line, &err.problem), (Some(5), &MappingProblem::Syntax));
+        assert!(crate::project::parse_project_file(&alias_bomb(12)).is_err());
     }
 
     #[test]
