@@ -449,7 +449,7 @@ pub fn is_demo_identity(text: &str) -> bool {
 /// # Errors
 /// [`ProjectError::Parse`] with line and column.
 pub fn parse_project_file(text: &str) -> Result<ProjectFile, ProjectError> {
-    serde_saphyr::from_str(text).map_err(|e| parse_error(&e))
+    yaml::from_str(text).map_err(|e| parse_error(&e))
 }
 
 /// A YAML error in the project file, with its position.
@@ -641,7 +641,7 @@ fn locate_list<'t>(
     text: &'t str,
     scope: &RecipientScope,
 ) -> Result<(Option<ListLayout>, Vec<&'t str>), ProjectError> {
-    let layout: RecipientsLayout = serde_saphyr::from_str(text).map_err(|e| parse_error(&e))?;
+    let layout: RecipientsLayout = yaml::from_str(text).map_err(|e| parse_error(&e))?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let list = match scope {
         RecipientScope::Project => layout.recipients,

@@ -707,42 +707,124 @@ fn split_port(pattern: &str) -> Result<(&str, Option<u16>), String> {
     Ok((name, Some(port)))
 }
 
+/// The most host names one pattern may expand to. Ansible has no limit, and expands
+/// `web[0:99999999]` (a typo, or a hostile inventory) into a hundred million hosts; no real
+/// inventory lists 100,000 hosts in one line. The names made on the way by a pattern with
+/// several ranges (`rack[1:4]-web[1:50]` makes 4, then 200) count too, so that a pattern whose
+/// last range is empty cannot spin through the earlier ones for ever.
+pub const MAX_HOSTS_PER_PATTERN: usize = 100_000;
+
+/// The most bytes of host names one pattern may expand to: 100,000 hosts of more than 300
+/// characters each (a DNS name has at most 253). Bounds a long line of `[0:0]` ranges, each of
+/// which copies the whole line once more.
+pub const MAX_HOST_BYTES_PER_PATTERN: usize = 32 * 1024 * 1024;
+
 /// Expands Ansible host ranges: `web[01:03].x` → web01.x, web02.x, web03.x; `[a:c]`;
 /// `[1:10:2]`. Returns the names and an optional port (`host:2222`).
 ///
 /// # Errors
-/// A malformed range.
+/// A malformed range, or one that expands to more than [`MAX_HOSTS_PER_PATTERN`] hosts (or
+/// [`MAX_HOST_BYTES_PER_PATTERN`] bytes of names).
 pub fn expand_host_pattern(pattern: &str) -> Result<(Vec<String>, Option<u16>), String> {
+    let mut made = (0usize, 0usize);
+    let (names, head, port) = match first_range(pattern, &mut made)? {
+        Expanded::Plain(name, port) => return Ok((vec![name], port)),
+        Expanded::Range { names, head, port } => (names, head, port),
+    };
+    // The tail of each name may hold another range: expand depth first, in order, without
+    // recursion (a line of a thousand `[0:0]` would otherwise be a thousand stack frames).
+    let mut expanded = Vec::new();
+    let mut stack = vec![(names.into_iter(), head)];
+    while let Some((names, head)) = stack.last_mut() {
+        let Some(n) = names.next() else {
+            stack.pop();
+            continue;
+        };
+        if !n[*head..].contains('[') {
+            expanded.push(n);
+            continue;
+        }
+        match first_range(&n, &mut made)? {
+            Expanded::Plain(name, _) => expanded.push(name),
+            Expanded::Range { names, head, .. } => stack.push((names.into_iter(), head)),
+        }
+    }
+    Ok((expanded, port))
+}
+
+/// What [`first_range`] made of a pattern.
+enum Expanded {
+    /// No range: the name as it is.
+    Plain(String, Option<u16>),
+    /// The names the first range makes (their tails may hold more ranges), and the length of
+    /// the text before the range.
+    Range {
+        names: Vec<String>,
+        head: usize,
+        port: Option<u16>,
+    },
+}
+
+/// Expands the first range of `pattern`, counting what it makes in `made` (names, bytes).
+fn first_range(pattern: &str, made: &mut (usize, usize)) -> Result<Expanded, String> {
     let pattern = pattern.trim();
     let (name, port) = split_port(pattern)?;
     let Some(open) = name.find('[') else {
-        return Ok((vec![name.to_string()], port));
+        return Ok(Expanded::Plain(name.to_string(), port));
     };
     if name.contains(':') && !name[open..].contains(']') {
-        return Ok((vec![name.to_string()], port));
+        return Ok(Expanded::Plain(name.to_string(), port));
     }
     let close = name[open..]
         .find(']')
         .map(|i| open + i)
-        .ok_or_else(|| format!("unclosed `[` in host pattern `{pattern}`"))?;
+        .ok_or_else(|| format!("unclosed `[` in host pattern `{}`", shortened(pattern)))?;
     let (head, range, tail) = (&name[..open], &name[open + 1..close], &name[close + 1..]);
     let parts: Vec<&str> = range.split(':').collect();
     if parts.len() < 2 || parts.len() > 3 {
-        return Ok((vec![name.to_string()], port));
+        return Ok(Expanded::Plain(name.to_string(), port));
     }
     let step: usize = match parts.get(2) {
         Some(s) => s
             .parse()
-            .map_err(|_| format!("invalid step in `{pattern}`"))?,
+            .map_err(|_| format!("invalid step in `{}`", shortened(pattern)))?,
         None => 1,
     };
     if step == 0 {
-        return Err(format!("a range step of 0 in `{pattern}`"));
+        return Err(format!("a range step of 0 in `{}`", shortened(pattern)));
     }
     let (start, end) = (parts[0], parts[1]);
+    // Count before making anything.
+    let too_many = |count: u64, longest: usize, made: &mut (usize, usize)| {
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        made.0 = made.0.saturating_add(count);
+        made.1 = made
+            .1
+            .saturating_add(count.saturating_mul(head.len() + longest + tail.len()));
+        if made.0 > MAX_HOSTS_PER_PATTERN {
+            Err(format!(
+                "host pattern `{}` expands to more than {MAX_HOSTS_PER_PATTERN} hosts",
+                shortened(pattern)
+            ))
+        } else if made.1 > MAX_HOST_BYTES_PER_PATTERN {
+            Err(format!(
+                "host pattern `{}` expands to more than {} MiB of host names",
+                shortened(pattern),
+                MAX_HOST_BYTES_PER_PATTERN / (1024 * 1024)
+            ))
+        } else {
+            Ok(())
+        }
+    };
     let mut names = Vec::new();
     if start.chars().all(|c| c.is_ascii_alphabetic()) && start.len() == 1 && end.len() == 1 {
         let (a, b) = (start.as_bytes()[0], end.as_bytes()[0]);
+        let count = if a <= b {
+            u64::from(b - a) / step as u64 + 1
+        } else {
+            0
+        };
+        too_many(count, 1, made)?;
         for c in (a..=b).step_by(step) {
             names.push(format!("{head}{}{tail}", c as char));
         }
@@ -752,33 +834,45 @@ pub fn expand_host_pattern(pattern: &str) -> Result<(Vec<String>, Option<u16>), 
         } else {
             start
                 .parse()
-                .map_err(|_| format!("invalid range in `{pattern}`"))?
+                .map_err(|_| format!("invalid range in `{}`", shortened(pattern)))?
         };
         let b: u64 = end
             .parse()
-            .map_err(|_| format!("invalid range in `{pattern}`"))?;
+            .map_err(|_| format!("invalid range in `{}`", shortened(pattern)))?;
         if a > b {
-            return Err(format!("range start after its end in `{pattern}`"));
+            return Err(format!(
+                "range start after its end in `{}`",
+                shortened(pattern)
+            ));
         }
         let width = if start.len() > 1 && start.starts_with('0') {
             start.len()
         } else {
             0
         };
+        too_many(
+            (b - a) / step as u64 + 1,
+            width.max(b.to_string().len()),
+            made,
+        )?;
         for n in (a..=b).step_by(step) {
             names.push(format!("{head}{n:0width$}{tail}"));
         }
     }
-    // the tail may hold another range
-    let mut expanded = Vec::new();
-    for n in names {
-        if n[head.len()..].contains('[') {
-            expanded.extend(expand_host_pattern(&n)?.0);
-        } else {
-            expanded.push(n);
-        }
+    Ok(Expanded::Range {
+        names,
+        head: head.len(),
+        port,
+    })
+}
+
+/// A pattern as messages show it: whole when short, else its start.
+fn shortened(pattern: &str) -> String {
+    const MAX: usize = 80;
+    match pattern.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &pattern[..i]),
+        None => pattern.to_string(),
     }
-    Ok((expanded, port))
 }
 
 #[cfg(test)]
@@ -808,6 +902,64 @@ mod tests {
             (vec!["host".to_string()], Some(2222))
         );
         assert_eq!(expand_host_pattern("plain").unwrap().0, ["plain"]);
+    }
+
+    #[test]
+    fn host_ranges_are_bounded() {
+        // counted before anything is made: a hundred million names would take gigabytes
+        let err = expand_host_pattern("web[0:99999999]").unwrap_err();
+        assert_eq!(
+            err,
+            "host pattern `web[0:99999999]` expands to more than 100000 hosts"
+        );
+        let err = expand_host_pattern("db-[0:999][0:999].example.com").unwrap_err();
+        assert!(err.contains("more than 100000 hosts"), "{err}");
+        // the intermediate names count: an empty last range does not make it free
+        let err = expand_host_pattern("x[0:99999][0:99999][c:a]").unwrap_err();
+        assert!(err.contains("more than 100000 hosts"), "{err}");
+        // a long line of one-host ranges: bounded by the bytes, and no recursion
+        let line = format!("h{}", "[0:0]".repeat(100_000));
+        let err = expand_host_pattern(&line).unwrap_err();
+        assert!(err.contains("MiB of host names"), "{err}");
+        assert!(err.len() < 200, "the pattern is shortened: {err}");
+        // up to the limit is fine, and in order
+        let (hosts, _) = expand_host_pattern("r[1:4]-w[1:24999]").unwrap();
+        assert_eq!(hosts.len(), 99_996);
+        assert_eq!(
+            (hosts[0].as_str(), hosts[24_999].as_str()),
+            ("r1-w1", "r2-w1")
+        );
+        assert_eq!(
+            expand_host_pattern("n[1:2]-[a:b]:22").unwrap(),
+            (
+                vec![
+                    "n1-a".to_string(),
+                    "n1-b".to_string(),
+                    "n2-a".to_string(),
+                    "n2-b".to_string()
+                ],
+                Some(22)
+            )
+        );
+    }
+
+    #[test]
+    fn an_ini_range_over_the_limit_names_file_and_line() {
+        let mut inv = Inventory::default();
+        let err = ini::parse(
+            &mut inv,
+            "[web]\nweb1\nweb[0:99999999].example.com ansible_user=x\n",
+            "inventories/prod/hosts",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "inventories/prod/hosts:3: host pattern `web[0:99999999].example.com` expands to more than 100000 hosts"
+        );
+        // a deep literal stays a string, as in Ansible
+        let mut inv = Inventory::default();
+        let deep = "[".repeat(100_000);
+        ini::parse(&mut inv, &format!("[all:vars]\nx={deep}\n"), "hosts").unwrap();
     }
 
     #[test]

@@ -4,6 +4,11 @@
 
 use crate::data::Data;
 
+/// How many brackets (`[`, `(`, `{`) may be open at once: Python's tokenizer refuses the 201st
+/// ("too many nested parentheses", a `SyntaxError`, so Ansible keeps the text as a string) and
+/// so does this parser, which recurses once per bracket.
+pub const MAX_NESTING: usize = 200;
+
 /// `ast.literal_eval(text)`, or `None` when Python would raise (the caller keeps the string).
 #[must_use]
 pub fn literal_eval(text: &str) -> Option<Data> {
@@ -11,6 +16,7 @@ pub fn literal_eval(text: &str) -> Option<Data> {
         s: text.as_bytes(),
         src: text,
         i: 0,
+        depth: 0,
     };
     p.ws();
     let value = p.value()?;
@@ -22,6 +28,8 @@ struct Parser<'a> {
     s: &'a [u8],
     src: &'a str,
     i: usize,
+    /// Brackets open now.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -48,17 +56,19 @@ impl Parser<'_> {
     fn value(&mut self) -> Option<Data> {
         self.ws();
         match self.peek()? {
-            b'[' => {
+            open @ (b'[' | b'(' | b'{') => {
+                if self.depth >= MAX_NESTING {
+                    return None;
+                }
                 self.i += 1;
-                self.sequence(b']').map(Data::Seq)
-            }
-            b'(' => {
-                self.i += 1;
-                self.sequence(b')').map(Data::Seq)
-            }
-            b'{' => {
-                self.i += 1;
-                self.mapping()
+                self.depth += 1;
+                let value = match open {
+                    b'[' => self.sequence(b']').map(Data::Seq),
+                    b'(' => self.sequence(b')').map(Data::Seq),
+                    _ => self.mapping(),
+                };
+                self.depth -= 1;
+                value
             }
             b'\'' | b'"' => self.string(),
             b'r' | b'R' | b'u' | b'U' | b'b' | b'B'
@@ -73,9 +83,14 @@ impl Parser<'_> {
                 }
             }
             b'-' | b'+' => {
+                // One sign before a number literal (`--1` is not a literal for Python).
                 let negative = self.peek() == Some(b'-');
                 self.i += 1;
-                match self.value()? {
+                self.ws();
+                if !self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
+                    return None;
+                }
+                match self.number()? {
                     Data::Int(i) => Some(Data::Int(if negative { -i } else { i })),
                     Data::Float(f) => Some(Data::Float(if negative { -f } else { f })),
                     _ => None,
@@ -346,6 +361,27 @@ mod tests {
             literal_eval("(1, 2)"),
             Some(Data::Seq(vec![Data::Int(1), Data::Int(2)]))
         );
+    }
+
+    #[test]
+    fn nesting_stops_where_pythons_tokenizer_does() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let mut value = Data::Seq(Vec::new());
+        for _ in 1..MAX_NESTING {
+            value = Data::Seq(vec![value]);
+        }
+        assert_eq!(literal_eval(&nested(MAX_NESTING)), Some(value));
+        assert_eq!(literal_eval(&nested(MAX_NESTING + 1)), None);
+        // deep enough to overflow any stack if each level recursed: stays a string
+        assert_eq!(literal_eval(&"[".repeat(100_000)), None);
+        assert_eq!(literal_eval(&"({[".repeat(30_000)), None);
+        // a sign takes a number, once: `--1` is a string for Python, and so is a long chain
+        assert_eq!(literal_eval("- 1"), Some(Data::Int(-1)));
+        assert_eq!(literal_eval("+1.5"), Some(Data::Float(1.5)));
+        assert_eq!(literal_eval("--1"), None);
+        assert_eq!(literal_eval("-+1"), None);
+        assert_eq!(literal_eval(&format!("{}1", "-".repeat(100_000))), None);
+        assert_eq!(literal_eval("-True"), None);
     }
 
     #[test]

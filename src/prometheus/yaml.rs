@@ -7,6 +7,8 @@
 use base64::Engine as _;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
+use crate::yaml::{Budget, Cost};
+
 /// The long prefix of the YAML core tags (`!!str` is `tag:yaml.org,2002:str`).
 const CORE: &str = "tag:yaml.org,2002:";
 
@@ -416,20 +418,23 @@ pub(crate) struct SyntaxError {
     pub message: String,
 }
 
-/// Loads the first document of `text`; `Ok(None)` for an empty stream or document.
+/// Loads the first document of `text`; `Ok(None)` for an empty stream or document. Nesting
+/// and alias expansion are bounded by a [`Budget`] (yaml.v2 has limits of its own, "exceeded
+/// max depth" and "excessive aliasing"; a configuration that reaches ours is refused either
+/// way).
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut loader = Loader {
-        parser: Parser::new_from_str(text),
+        parser: Budget::parser(text),
         anchors: Vec::new(),
-        depth: 0,
+        budget: Budget::for_text(text),
     };
     loader.document()
 }
 
 struct Loader<'a> {
     parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    anchors: Vec<(usize, Node)>,
-    depth: usize,
+    anchors: Vec<(usize, Node, Cost)>,
+    budget: Budget,
 }
 
 fn scan_error(e: &ScanError) -> SyntaxError {
@@ -447,9 +452,6 @@ fn at(span: &Span, message: impl Into<String>) -> SyntaxError {
         message: message.into(),
     }
 }
-
-/// How deep collections may nest before the loader gives up (yaml.v2 has a similar limit).
-const MAX_DEPTH: usize = 10_000;
 
 impl<'a> Loader<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span), SyntaxError> {
@@ -488,88 +490,115 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    /// Keeps a copy of an anchored node for its aliases (the copy counts against the budget).
+    fn remember(
+        &mut self,
+        anchor: usize,
+        node: &Node,
+        cost: Cost,
+        span: &Span,
+    ) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors.push((anchor, node.clone()));
+            self.budget
+                .anchor(cost)
+                .map_err(|e| at(span, e.to_string()))?;
+            self.anchors.push((anchor, node.clone(), cost));
         }
+        Ok(())
     }
 
+    // `node` recurses once per level of nesting: the work of each kind of node is in a
+    // function of its own, so that each level's stack frame stays small (even unoptimized).
     fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Node, SyntaxError> {
-        let line = span.start.line();
-        let column = span.start.col() + 1;
-        match event {
+        let mark = self.budget.begin();
+        let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let node = Node {
-                    kind: Kind::Scalar(Scalar {
-                        text: text.into_owned(),
-                        plain: style == ScalarStyle::Plain,
-                        tag: tag.map(|t| full_tag(&t)),
-                    }),
-                    line,
-                    column,
-                };
-                self.remember(anchor, &node);
-                Ok(node)
+                (self.scalar(&text, style, tag.as_deref(), span)?, anchor)
             }
-            Event::Alias(id) => self
-                .anchors
-                .iter()
-                .rev()
-                .find(|(a, _)| *a == id)
-                .map(|(_, n)| n.clone())
-                .ok_or_else(|| at(span, "unknown anchor referenced")),
+            Event::Alias(id) => return self.alias(id, span),
             Event::UnresolvedAlias(name) => {
-                Err(at(span, format!("unknown anchor '{name}' referenced")))
+                return Err(at(span, format!("unknown anchor '{name}' referenced")))
             }
-            Event::SequenceStart(_, anchor, _) => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(at(span, "exceeded max depth"));
-                }
-                let mut items = Vec::new();
-                loop {
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::SequenceEnd) {
-                        break;
-                    }
-                    items.push(self.node(event, &span)?);
-                }
-                self.depth -= 1;
-                let node = Node {
-                    kind: Kind::Seq(items),
-                    line,
-                    column,
-                };
-                self.remember(anchor, &node);
-                Ok(node)
+            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
+            Event::MappingStart(_, anchor, _) => (self.mapping(span)?, anchor),
+            _ => return Err(at(span, "unexpected YAML event")),
+        };
+        let cost = self.budget.end(mark);
+        self.remember(anchor, &node, cost, span)?;
+        Ok(node)
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: &Span,
+    ) -> Result<Node, SyntaxError> {
+        self.budget
+            .scalar(text.len())
+            .map_err(|e| at(span, e.to_string()))?;
+        Ok(Node {
+            kind: Kind::Scalar(Scalar {
+                text: text.to_string(),
+                plain: style == ScalarStyle::Plain,
+                tag: tag.map(full_tag),
+            }),
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        })
+    }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<Node, SyntaxError> {
+        let (_, node, cost) = self
+            .anchors
+            .iter()
+            .rev()
+            .find(|(a, _, _)| *a == id)
+            .ok_or_else(|| at(span, "unknown anchor referenced"))?;
+        self.budget
+            .alias(*cost)
+            .map_err(|e| at(span, e.to_string()))?;
+        Ok(node.clone())
+    }
+
+    fn sequence(&mut self, span: &Span) -> Result<Node, SyntaxError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut items = Vec::new();
+        loop {
+            let (event, span) = self.next()?;
+            if matches!(event, Event::SequenceEnd) {
+                break;
             }
-            Event::MappingStart(_, anchor, _) => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(at(span, "exceeded max depth"));
-                }
-                let mut entries = Vec::new();
-                loop {
-                    let (event, key_span) = self.next()?;
-                    if matches!(event, Event::MappingEnd) {
-                        break;
-                    }
-                    let key = self.node(event, &key_span)?;
-                    let (event, value_span) = self.next()?;
-                    let value = self.node(event, &value_span)?;
-                    entries.push((key, value));
-                }
-                self.depth -= 1;
-                let node = Node {
-                    kind: Kind::Map(entries),
-                    line,
-                    column,
-                };
-                self.remember(anchor, &node);
-                Ok(node)
-            }
-            _ => Err(at(span, "unexpected YAML event")),
+            items.push(self.node(event, &span)?);
         }
+        self.budget.close();
+        Ok(Node {
+            kind: Kind::Seq(items),
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        })
+    }
+
+    fn mapping(&mut self, span: &Span) -> Result<Node, SyntaxError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut entries = Vec::new();
+        loop {
+            let (event, key_span) = self.next()?;
+            if matches!(event, Event::MappingEnd) {
+                break;
+            }
+            let key = self.node(event, &key_span)?;
+            let (event, value_span) = self.next()?;
+            let value = self.node(event, &value_span)?;
+            entries.push((key, value));
+        }
+        self.budget.close();
+        Ok(Node {
+            kind: Kind::Map(entries),
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        })
     }
 }
 
@@ -634,5 +663,36 @@ mod tests {
             tag: Some("tag:yaml.org,2002:binary".to_string()),
         };
         assert!(matches!(bad.resolve(), Resolved::Error(_)));
+    }
+
+    #[test]
+    fn bombs_and_deep_nesting_are_syntax_errors_with_their_position() {
+        use crate::yaml::hostile::{
+            alias_bomb, deep_block, deep_flow, deep_through_aliases, text_bomb,
+        };
+        let err = load(&alias_bomb(12)).unwrap_err();
+        assert!(
+            err.message
+                .contains("aliases expand to more than 1000000 nodes (an alias bomb?)"),
+            "{err:?}"
+        );
+        assert_eq!(err.line, 6, "{err:?}");
+        assert!(load(&alias_bomb(4)).is_ok());
+        let err = load(&text_bomb()).unwrap_err();
+        assert!(
+            err.message.contains("MiB of text (an alias bomb?)"),
+            "{err:?}"
+        );
+        assert_eq!(err.line, 2);
+        for text in [
+            deep_flow(10_000),
+            deep_block(10_000),
+            deep_through_aliases(3),
+        ] {
+            let err = load(&text).unwrap_err();
+            assert_eq!(err.message, "YAML nesting deeper than 256", "{err:?}");
+        }
+        assert!(load(&deep_flow(256)).is_ok());
+        assert!(load(&deep_through_aliases(2)).is_ok());
     }
 }

@@ -125,7 +125,7 @@ pub fn read(vault: &Path) -> Result<Option<Record>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.to_string()),
     };
-    serde_saphyr::from_str(&text)
+    yaml::from_str(&text)
         .map(Some)
         .map_err(|e| yaml::error_message(&e))
 }

@@ -7,7 +7,10 @@ use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, T
 
 use crate::{
     data::Data,
-    yaml::resolve::{resolve_plain, Resolved},
+    yaml::{
+        resolve::{resolve_plain, Resolved},
+        Budget, Cost,
+    },
 };
 
 /// A load failure with its 1-based position.
@@ -43,16 +46,18 @@ impl Document {
     }
 }
 
-/// Loads a single-document YAML text (an empty text is `Null`).
+/// Loads a single-document YAML text (an empty text is `Null`), within the limits of a
+/// [`Budget`].
 ///
 /// # Errors
-/// Syntax errors, unknown aliases, `!vault` values, several documents.
+/// Syntax errors, unknown aliases, `!vault` values, several documents, nesting too deep or
+/// aliases expanding too far.
 pub fn load(text: &str) -> Result<Document, LoadError> {
     let mut loader = Loader {
-        parser: Parser::new_from_str(text),
+        parser: Budget::parser(text),
         anchors: Vec::new(),
         key_lines: Vec::new(),
-        depth: 0,
+        budget: Budget::for_text(text),
     };
     let data = loader.document()?;
     Ok(Document {
@@ -63,9 +68,9 @@ pub fn load(text: &str) -> Result<Document, LoadError> {
 
 struct Loader<'a> {
     parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    anchors: Vec<(usize, Data)>,
+    anchors: Vec<(usize, Data, Cost)>,
     key_lines: Vec<(String, usize)>,
-    depth: usize,
+    budget: Budget,
 }
 
 fn scan_error(e: &ScanError) -> LoadError {
@@ -125,77 +130,103 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn remember(&mut self, anchor: usize, data: &Data) {
+    /// Keeps a copy of an anchored node for its aliases (the copy counts against the budget).
+    fn remember(
+        &mut self,
+        anchor: usize,
+        data: &Data,
+        cost: Cost,
+        span: &Span,
+    ) -> Result<(), LoadError> {
         if anchor != 0 {
-            self.anchors.push((anchor, data.clone()));
+            self.budget
+                .anchor(cost)
+                .map_err(|e| at(span, e.to_string()))?;
+            self.anchors.push((anchor, data.clone(), cost));
         }
+        Ok(())
     }
 
+    // `node` recurses once per level of nesting: the work of each kind of node is in a
+    // function of its own, so that each level's stack frame stays small (even unoptimized).
     fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Data, LoadError> {
-        match event {
+        let mark = self.budget.begin();
+        let (data, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let data = scalar(&text, style, tag.as_deref(), span)?;
-                self.remember(anchor, &data);
-                Ok(data)
+                self.budget
+                    .scalar(text.len())
+                    .map_err(|e| at(span, e.to_string()))?;
+                (scalar(&text, style, tag.as_deref(), span)?, anchor)
             }
-            Event::Alias(id) => self
-                .anchors
-                .iter()
-                .rev()
-                .find(|(a, _)| *a == id)
-                .map(|(_, d)| d.clone())
-                .ok_or_else(|| at(span, "alias to an unknown anchor")),
-            Event::SequenceStart(_, anchor, _) => {
-                self.depth += 1;
-                let mut items = Vec::new();
-                loop {
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::SequenceEnd) {
-                        break;
-                    }
-                    items.push(self.node(event, &span)?);
-                }
-                self.depth -= 1;
-                let data = Data::Seq(items);
-                self.remember(anchor, &data);
-                Ok(data)
+            Event::Alias(id) => return self.alias(id, span),
+            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
+            Event::MappingStart(_, anchor, _) => (self.mapping(mark.depth() == 0, span)?, anchor),
+            _ => return Err(at(span, "unexpected YAML event")),
+        };
+        let cost = self.budget.end(mark);
+        self.remember(anchor, &data, cost, span)?;
+        Ok(data)
+    }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<Data, LoadError> {
+        let (_, data, cost) = self
+            .anchors
+            .iter()
+            .rev()
+            .find(|(a, _, _)| *a == id)
+            .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+        self.budget
+            .alias(*cost)
+            .map_err(|e| at(span, e.to_string()))?;
+        Ok(data.clone())
+    }
+
+    fn sequence(&mut self, span: &Span) -> Result<Data, LoadError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut items = Vec::new();
+        loop {
+            let (event, span) = self.next()?;
+            if matches!(event, Event::SequenceEnd) {
+                break;
             }
-            Event::MappingStart(_, anchor, _) => {
-                self.depth += 1;
-                let top = self.depth == 1;
-                let mut entries: Vec<(Data, Data)> = Vec::new();
-                let mut merged: Vec<(Data, Data)> = Vec::new();
-                loop {
-                    let (event, key_span) = self.next()?;
-                    if matches!(event, Event::MappingEnd) {
-                        break;
-                    }
-                    let is_merge = matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
-                    let key = self.node(event, &key_span)?;
-                    let (event, value_span) = self.next()?;
-                    let value = self.node(event, &value_span)?;
-                    if is_merge {
-                        merge_into(&mut merged, value, &value_span)?;
-                        continue;
-                    }
-                    if top {
-                        if let Some(k) = key.as_str() {
-                            self.key_lines.push((k.to_string(), key_span.start.line()));
-                        }
-                    }
-                    entries.retain(|(k, _)| k != &key);
-                    entries.push((key, value));
-                }
-                self.depth -= 1;
-                // Merged keys come first; the mapping's own keys win.
-                merged.retain(|(k, _)| !entries.iter().any(|(own, _)| own == k));
-                merged.extend(entries);
-                let data = Data::Map(merged);
-                self.remember(anchor, &data);
-                Ok(data)
-            }
-            _ => Err(at(span, "unexpected YAML event")),
+            items.push(self.node(event, &span)?);
         }
+        self.budget.close();
+        Ok(Data::Seq(items))
+    }
+
+    /// A mapping; `top` when it is the document's (whose key lines are kept).
+    fn mapping(&mut self, top: bool, span: &Span) -> Result<Data, LoadError> {
+        self.budget.open().map_err(|e| at(span, e.to_string()))?;
+        let mut entries: Vec<(Data, Data)> = Vec::new();
+        let mut merged: Vec<(Data, Data)> = Vec::new();
+        loop {
+            let (event, key_span) = self.next()?;
+            if matches!(event, Event::MappingEnd) {
+                break;
+            }
+            let is_merge =
+                matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
+            let key = self.node(event, &key_span)?;
+            let (event, value_span) = self.next()?;
+            let value = self.node(event, &value_span)?;
+            if is_merge {
+                merge_into(&mut merged, value, &value_span)?;
+                continue;
+            }
+            if top {
+                if let Some(k) = key.as_str() {
+                    self.key_lines.push((k.to_string(), key_span.start.line()));
+                }
+            }
+            entries.retain(|(k, _)| k != &key);
+            entries.push((key, value));
+        }
+        self.budget.close();
+        // Merged keys come first; the mapping's own keys win.
+        merged.retain(|(k, _)| !entries.iter().any(|(own, _)| own == k));
+        merged.extend(entries);
+        Ok(Data::Map(merged))
     }
 }
 
@@ -330,5 +361,68 @@ mod tests {
     fn duplicate_keys_last_wins() {
         let doc = load("a: 1\na: 2\n").unwrap();
         assert_eq!(doc.data, map(&[("a", Data::Int(2))]));
+    }
+
+    #[test]
+    fn an_alias_bomb_fails_at_the_alias_that_goes_over() {
+        use crate::yaml::hostile::alias_bomb;
+        // 10^12 scalars if expanded: only a budget lets this return at all.
+        let err = load(&alias_bomb(12)).unwrap_err();
+        assert!(
+            err.message
+                .contains("aliases expand to more than 1000000 nodes (an alias bomb?)"),
+            "{err}"
+        );
+        // line 6 asks for 10^6 scalars (and its anchor a copy of them): there it runs out
+        assert_eq!(err.line, 6, "{err}");
+        // a smaller expansion of the same shape is fine
+        let doc = load(&alias_bomb(4)).unwrap();
+        assert!(doc.data.get("l3").is_some());
+    }
+
+    #[test]
+    fn a_long_string_repeated_through_aliases_is_a_bomb_too() {
+        let err = load(&crate::yaml::hostile::text_bomb()).unwrap_err();
+        assert!(
+            err.message.contains("MiB of text (an alias bomb?)"),
+            "{err}"
+        );
+        assert_eq!(err.line, 2, "{err}");
+    }
+
+    #[test]
+    fn nesting_is_bounded_in_text_and_through_aliases() {
+        use crate::yaml::hostile::{deep_block, deep_flow, deep_through_aliases};
+        for text in [deep_flow(10_000), deep_block(10_000)] {
+            let err = load(&text).unwrap_err();
+            assert_eq!(err.message, "YAML nesting deeper than 256", "{err}");
+            assert_eq!(
+                (err.line, err.column),
+                (1, if text.starts_with('[') { 257 } else { 513 })
+            );
+        }
+        assert!(load(&deep_flow(256)).is_ok());
+        assert!(load(&deep_block(256)).is_ok());
+        assert!(load(&format!("a: {}", deep_flow(255))).is_ok());
+        let err = load(&format!("a: {}", deep_flow(256))).unwrap_err();
+        assert_eq!(err.message, "YAML nesting deeper than 256");
+        // two links nest 200 levels, the third would reach 300
+        assert!(load(&deep_through_aliases(2)).is_ok());
+        let err = load(&deep_through_aliases(3)).unwrap_err();
+        assert_eq!(err.message, "YAML nesting deeper than 256");
+        assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn anchors_inside_anchors_count_their_copies() {
+        // 200 anchors around one list of 10,000 scalars: each anchor keeps a copy of it.
+        let text = format!(
+            "{}[{}]{}\n",
+            (0..200).map(|i| format!("&a{i} [")).collect::<String>(),
+            vec!["x"; 10_000].join(","),
+            "]".repeat(200)
+        );
+        let err = load(&text).unwrap_err();
+        assert!(err.message.contains("(an alias bomb?)"), "{err}");
     }
 }

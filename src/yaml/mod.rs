@@ -1,6 +1,7 @@
-//! YAML helpers shared by the project file, the vault and (later) inventories: error
-//! positions, secret-safe parse errors, double-quoted scalars, and text-preserving edits of
-//! a top-level mapping (so comments and key order survive `promvault set`).
+//! YAML helpers shared by the project file, the vault and inventories: the [`Budget`] every
+//! YAML text is read under, error positions, secret-safe parse errors, double-quoted scalars,
+//! and text-preserving edits of a top-level mapping (so comments and key order survive
+//! `promvault set`).
 //!
 //! The parser is `serde-saphyr` (see `docs/decisions.md` for why).
 
@@ -13,7 +14,269 @@ use indexmap::IndexMap;
 
 use crate::data::Data;
 use serde::de::IgnoredAny;
-use serde_saphyr::Spanned;
+use serde_saphyr::{granit_parser, Spanned};
+
+/// The limits every YAML text is loaded under, and the loader's running count against them.
+///
+/// The loaders expand aliases themselves (a copy of the anchored value at each `*alias`), so a
+/// few hundred bytes of nested aliases (`b: &b [*a, *a, ...]`, nine levels deep) can ask for
+/// billions of nodes, and a chain of aliases can nest a value deeper than any text could. The
+/// loaders ([`load`], [`tree`], and the Prometheus validator's) count what they produce here and
+/// stop at the first event that would go over a limit:
+///
+/// - **Nesting**: at most [`Budget::MAX_DEPTH`] (256) collections inside each other, counting
+///   the depth an alias brings along. Real configurations nest a dozen levels; the YAML parser's
+///   own defaults stop at 255 flow or 255 block levels, and everything that later walks the
+///   value (templates, JSON, validation) recurses, so the limit also keeps the stack safe (256
+///   levels take under 1.2 MiB of stack in each loader even unoptimized).
+/// - **Nodes**: at most [`Budget::MIN_NODES`] (1,000,000) scalars and collections, or
+///   [`Budget::NODES_PER_BYTE`] (4) per byte of input when that is more. Without aliases a text
+///   cannot produce more than about one node per byte (`[a,a]`, `-\n-\n`), so only alias
+///   expansion can reach the limit, and a million nodes is far beyond any configuration. The
+///   copy a loader keeps of each anchored value counts too (anchors nested in anchors each keep
+///   one), so memory stays bounded whatever the anchors' shape.
+/// - **Text**: at most [`Budget::MIN_TEXT`] (32 MiB) of scalar text, or 4 bytes per byte of input
+///   when that is more: an alias copies its scalars too, and a long string repeated through
+///   aliases is a bomb with few nodes. Without aliases scalar text never exceeds the input.
+///
+/// Every serde-saphyr read goes through [`from_str`], which gives serde-saphyr's own budget
+/// these limits, with a shallower depth and a lower floor of nodes for the small files it
+/// reads ([`saphyr_options`], [`Budget::SERDE_MAX_DEPTH`], [`Budget::SERDE_MIN_NODES`]).
+#[derive(Debug, Clone)]
+pub struct Budget {
+    max_nodes: usize,
+    max_text: usize,
+    /// Collections open now.
+    depth: usize,
+    /// The deepest nesting reached inside the node being loaded (see [`Budget::begin`]).
+    deepest: usize,
+    nodes: usize,
+    text: usize,
+}
+
+/// Where a node's loading began, to tell what the node cost ([`Budget::end`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    depth: usize,
+    deepest: usize,
+    nodes: usize,
+    text: usize,
+}
+
+impl Mark {
+    /// How many collections were open when the node began.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// What an anchored node cost: each alias to it costs as much again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    nodes: usize,
+    text: usize,
+    /// How many collections deep the node goes (0 for a scalar).
+    height: usize,
+}
+
+/// Which limit of a [`Budget`] a YAML text went over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BudgetError {
+    TooDeep { max: usize },
+    TooManyNodes { max: usize },
+    TooMuchText { max: usize },
+}
+
+impl std::fmt::Display for BudgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BudgetError::TooDeep { max } => write!(f, "YAML nesting deeper than {max}"),
+            BudgetError::TooManyNodes { max } => {
+                write!(
+                    f,
+                    "aliases expand to more than {max} nodes (an alias bomb?)"
+                )
+            }
+            BudgetError::TooMuchText { max } => write!(
+                f,
+                "aliases expand to more than {} MiB of text (an alias bomb?)",
+                max / (1024 * 1024)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BudgetError {}
+
+impl Budget {
+    /// How many collections may nest inside each other.
+    pub const MAX_DEPTH: usize = 256;
+    /// How many collections may nest inside each other in a file read with serde-saphyr (the
+    /// project file, vault values, records: shallow files). Its deserializer recurses with
+    /// about 20 KiB of stack per level in an unoptimized build, so this stays at its own
+    /// default, 64, not [`Budget::MAX_DEPTH`].
+    pub const SERDE_MAX_DEPTH: usize = 64;
+    /// The least number of nodes a file read with serde-saphyr may produce. serde-saphyr keeps
+    /// a copy of each event inside an anchor and replays them at every alias, which costs
+    /// several times what the loaders' copies do (a million replayed events take seconds and
+    /// hundreds of MiB unoptimized); the files it reads are small and written by hand, so a
+    /// tenth of [`Budget::MIN_NODES`] is still far more than they need.
+    pub const SERDE_MIN_NODES: usize = 100_000;
+    /// The least number of nodes any text may produce.
+    pub const MIN_NODES: usize = 1_000_000;
+    /// Nodes allowed per byte of input, for texts large enough to need more than the minimum.
+    pub const NODES_PER_BYTE: usize = 4;
+    /// The least scalar text (bytes) any text may produce.
+    pub const MIN_TEXT: usize = 32 * 1024 * 1024;
+    /// Bytes of scalar text allowed per byte of input, above the minimum.
+    pub const TEXT_PER_BYTE: usize = 4;
+
+    /// The budget for loading `text`.
+    #[must_use]
+    pub fn for_text(text: &str) -> Budget {
+        Self::with_min_nodes(text, Self::MIN_NODES)
+    }
+
+    fn with_min_nodes(text: &str, min_nodes: usize) -> Budget {
+        Budget {
+            max_nodes: min_nodes.max(text.len().saturating_mul(Self::NODES_PER_BYTE)),
+            max_text: Self::MIN_TEXT.max(text.len().saturating_mul(Self::TEXT_PER_BYTE)),
+            depth: 0,
+            deepest: 0,
+            nodes: 0,
+            text: 0,
+        }
+    }
+
+    /// A parser for `text` whose own nesting limits lie beyond [`Budget::MAX_DEPTH`], so that
+    /// the budget, with its clearer message, is what stops a deep text. (The scanner reads up
+    /// to a simple key's length ahead of the events, so its limits must be that much further
+    /// out; it keeps its nesting in a list, not on the stack.)
+    #[must_use]
+    pub fn parser(text: &str) -> granit_parser::Parser<'_, granit_parser::StrInput<'_>> {
+        let mut options = granit_parser::Options::default();
+        let limit = Self::MAX_DEPTH + options.simple_key_max_lookahead + 1;
+        options.flow_nesting_limit = limit;
+        options.block_nesting_limit = limit;
+        granit_parser::Parser::new_from_str_with_options(text, options)
+    }
+
+    /// Starts a node (call [`Budget::end`] when it is loaded).
+    pub fn begin(&mut self) -> Mark {
+        let mark = Mark {
+            depth: self.depth,
+            deepest: self.deepest,
+            nodes: self.nodes,
+            text: self.text,
+        };
+        self.deepest = self.depth;
+        mark
+    }
+
+    /// Ends the node begun at `mark`: what it cost, for the aliases to it.
+    pub fn end(&mut self, mark: Mark) -> Cost {
+        let cost = Cost {
+            nodes: self.nodes - mark.nodes,
+            text: self.text - mark.text,
+            height: self.deepest - mark.depth,
+        };
+        self.deepest = self.deepest.max(mark.deepest);
+        cost
+    }
+
+    /// Counts a scalar of `len` bytes.
+    ///
+    /// # Errors
+    /// When the nodes or the text go over the budget.
+    pub fn scalar(&mut self, len: usize) -> Result<(), BudgetError> {
+        self.charge(1, len)
+    }
+
+    /// Opens a collection (close it with [`Budget::close`]).
+    ///
+    /// # Errors
+    /// When it nests deeper than [`Budget::MAX_DEPTH`], or the nodes go over the budget.
+    pub fn open(&mut self) -> Result<(), BudgetError> {
+        self.reach(self.depth + 1)?;
+        self.depth += 1;
+        self.charge(1, 0)
+    }
+
+    /// Closes the innermost collection.
+    pub fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Counts an alias to a node that cost `cost`: as much again, at the current depth.
+    ///
+    /// # Errors
+    /// When the copy would nest too deep or go over the nodes or text budget.
+    pub fn alias(&mut self, cost: Cost) -> Result<(), BudgetError> {
+        self.reach(self.depth + cost.height)?;
+        self.charge(cost.nodes, cost.text)
+    }
+
+    /// Counts the copy a loader keeps of an anchored node that cost `cost`, so that anchors
+    /// nested in anchors (each keeping its own copy of what is inside) are bounded too.
+    ///
+    /// # Errors
+    /// When the copy would go over the nodes or text budget.
+    pub fn anchor(&mut self, cost: Cost) -> Result<(), BudgetError> {
+        self.charge(cost.nodes, cost.text)
+    }
+
+    fn reach(&mut self, depth: usize) -> Result<(), BudgetError> {
+        if depth > Self::MAX_DEPTH {
+            return Err(BudgetError::TooDeep {
+                max: Self::MAX_DEPTH,
+            });
+        }
+        self.deepest = self.deepest.max(depth);
+        Ok(())
+    }
+
+    fn charge(&mut self, nodes: usize, text: usize) -> Result<(), BudgetError> {
+        self.nodes = self.nodes.saturating_add(nodes);
+        self.text = self.text.saturating_add(text);
+        if self.nodes > self.max_nodes {
+            return Err(BudgetError::TooManyNodes {
+                max: self.max_nodes,
+            });
+        }
+        if self.text > self.max_text {
+            return Err(BudgetError::TooMuchText { max: self.max_text });
+        }
+        Ok(())
+    }
+}
+
+/// serde-saphyr's options with the limits of [`Budget`] for `text`: nodes (parsed, kept for
+/// anchors and replayed through aliases; at least [`Budget::SERDE_MIN_NODES`]), scalar text,
+/// and nesting ([`Budget::SERDE_MAX_DEPTH`]). Everything else is serde-saphyr's default.
+#[must_use]
+pub fn saphyr_options(text: &str) -> serde_saphyr::Options {
+    let ours = Budget::with_min_nodes(text, Budget::SERDE_MIN_NODES);
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = Budget::SERDE_MAX_DEPTH;
+    budget.max_nodes = ours.max_nodes;
+    budget.max_recorded_anchor_events = ours.max_nodes;
+    budget.max_recorded_anchor_bytes = ours.max_text;
+    budget.max_events = budget.max_events.max(ours.max_nodes.saturating_mul(2));
+    budget.max_total_scalar_bytes = ours.max_text;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = ours.max_nodes;
+    options
+}
+
+/// `serde_saphyr::from_str` under the limits of [`Budget`] ([`saphyr_options`]).
+///
+/// # Errors
+/// serde-saphyr's error: invalid YAML, a value of the wrong shape, a limit reached.
+pub fn from_str<'de, T: serde::Deserialize<'de>>(text: &'de str) -> Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options(text, saphyr_options(text))
+}
 
 /// The 1-based line and column a parse error points at, when it has one.
 #[must_use]
@@ -28,7 +291,12 @@ pub fn error_position(err: &serde_saphyr::Error) -> (Option<u64>, Option<u64>) {
 /// (which callers print as `file:line:column`). Only for files that hold no secrets.
 #[must_use]
 pub fn error_message(err: &serde_saphyr::Error) -> String {
-    let rendered = err.without_snippet().render();
+    // An error at an alias wraps the error itself; its position is the alias's.
+    let mut err = err.without_snippet();
+    while let serde_saphyr::Error::AliasError { error, .. } = err {
+        err = error.without_snippet();
+    }
+    let rendered = err.render();
     let first = rendered.lines().next().unwrap_or("invalid YAML").trim();
     // serde-saphyr appends " at line L, column C"; the caller shows the position itself.
     match first.rfind(" at line ") {
@@ -175,7 +443,7 @@ pub struct Variable {
 /// # Errors
 /// The parse error, when the text is not a mapping with string keys.
 pub fn top_level_keys(text: &str) -> Result<Vec<(String, u64)>, serde_saphyr::Error> {
-    let map: Option<IndexMap<Spanned<String>, IgnoredAny>> = serde_saphyr::from_str(text)?;
+    let map: Option<IndexMap<Spanned<String>, IgnoredAny>> = from_str(text)?;
     Ok(map
         .unwrap_or_default()
         .into_keys()
@@ -278,6 +546,59 @@ pub fn replace_top_level_entry(
     Ok(Some(out))
 }
 
+/// Hostile texts for the loaders' tests.
+#[cfg(test)]
+pub(crate) mod hostile {
+    /// The classic alias bomb: `a` holds 10 scalars, `b` 10 aliases to `a`, ... `levels` levels
+    /// (10^levels scalars, from a few hundred bytes). The last level is on line `levels`.
+    pub fn alias_bomb(levels: usize) -> String {
+        let names: Vec<String> = (0..levels).map(|i| format!("l{i}")).collect();
+        let mut text = format!("{}: &{} [x,x,x,x,x,x,x,x,x,x]\n", names[0], names[0]);
+        for pair in names.windows(2) {
+            let alias = format!("*{}", pair[0]);
+            text.push_str(&format!(
+                "{}: &{} [{}]\n",
+                pair[1],
+                pair[1],
+                vec![alias; 10].join(",")
+            ));
+        }
+        text
+    }
+
+    /// One long string repeated through aliases: few nodes, gigabytes of text.
+    pub fn text_bomb() -> String {
+        let mut text = format!("s: &s \"{}\"\n", "x".repeat(1 << 20));
+        text.push_str(&format!("t: [{}]\n", vec!["*s"; 100].join(",")));
+        text
+    }
+
+    /// `levels` flow sequences inside each other: `[[[...]]]`.
+    pub fn deep_flow(levels: usize) -> String {
+        format!("{}{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    /// `levels` block sequences inside each other: `- - - x`.
+    pub fn deep_block(levels: usize) -> String {
+        format!("{}x\n", "- ".repeat(levels))
+    }
+
+    /// A chain of anchors each 100 levels deep and holding an alias to the previous one: the
+    /// text nests 100 levels, the value 100 more at each link.
+    pub fn deep_through_aliases(links: usize) -> String {
+        let mut text = format!("a0: &a0 {}\n", super::hostile::deep_flow(100));
+        for i in 1..links {
+            text.push_str(&format!(
+                "a{i}: &a{i} {}*a{}{}\n",
+                "[".repeat(100),
+                i - 1,
+                "]".repeat(100)
+            ));
+        }
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +682,33 @@ mod tests {
             replace_top_level_entry("{a: 1}", "a", "a: 2\n").unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn serde_saphyr_reads_under_the_budget_too() {
+        use hostile::{alias_bomb, deep_block, deep_flow, text_bomb};
+        let message = |text: &str| {
+            let err = from_str::<serde_json::Value>(text).unwrap_err();
+            (error_position(&err).0, error_message(&err))
+        };
+        // fails at the alias where the copies go over (line 5 asks for 10^5 scalars)
+        let (line, bomb) = message(&alias_bomb(12));
+        assert_eq!(line, Some(5), "{bomb}");
+        assert!(bomb.starts_with("budget breached"), "{bomb}");
+        let (line, text) = message(&text_bomb());
+        assert_eq!(line, Some(2), "{text}");
+        assert!(text.starts_with("budget breached"), "{text}");
+        for deep in [deep_flow(10_000), deep_block(10_000)] {
+            let (line, m) = message(&deep);
+            assert_eq!(line, Some(1));
+            assert!(m.contains("depth") || m.contains("recursion limit"), "{m}");
+        }
+        assert!(from_str::<serde_json::Value>(&deep_flow(64)).is_ok());
+        assert!(from_str::<serde_json::Value>(&alias_bomb(4)).is_ok());
+        // the project file goes through it; vault values through the Ansible loader's budget
+        let err = parse_variables(&alias_bomb(12)).unwrap_err();
+        assert_eq!((err.line, &err.problem), (Some(6), &MappingProblem::Syntax));
+        assert!(crate::project::parse_project_file(&alias_bomb(12)).is_err());
     }
 
     #[test]

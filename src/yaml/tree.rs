@@ -2,9 +2,13 @@
 //! (YAML 1.1) typing of plain scalars: what lints walk to point at `file:line` and a field
 //! path such as `scrape_configs[2].basic_auth.password`.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
-use crate::yaml::resolve::{resolve_plain, Resolved};
+use crate::yaml::{
+    load::LoadError,
+    resolve::{resolve_plain, Resolved},
+    Budget, BudgetError, Cost,
+};
 
 /// A node and where it starts (1-based line and column).
 #[derive(Debug, Clone, PartialEq)]
@@ -78,100 +82,168 @@ impl Node {
     }
 }
 
-/// Parses a document into a tree (`None` for an empty document or invalid YAML).
+/// Parses a document into a tree (`None` for an empty document or invalid YAML, including a
+/// text over the [`Budget`]; [`parse_checked`] says what is wrong).
 #[must_use]
 pub fn parse(text: &str) -> Option<Node> {
-    let mut parser = Parser::new_from_str(text);
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    parse_checked(text).ok().flatten()
+}
+
+/// Parses a document into a tree within the limits of a [`Budget`]; `Ok(None)` for an empty
+/// document.
+///
+/// # Errors
+/// Syntax errors, unknown aliases, nesting too deep or aliases expanding too far, with the
+/// position of the event where it went wrong.
+pub fn parse_checked(text: &str) -> Result<Option<Node>, LoadError> {
+    let mut loader = Loader {
+        parser: Budget::parser(text),
+        anchors: Vec::new(),
+        budget: Budget::for_text(text),
+    };
     loop {
-        let (event, span) = next(&mut parser)?;
+        let (event, span) = loader.next()?;
         match event {
             Event::StreamStart | Event::DocumentStart(..) => {}
-            Event::StreamEnd | Event::DocumentEnd => return None,
-            other => return node(&mut parser, other, &span, &mut anchors),
+            Event::StreamEnd | Event::DocumentEnd => return Ok(None),
+            other => return loader.node(other, &span).map(Some),
         }
     }
 }
 
-fn next<'a>(
-    parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-) -> Option<(Event<'a>, Span)> {
-    loop {
-        match parser.next_event()? {
-            Ok((Event::Comment(..), _)) => {}
-            Ok(ev) => return Some(ev),
-            Err(_) => return None,
-        }
-    }
+struct Loader<'a> {
+    parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+    anchors: Vec<(usize, Node, Cost)>,
+    budget: Budget,
 }
 
-fn node<'a>(
-    parser: &mut Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    event: Event<'a>,
-    span: &Span,
-    anchors: &mut Vec<(usize, Node)>,
-) -> Option<Node> {
-    let at = |kind| Node {
+fn at(span: &Span, message: impl Into<String>) -> LoadError {
+    LoadError {
         line: span.start.line(),
         column: span.start.col() + 1,
-        kind,
-    };
-    let (node, anchor) = match event {
-        Event::Scalar(text, style, anchor, tag) => {
-            let is_string = match tag.as_deref() {
-                Some(t) if t.is_yaml_core_schema() => t.suffix() == "str",
-                Some(_) => true,
-                None => {
-                    style != ScalarStyle::Plain
-                        || matches!(resolve_plain(&text), Resolved::Str | Resolved::Timestamp)
-                }
-            };
-            (
-                at(NodeKind::Scalar {
-                    text: text.into_owned(),
-                    is_string,
-                }),
-                anchor,
-            )
-        }
-        Event::Alias(id) => {
-            return anchors
-                .iter()
-                .rev()
-                .find(|(a, _)| *a == id)
-                .map(|(_, n)| n.clone());
-        }
-        Event::SequenceStart(_, anchor, _) => {
-            let mut items = Vec::new();
-            loop {
-                let (ev, sp) = next(parser)?;
-                if matches!(ev, Event::SequenceEnd) {
-                    break;
-                }
-                items.push(node(parser, ev, &sp, anchors)?);
-            }
-            (at(NodeKind::Seq(items)), anchor)
-        }
-        Event::MappingStart(_, anchor, _) => {
-            let mut entries = Vec::new();
-            loop {
-                let (ev, sp) = next(parser)?;
-                if matches!(ev, Event::MappingEnd) {
-                    break;
-                }
-                let key = node(parser, ev, &sp, anchors)?;
-                let (ev, sp) = next(parser)?;
-                let value = node(parser, ev, &sp, anchors)?;
-                entries.push((key, value));
-            }
-            (at(NodeKind::Map(entries)), anchor)
-        }
-        _ => return None,
-    };
-    if anchor != 0 {
-        anchors.push((anchor, node.clone()));
+        message: message.into(),
     }
-    Some(node)
+}
+
+impl<'a> Loader<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), LoadError> {
+        loop {
+            match self.parser.next_event() {
+                Some(Ok((Event::Comment(..), _))) => {}
+                Some(Ok(ev)) => return Ok(ev),
+                Some(Err(e)) => {
+                    return Err(LoadError {
+                        line: e.marker().line(),
+                        column: e.marker().col() + 1,
+                        message: e.info().to_string(),
+                    })
+                }
+                None => {
+                    return Err(LoadError {
+                        line: 0,
+                        column: 0,
+                        message: "unexpected end of YAML".to_string(),
+                    })
+                }
+            }
+        }
+    }
+
+    // `node` recurses once per level of nesting: the work of each kind of node is in a
+    // function of its own, so that each level's stack frame stays small (even unoptimized).
+    fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Node, LoadError> {
+        let mark = self.budget.begin();
+        let (kind, anchor) = match event {
+            Event::Scalar(text, style, anchor, tag) => (
+                scalar(&mut self.budget, &text, style, tag.as_deref(), span)?,
+                anchor,
+            ),
+            Event::Alias(id) => return self.alias(id, span),
+            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
+            Event::MappingStart(_, anchor, _) => (self.mapping(span)?, anchor),
+            _ => return Err(at(span, "unexpected YAML event")),
+        };
+        let node = Node {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+            kind,
+        };
+        let cost = self.budget.end(mark);
+        if anchor != 0 {
+            // The copy kept for the aliases counts too.
+            self.budget.anchor(cost).map_err(|e| over(span, &e))?;
+            self.anchors.push((anchor, node.clone(), cost));
+        }
+        Ok(node)
+    }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<Node, LoadError> {
+        let (_, node, cost) = self
+            .anchors
+            .iter()
+            .rev()
+            .find(|(a, _, _)| *a == id)
+            .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
+        self.budget.alias(*cost).map_err(|e| over(span, &e))?;
+        Ok(node.clone())
+    }
+
+    fn sequence(&mut self, span: &Span) -> Result<NodeKind, LoadError> {
+        self.budget.open().map_err(|e| over(span, &e))?;
+        let mut items = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if matches!(ev, Event::SequenceEnd) {
+                break;
+            }
+            items.push(self.node(ev, &sp)?);
+        }
+        self.budget.close();
+        Ok(NodeKind::Seq(items))
+    }
+
+    fn mapping(&mut self, span: &Span) -> Result<NodeKind, LoadError> {
+        self.budget.open().map_err(|e| over(span, &e))?;
+        let mut entries = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if matches!(ev, Event::MappingEnd) {
+                break;
+            }
+            let key = self.node(ev, &sp)?;
+            let (ev, sp) = self.next()?;
+            let value = self.node(ev, &sp)?;
+            entries.push((key, value));
+        }
+        self.budget.close();
+        Ok(NodeKind::Map(entries))
+    }
+}
+
+fn over(span: &Span, e: &BudgetError) -> LoadError {
+    at(span, e.to_string())
+}
+
+fn scalar(
+    budget: &mut Budget,
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    span: &Span,
+) -> Result<NodeKind, LoadError> {
+    budget.scalar(text.len()).map_err(|e| over(span, &e))?;
+    let is_string = match tag {
+        Some(t) if t.is_yaml_core_schema() => t.suffix() == "str",
+        Some(_) => true,
+        None => {
+            style != ScalarStyle::Plain
+                || matches!(resolve_plain(text), Resolved::Str | Resolved::Timestamp)
+        }
+    };
+    Ok(NodeKind::Scalar {
+        text: text.to_string(),
+        is_string,
+    })
 }
 
 #[cfg(test)]
@@ -196,5 +268,38 @@ mod tests {
         );
         assert!(parse("").is_none());
         assert!(parse("a: [").is_none());
+    }
+
+    #[test]
+    fn bombs_and_deep_nesting_fail_with_their_position() {
+        use crate::yaml::hostile::{
+            alias_bomb, deep_block, deep_flow, deep_through_aliases, text_bomb,
+        };
+        let err = parse_checked(&alias_bomb(12)).unwrap_err();
+        assert!(
+            err.message
+                .contains("aliases expand to more than 1000000 nodes (an alias bomb?)"),
+            "{err}"
+        );
+        assert_eq!(err.line, 6, "{err}");
+        assert!(parse(&alias_bomb(12)).is_none());
+        assert!(parse(&alias_bomb(4)).is_some());
+        let err = parse_checked(&text_bomb()).unwrap_err();
+        assert!(
+            err.message.contains("MiB of text (an alias bomb?)"),
+            "{err}"
+        );
+        assert_eq!(err.line, 2);
+        for text in [
+            deep_flow(10_000),
+            deep_block(10_000),
+            deep_through_aliases(3),
+        ] {
+            let err = parse_checked(&text).unwrap_err();
+            assert_eq!(err.message, "YAML nesting deeper than 256", "{err}");
+            assert!(parse(&text).is_none());
+        }
+        assert!(parse(&deep_flow(256)).is_some());
+        assert!(parse(&deep_through_aliases(2)).is_some());
     }
 }

@@ -277,3 +277,62 @@ fn check_scans_only_files_inside_the_project() {
     let out = sb.cmd(&["check"]).output().unwrap();
     assert!(stdout(&out).contains("private-key"), "{}", stdout(&out));
 }
+
+/// The classic alias bomb: `l0` holds 10 scalars, `l1` 10 aliases to `l0`, ... 12 levels, so
+/// 10^12 scalars from under 400 bytes. Only a bounded loader gets through it at all.
+fn alias_bomb() -> String {
+    let mut text = "l0: &l0 [x,x,x,x,x,x,x,x,x,x]\n".to_string();
+    for i in 1..12 {
+        let aliases = vec![format!("*l{}", i - 1); 10].join(",");
+        text.push_str(&format!("l{i}: &l{i} [{aliases}]\n"));
+    }
+    text
+}
+
+/// `render` and `check` refuse the project at `place` (`file:line`), and `render` says why.
+fn assert_refused_at(sb: &Sandbox, place: &str, message: &str) {
+    assert_refused(sb, &format!("{place}:"), &[&sb.path("out")]);
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("{place}: {message}")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_alias_bomb_or_a_deep_value_in_group_vars_is_refused_with_file_and_line() {
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    sb.write("inventories/prod/group_vars/all.yml", &alias_bomb());
+    // line 6 asks for a million scalars: there the budget runs out
+    assert_refused_at(
+        &sb,
+        "inventories/prod/group_vars/all.yml:6",
+        "aliases expand to more than 1000000 nodes (an alias bomb?)",
+    );
+    sb.write(
+        "inventories/prod/group_vars/all.yml",
+        &format!("ok: 1\ndeep: {}\n", "[".repeat(10_000)),
+    );
+    assert_refused_at(
+        &sb,
+        "inventories/prod/group_vars/all.yml:2",
+        "YAML nesting deeper than 256",
+    );
+}
+
+#[test]
+fn a_host_range_of_a_hundred_million_is_refused_with_file_and_line() {
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.yml\"\n");
+    fs::remove_file(sb.path("inventories/prod/hosts.yml")).unwrap();
+    sb.write(
+        "inventories/prod/hosts",
+        "[exporters]\nnode1\nweb[0:99999999].example.com\n",
+    );
+    assert_refused_at(
+        &sb,
+        "inventories/prod/hosts:3",
+        "host pattern `web[0:99999999].example.com` expands to more than 100000 hosts",
+    );
+}
