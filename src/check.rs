@@ -15,7 +15,6 @@
 use std::{
     fs,
     path::{Path, PathBuf},
-    process::Command,
 };
 
 use zeroize::Zeroizing;
@@ -392,7 +391,7 @@ fn scan_leaks(display: &str, text: &str, masker: &Masker, report: &mut Report) {
 /// (without `.git`, `target` and `out`).
 #[must_use]
 pub fn project_files(root: &Path) -> Vec<PathBuf> {
-    if let Some(files) = git_lines(root, &["ls-files", "-z", "--", "."]) {
+    if let Some(files) = crate::git::lines(root, &["ls-files", "-z", "--", "."]) {
         return files.into_iter().map(PathBuf::from).collect();
     }
     let mut out = Vec::new();
@@ -419,116 +418,6 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(rel.to_path_buf());
         }
     }
-}
-
-fn git_lines(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .split('\0')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-    )
-}
-
-/// A copy of what git's index holds for the project, to check instead of the work tree.
-pub struct StagedSnapshot {
-    _guard: crate::edit::RemoveOnSignal,
-    _dir: tempfile::TempDir,
-    /// The project's root inside the snapshot.
-    pub root: PathBuf,
-    /// The staged (added, copied, modified, renamed) files, relative to the project root.
-    pub changed: Vec<PathBuf>,
-}
-
-/// Copies the index's version of the project into a private temporary folder.
-///
-/// # Errors
-/// Not a git repository, or git fails.
-pub fn staged_snapshot(project_root: &Path) -> Result<StagedSnapshot, String> {
-    let out = Command::new("git")
-        .args(["rev-parse", "--show-toplevel"])
-        .current_dir(project_root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err("--staged needs a git repository".to_string());
-    }
-    let top = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r']));
-    let project_root = fs::canonicalize(project_root).map_err(|e| e.to_string())?;
-    let prefix = project_root
-        .strip_prefix(fs::canonicalize(&top).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?
-        .to_path_buf();
-    // a private folder: the index may hold rendered outputs with secrets in them
-    let dir = tempfile::Builder::new()
-        .prefix("promvault-staged-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
-        .tempdir()
-        .map_err(|e| e.to_string())?;
-    let guard = crate::edit::RemoveOnSignal::new(dir.path());
-    let changed_in_repo = git_lines(
-        &top,
-        &["diff", "--cached", "--name-only", "-z", "--diff-filter=d"],
-    )
-    .unwrap_or_default();
-    let prefix_arg = if prefix.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        prefix.display().to_string()
-    };
-    // only the project's files (and the staged changes in it), not the whole repository
-    let mut wanted = git_lines(&top, &["ls-files", "-z", "--", &prefix_arg]).unwrap_or_default();
-    wanted.extend(
-        changed_in_repo
-            .iter()
-            .filter(|p| Path::new(p).starts_with(&prefix))
-            .cloned(),
-    );
-    wanted.sort();
-    wanted.dedup();
-    let mut target = dir.path().as_os_str().to_owned();
-    target.push("/");
-    let mut child = Command::new("git")
-        .args(["checkout-index", "-z", "--stdin"])
-        .arg(format!("--prefix={}", target.to_string_lossy()))
-        .current_dir(&top)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write as _;
-        stdin
-            .write_all(wanted.join("\0").as_bytes())
-            .and_then(|()| stdin.write_all(b"\0"))
-            .map_err(|e| e.to_string())?;
-    }
-    if !child.wait().map_err(|e| e.to_string())?.success() {
-        return Err("git checkout-index failed".to_string());
-    }
-    let changed = changed_in_repo
-        .into_iter()
-        .filter_map(|p| {
-            PathBuf::from(p)
-                .strip_prefix(&prefix)
-                .ok()
-                .map(Path::to_path_buf)
-        })
-        .collect();
-    Ok(StagedSnapshot {
-        root: dir.path().join(&prefix),
-        _guard: guard,
-        _dir: dir,
-        changed,
-    })
 }
 
 #[cfg(test)]

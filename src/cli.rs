@@ -18,11 +18,11 @@ use crate::{
     check,
     diagnostics::Error,
     edit::{self, EditOutcome},
+    git,
     identity::{self, Identities, IdentityError, Lookup},
     output, pipeline, probe,
-    project::{self, Environment, Project, RecipientScope},
-    vault::{self, VaultError},
-    yaml,
+    project::{Environment, Project},
+    recipients, scaffold, vault, yaml,
 };
 
 #[derive(Debug, Parser)]
@@ -282,11 +282,13 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Rekey { envs } => ctx.rekey(envs),
         Command::Recipients { action } => match action {
             None => ctx.list_recipients(),
-            Some(RecipientsAction::Add { key, comment, env }) => {
-                ctx.change_recipients(env.as_deref(), key, Change::Add(comment.as_deref()))
-            }
+            Some(RecipientsAction::Add { key, comment, env }) => ctx.change_recipients(
+                env.as_deref(),
+                key,
+                recipients::Change::Add(comment.as_deref()),
+            ),
             Some(RecipientsAction::Remove { key, env }) => {
-                ctx.change_recipients(env.as_deref(), key, Change::Remove)
+                ctx.change_recipients(env.as_deref(), key, recipients::Change::Remove)
             }
         },
         Command::Hash { cost } => ctx.hash(*cost),
@@ -297,9 +299,6 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
-/// The line that marks a pre-commit hook as promvault's.
-const HOOK_MARKER: &str = "installed by `promvault hook install`";
-
 /// `render`'s flags.
 struct RenderArgs<'a> {
     envs: &'a [String],
@@ -309,24 +308,6 @@ struct RenderArgs<'a> {
     diff: bool,
     extra_vars: &'a [String],
     validate: bool,
-}
-
-/// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
-struct OpenedVault {
-    text: Zeroizing<String>,
-    /// Empty for a vault that does not exist yet.
-    raw: Vec<u8>,
-}
-
-impl OpenedVault {
-    fn expected(&self) -> Option<&[u8]> {
-        (!self.raw.is_empty()).then_some(self.raw.as_slice())
-    }
-}
-
-enum Change<'a> {
-    Add(Option<&'a str>),
-    Remove,
 }
 
 struct Context<'a> {
@@ -359,45 +340,30 @@ impl Context<'_> {
         Ok(ids)
     }
 
-    /// Decrypts an environment's vault; `Ok(None)` when it does not exist yet.
-    fn open_vault(
-        &self,
-        project: &Project,
-        env: &Environment,
-        ids: &Identities,
-    ) -> Result<Option<OpenedVault>, Error> {
-        let display = project.display_path(&env.vault);
-        let raw = match fs::read(&env.vault) {
-            Ok(raw) => raw,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&env.vault, e)),
-        };
-        let text = vault::decrypt_bytes(&raw, &display, ids, &env.recipients)?;
-        Ok(Some(OpenedVault { text, raw }))
-    }
-
     fn require_vault(
         &self,
         project: &Project,
         env: &Environment,
         ids: &Identities,
-    ) -> Result<OpenedVault, Error> {
-        self.open_vault(project, env, ids)?.ok_or_else(|| {
-            VaultError::Missing {
-                path: project.display_path(&env.vault),
-                env: Some(env.name.clone()),
-            }
-            .into()
-        })
+    ) -> Result<vault::Opened, Error> {
+        Ok(vault::open_existing(
+            env,
+            &project.display_path(&env.vault),
+            ids,
+        )?)
     }
 
     /// The vault's plaintext for a change (a new vault's starting text when there is none yet).
-    fn vault_for_change(&self, project: &Project, env: &Environment) -> Result<OpenedVault, Error> {
+    fn vault_for_change(
+        &self,
+        project: &Project,
+        env: &Environment,
+    ) -> Result<vault::Opened, Error> {
         if env.vault.exists() {
             let ids = self.identities(Some(project))?;
             self.require_vault(project, env, &ids)
         } else {
-            Ok(OpenedVault {
+            Ok(vault::Opened {
                 text: Zeroizing::new(scaffold::new_vault_text(&env.name)),
                 raw: Vec::new(),
             })
@@ -409,17 +375,7 @@ impl Context<'_> {
             Some(d) => d.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
         };
-        for existing in [project::PROJECT_FILE, "templates", "inventories", "vault"] {
-            if root.join(existing).exists() {
-                return Err(Error::usage(
-                    format!(
-                        "{} already exists; init never touches an existing project",
-                        root.join(existing).display()
-                    ),
-                    Some("run init in an empty folder, or edit promvault.yml by hand".to_string()),
-                ));
-            }
-        }
+        scaffold::refuse_existing(&root)?;
         let recipient = match recipient.map(str::trim) {
             Some(given) => {
                 identity::parse_recipients(&[given.to_string()])?;
@@ -427,35 +383,7 @@ impl Context<'_> {
             }
             None => self.recipient_of_your_identity()?,
         };
-        let files: [(&str, String); 4] = [
-            (project::PROJECT_FILE, scaffold::project_file(&recipient)),
-            (
-                "templates/prometheus.yml.j2",
-                scaffold::TEMPLATE.to_string(),
-            ),
-            (
-                "inventories/default/hosts.yml",
-                scaffold::INVENTORY.to_string(),
-            ),
-            (".gitignore", "/out/\n".to_string()),
-        ];
-        for (rel, text) in &files {
-            let path = root.join(rel);
-            if path.exists() {
-                continue;
-            }
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            output::write_atomic(&path, text.as_bytes(), 0o644).map_err(|e| Error::io(&path, e))?;
-        }
-        let vault_path = root.join("vault/default.yml.age");
-        vault::write(
-            &vault_path,
-            "vault/default.yml.age",
-            scaffold::new_vault_text("default").as_bytes(),
-            std::slice::from_ref(&recipient),
-        )?;
+        scaffold::init(&root, &recipient)?;
         self.say(&format!(
             "created a promvault project in {}\nnext: `promvault edit default` to add secrets",
             root.display()
@@ -677,7 +605,7 @@ impl Context<'_> {
     ) -> Result<u8, Error> {
         let project = self.project()?;
         let snapshot = if staged {
-            Some(check::staged_snapshot(&project.root).map_err(|e| Error::usage(e, None))?)
+            Some(git::staged_snapshot(&project.root).map_err(|e| Error::usage(e, None))?)
         } else {
             None
         };
@@ -801,58 +729,7 @@ impl Context<'_> {
 
     fn hook_install(&self, force: bool) -> Result<u8, Error> {
         let project = self.project()?;
-        let out = std::process::Command::new("git")
-            .args(["rev-parse", "--git-path", "hooks"])
-            .current_dir(&project.root)
-            .output()
-            .map_err(|e| Error::io("git", e))?;
-        if !out.status.success() {
-            return Err(Error::usage(
-                format!("{} is not in a git repository", project.root.display()),
-                None,
-            ));
-        }
-        let hooks = project
-            .root
-            .join(String::from_utf8_lossy(&out.stdout).trim());
-        fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, e))?;
-        let hook = hooks.join("pre-commit");
-        // Anything there that is not our own hook (a script, a symlink, even a broken one or
-        // one that is not UTF-8) belongs to someone else.
-        if fs::symlink_metadata(&hook).is_ok() {
-            let ours = fs::read(&hook)
-                .map(|bytes| String::from_utf8_lossy(&bytes).contains(HOOK_MARKER))
-                .unwrap_or(false)
-                && !fs::symlink_metadata(&hook).is_ok_and(|m| m.file_type().is_symlink());
-            if !ours && !force {
-                return Err(Error::usage(
-                    format!("{} exists and was not written by promvault", hook.display()),
-                    Some("add `promvault check --staged` to it yourself, or pass --force to replace it".to_string()),
-                ));
-            }
-            if !ours {
-                fs::remove_file(&hook).map_err(|e| Error::io(&hook, e))?;
-            }
-        }
-        // git runs hooks from the top of the work tree: name the project if it is deeper
-        let top = std::process::Command::new("git")
-            .args(["rev-parse", "--show-toplevel"])
-            .current_dir(&project.root)
-            .output()
-            .map_err(|e| Error::io("git", e))?;
-        let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
-        let rel = fs::canonicalize(&project.root)
-            .ok()
-            .zip(fs::canonicalize(&top).ok())
-            .and_then(|(p, t)| p.strip_prefix(&t).ok().map(Path::to_path_buf))
-            .unwrap_or_default();
-        let project_arg = if rel.as_os_str().is_empty() {
-            String::new()
-        } else {
-            format!(" --project {}", shell_words::quote(&rel.to_string_lossy()))
-        };
-        let script = format!("#!/bin/sh\n# {HOOK_MARKER}\n# Blocks a commit that leaks a secret, commits a plaintext vault or breaks a template.\nexec promvault{project_arg} check --staged\n");
-        output::write_atomic(&hook, script.as_bytes(), 0o755).map_err(|e| Error::io(&hook, e))?;
+        let hook = git::install_pre_commit_hook(&project.root, force)?;
         self.say(&format!("installed {}", hook.display()));
         Ok(0)
     }
@@ -1097,49 +974,18 @@ impl Context<'_> {
                 .collect::<Result<Vec<_>, _>>()?
         };
         let ids = self.identities(Some(&project))?;
-        let opened = self.open_all(&project, &envs, &ids)?;
-        self.write_all(&project, &envs, &opened)?;
+        let done = recipients::rekey(&project, &envs, &ids)?;
+        self.report_rekeyed(&done);
         Ok(0)
     }
 
-    /// Decrypts every existing vault of `envs` before anything is written.
-    fn open_all(
-        &self,
-        project: &Project,
-        envs: &[Environment],
-        ids: &Identities,
-    ) -> Result<Vec<Option<OpenedVault>>, Error> {
-        envs.iter()
-            .map(|env| self.open_vault(project, env, ids))
-            .collect()
-    }
-
-    fn write_all(
-        &self,
-        project: &Project,
-        envs: &[Environment],
-        opened: &[Option<OpenedVault>],
-    ) -> Result<(), Error> {
-        for (env, opened) in envs.iter().zip(opened) {
-            let display = project.display_path(&env.vault);
-            match opened {
-                Some(opened) => {
-                    vault::write_if_unchanged(
-                        &env.vault,
-                        &display,
-                        opened.text.as_bytes(),
-                        &env.recipients,
-                        opened.expected(),
-                    )?;
-                    self.say(&format!(
-                        "{display}: rekeyed to {} recipient(s)",
-                        env.recipients.len()
-                    ));
-                }
-                None => self.say(&format!("{display}: no vault yet, nothing to rekey")),
+    fn report_rekeyed(&self, done: &[recipients::Rekeyed]) {
+        for r in done {
+            match r.recipients {
+                Some(n) => self.say(&format!("{}: rekeyed to {n} recipient(s)", r.display)),
+                None => self.say(&format!("{}: no vault yet, nothing to rekey", r.display)),
             }
         }
-        Ok(())
     }
 
     fn list_recipients(&self) -> Result<u8, Error> {
@@ -1163,86 +1009,15 @@ impl Context<'_> {
         &self,
         env: Option<&str>,
         key: &str,
-        change: Change<'_>,
+        change: recipients::Change<'_>,
     ) -> Result<u8, Error> {
         let project = self.project()?;
         let key = key.trim();
-        let scope = match env {
-            Some(name) => {
-                project.environment(name)?;
-                RecipientScope::Environment(name.to_string())
-            }
-            None => RecipientScope::Project,
-        };
-        let current: Vec<String> = match &scope {
-            RecipientScope::Project => project.config.recipients.clone(),
-            RecipientScope::Environment(name) => project.environment(name)?.recipients,
-        };
-        let present = current.iter().any(|r| project::same_recipient(r, key));
-        let new_text = match change {
-            Change::Add(comment) => {
-                identity::parse_recipients(&[key.to_string()])?;
-                if present {
-                    return Err(Error::usage(format!("{key} is already a recipient"), None));
-                }
-                project::add_recipient(&project.text, &scope, key, comment)?
-            }
-            Change::Remove => {
-                if !present {
-                    return Err(Error::usage(
-                        format!("{key} is not a recipient of this list"),
-                        Some("`promvault recipients` lists them".to_string()),
-                    ));
-                }
-                if current.len() == 1 {
-                    return Err(Error::usage(
-                        "this is the last recipient: nobody could open the vaults without it",
-                        Some("add the new recipient first, then remove this one".to_string()),
-                    ));
-                }
-                project::remove_recipient(&project.text, &scope, key)?
-            }
-        };
-        let updated = project.with_text(new_text)?;
-        // Check the edit did exactly what was asked before anything is written.
-        let after: Vec<String> = match &scope {
-            RecipientScope::Project => updated.config.recipients.clone(),
-            RecipientScope::Environment(name) => updated.environment(name)?.recipients,
-        };
-        let expected: Vec<String> = match change {
-            Change::Add(_) => current.iter().cloned().chain([key.to_string()]).collect(),
-            Change::Remove => current
-                .iter()
-                .filter(|r| !project::same_recipient(r, key))
-                .cloned()
-                .collect(),
-        };
-        if after != expected {
-            return Err(Error::usage(
-                "could not edit the recipients list in promvault.yml safely",
-                Some("edit the list by hand, then run `promvault rekey`".to_string()),
-            ));
-        }
-        let affected: Vec<Environment> = updated
-            .environments()
-            .into_iter()
-            .filter(|e| match &scope {
-                RecipientScope::Project => !e.own_recipients,
-                RecipientScope::Environment(name) => &e.name == name,
-            })
-            .collect();
-        let ids = self.identities(Some(&project))?;
-        let opened = self.open_all(&project, &affected, &ids)?;
-        // Vaults first: a removed key must stop opening them even if the next step fails.
-        self.write_all(&updated, &affected, &opened)?;
-        let mode = fs::metadata(&project.file)
-            .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777)
-            .unwrap_or(0o644);
-        output::write_atomic(&project.file, updated.text.as_bytes(), mode)
-            .map_err(|e| Error::io(&project.file, e))?;
+        let done = recipients::change(&project, env, key, change, |p| self.identities(Some(p)))?;
+        self.report_rekeyed(&done);
         match change {
-            Change::Add(_) => self.say(&format!("added {key}")),
-            Change::Remove => self.say(&format!(
+            recipients::Change::Add(_) => self.say(&format!("added {key}")),
+            recipients::Change::Remove => self.say(&format!(
                 "removed {key}\nnote: it can still open the older versions of these vaults in git history: rotate the secrets it could read"
             )),
         }
@@ -1329,41 +1104,4 @@ fn read_secret_input(what: &str, keep_newline: bool) -> Result<SecretString, Err
         }
     }
     Ok(SecretString::from(text.to_string()))
-}
-
-/// What `init` writes.
-mod scaffold {
-    pub fn project_file(recipient: &str) -> String {
-        format!(
-            "# promvault project: see `promvault --help`\n\
-             recipients:            # who can open the vaults (age or SSH public keys)\n  \
-             - {recipient}  # you\n\
-             environments:\n  \
-             default:\n    \
-             inventory: inventories/default\n    \
-             vault: vault/default.yml.age\n\
-             outputs:\n  \
-             - template: templates/prometheus.yml.j2\n    \
-             dest: \"out/{{{{ env }}}}/prometheus.yml\"\n"
-        )
-    }
-
-    pub const TEMPLATE: &str = "# {{ ansible_managed }}\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['localhost:9090']\n";
-
-    pub const INVENTORY: &str = "all:\n  hosts:\n    localhost:\n";
-
-    /// A new vault: a comment, and a random key for deterministic bcrypt salts.
-    pub fn new_vault_text(env: &str) -> String {
-        use base64::Engine;
-        let mut key = [0u8; 24];
-        // Without randomness the vault still works; bcrypt salts then use the fallback key.
-        let key_line = match getrandom::fill(&mut key) {
-            Ok(()) => format!(
-                "# the key for stable bcrypt salts (see docs/decisions.md); keep it secret\npromvault_hash_key: \"{}\"\n",
-                base64::engine::general_purpose::STANDARD.encode(key)
-            ),
-            Err(_) => String::new(),
-        };
-        format!("# Secrets for `{env}`: one `name: value` per line, e.g.\n# web_service_api_key: \"...\"\n{key_line}")
-    }
 }

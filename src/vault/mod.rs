@@ -479,6 +479,60 @@ pub fn write_if_unchanged(
     write(path, display, plaintext, recipients)
 }
 
+/// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
+pub struct Opened {
+    pub text: Zeroizing<String>,
+    /// Empty for a vault that does not exist yet.
+    pub raw: Vec<u8>,
+}
+
+impl Opened {
+    /// The bytes the file must still hold when the change is written (none for a new vault).
+    #[must_use]
+    pub fn expected(&self) -> Option<&[u8]> {
+        (!self.raw.is_empty()).then_some(self.raw.as_slice())
+    }
+}
+
+/// Decrypts an environment's vault (`display` names it in messages); `Ok(None)` when it does
+/// not exist yet.
+///
+/// # Errors
+/// Unreadable, not an age file, or no identity opens it.
+pub fn open(
+    env: &crate::project::Environment,
+    display: &str,
+    ids: &Identities,
+) -> Result<Option<Opened>, VaultError> {
+    let raw = match fs::read(&env.vault) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(VaultError::Read {
+                path: display.to_string(),
+                source,
+            })
+        }
+    };
+    let text = decrypt_bytes(&raw, display, ids, &env.recipients)?;
+    Ok(Some(Opened { text, raw }))
+}
+
+/// [`open`], for a vault that must exist.
+///
+/// # Errors
+/// As [`open`], and [`VaultError::Missing`] naming the environment.
+pub fn open_existing(
+    env: &crate::project::Environment,
+    display: &str,
+    ids: &Identities,
+) -> Result<Opened, VaultError> {
+    open(env, display, ids)?.ok_or_else(|| VaultError::Missing {
+        path: display.to_string(),
+        env: Some(env.name.clone()),
+    })
+}
+
 /// The variables in a vault's plaintext.
 ///
 /// # Errors

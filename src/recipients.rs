@@ -1,0 +1,164 @@
+//! Who can open the vaults: the recipient lists of promvault.yml, and the transaction that
+//! changes one and rekeys every vault it covers. Every affected vault is decrypted before
+//! anything is written; the vaults are written first (a removed key must stop opening them
+//! even if a later step fails), promvault.yml last.
+
+use crate::{
+    identity::{self, Identities},
+    output,
+    project::{self, Environment, Project, RecipientScope},
+    vault, Error,
+};
+
+/// An add (with an optional `# comment`) or a removal.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    Add(Option<&'a str>),
+    Remove,
+}
+
+/// What happened to one vault: rekeyed to `recipients` recipients, or not there yet.
+#[derive(Debug, Clone)]
+pub struct Rekeyed {
+    pub display: String,
+    pub recipients: Option<usize>,
+}
+
+/// Re-encrypts the vaults of `envs` to the recipients promvault.yml lists, all decrypted
+/// before any is written.
+///
+/// # Errors
+/// A vault that does not open, or a write that fails (earlier vaults are then rekeyed).
+pub fn rekey(
+    project: &Project,
+    envs: &[Environment],
+    ids: &Identities,
+) -> Result<Vec<Rekeyed>, Error> {
+    let opened = envs
+        .iter()
+        .map(|env| vault::open(env, &project.display_path(&env.vault), ids))
+        .collect::<Result<Vec<_>, _>>()?;
+    write_all(project, envs, &opened)
+}
+
+fn write_all(
+    project: &Project,
+    envs: &[Environment],
+    opened: &[Option<vault::Opened>],
+) -> Result<Vec<Rekeyed>, Error> {
+    let mut done = Vec::new();
+    for (env, opened) in envs.iter().zip(opened) {
+        let display = project.display_path(&env.vault);
+        let recipients = match opened {
+            Some(opened) => {
+                vault::write_if_unchanged(
+                    &env.vault,
+                    &display,
+                    opened.text.as_bytes(),
+                    &env.recipients,
+                    opened.expected(),
+                )?;
+                Some(env.recipients.len())
+            }
+            None => None,
+        };
+        done.push(Rekeyed {
+            display,
+            recipients,
+        });
+    }
+    Ok(done)
+}
+
+/// Adds `key` to, or removes it from, the top-level list (`env` = `None`) or an environment's
+/// own list, and rekeys every vault that list covers. `identities` is called only once the
+/// edit is known to be valid.
+///
+/// # Errors
+/// An invalid key, a key already there (or not there), the last recipient, an edit that would
+/// not do exactly what was asked, a vault that does not open, or I/O.
+pub fn change(
+    project: &Project,
+    env: Option<&str>,
+    key: &str,
+    change: Change<'_>,
+    identities: impl FnOnce(&Project) -> Result<Identities, Error>,
+) -> Result<Vec<Rekeyed>, Error> {
+    let scope = match env {
+        Some(name) => {
+            project.environment(name)?;
+            RecipientScope::Environment(name.to_string())
+        }
+        None => RecipientScope::Project,
+    };
+    let current: Vec<String> = match &scope {
+        RecipientScope::Project => project.config.recipients.clone(),
+        RecipientScope::Environment(name) => project.environment(name)?.recipients,
+    };
+    let present = current.iter().any(|r| project::same_recipient(r, key));
+    let new_text = match change {
+        Change::Add(comment) => {
+            identity::parse_recipients(&[key.to_string()])?;
+            if present {
+                return Err(Error::usage(format!("{key} is already a recipient"), None));
+            }
+            project::add_recipient(&project.text, &scope, key, comment)?
+        }
+        Change::Remove => {
+            if !present {
+                return Err(Error::usage(
+                    format!("{key} is not a recipient of this list"),
+                    Some("`promvault recipients` lists them".to_string()),
+                ));
+            }
+            if current.len() == 1 {
+                return Err(Error::usage(
+                    "this is the last recipient: nobody could open the vaults without it",
+                    Some("add the new recipient first, then remove this one".to_string()),
+                ));
+            }
+            project::remove_recipient(&project.text, &scope, key)?
+        }
+    };
+    let updated = project.with_text(new_text)?;
+    // Check the edit did exactly what was asked before anything is written.
+    let after: Vec<String> = match &scope {
+        RecipientScope::Project => updated.config.recipients.clone(),
+        RecipientScope::Environment(name) => updated.environment(name)?.recipients,
+    };
+    let expected: Vec<String> = match change {
+        Change::Add(_) => current.iter().cloned().chain([key.to_string()]).collect(),
+        Change::Remove => current
+            .iter()
+            .filter(|r| !project::same_recipient(r, key))
+            .cloned()
+            .collect(),
+    };
+    if after != expected {
+        return Err(Error::usage(
+            "could not edit the recipients list in promvault.yml safely",
+            Some("edit the list by hand, then run `promvault rekey`".to_string()),
+        ));
+    }
+    let affected: Vec<Environment> = updated
+        .environments()
+        .into_iter()
+        .filter(|e| match &scope {
+            RecipientScope::Project => !e.own_recipients,
+            RecipientScope::Environment(name) => &e.name == name,
+        })
+        .collect();
+    let ids = identities(project)?;
+    let opened = affected
+        .iter()
+        .map(|env| vault::open(env, &project.display_path(&env.vault), &ids))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Vaults first: a removed key must stop opening them even if the next step fails.
+    let done = write_all(&updated, &affected, &opened)?;
+    let mode = std::fs::metadata(&project.file)
+        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777)
+        .unwrap_or(0o644);
+    output::write_atomic(&project.file, updated.text.as_bytes(), mode)
+        .map_err(|e| Error::io(&project.file, e))?;
+    Ok(done)
+}
