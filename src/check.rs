@@ -39,6 +39,43 @@ pub struct Report {
     pub files_scanned: usize,
 }
 
+impl Report {
+    /// Whether the check fails: any error, or (with `strict`) any warning.
+    #[must_use]
+    pub fn fails(&self, strict: bool) -> bool {
+        self.findings.iter().any(|f| strict || f.is_error())
+    }
+
+    /// The report as people read it: each finding, the notes, and a summary line.
+    #[must_use]
+    pub fn text(&self, environments: usize, strict: bool) -> String {
+        let mut t = String::new();
+        for f in &self.findings {
+            t.push_str(&format!("{f}\n"));
+        }
+        for n in &self.notes {
+            t.push_str(&format!("note: {n}\n"));
+        }
+        let errors = self.findings.iter().filter(|f| f.is_error()).count();
+        let warnings = self.findings.len() - errors;
+        if self.findings.is_empty() {
+            t.push_str(&format!(
+                "promvault check: clean ({environments} environment(s), {} file(s) scanned)\n",
+                self.files_scanned
+            ));
+        } else if !self.fails(strict) {
+            t.push_str(&format!(
+                "promvault check: passed with {warnings} warning(s) (`check --strict` fails on them)\n"
+            ));
+        } else {
+            t.push_str(&format!(
+                "promvault check: {errors} error(s), {warnings} warning(s)\n"
+            ));
+        }
+        t
+    }
+}
+
 /// Private keys as they are written: age (and age plugin) identities, PEM private keys with
 /// a body. Text that only mentions the markers (code, docs) does not match.
 fn private_key_pattern() -> &'static regex_lite::Regex {
@@ -299,6 +336,24 @@ fn check_render(
                 return;
             }
         };
+    if let Some((a, b)) = pipeline::shared_destination(&validated.rendered) {
+        report.findings.push(
+            Finding::error(
+                "dest-shared",
+                project.output_location(b.output),
+                format!(
+                    "{} would be written twice (by {} for {} and by {} for {}){}",
+                    b.display,
+                    a.template,
+                    a.host,
+                    b.template,
+                    b.host,
+                    in_env(None)
+                ),
+            )
+            .with_fix("make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}"),
+        );
+    }
     let host_of = |display: &str| {
         validated
             .rendered

@@ -459,66 +459,23 @@ impl Context<'_> {
             pipeline::parse_extra_var(arg, &mut extra)?;
         }
         let ids = self.identities(Some(&project))?;
-        // Render everything first: nothing is written unless every output renders.
-        let mut rendered = Vec::new();
-        let mut secrets = Vec::new();
-        let mut findings = Vec::new();
         let version = project.prometheus_version()?;
-        for env in &envs {
-            let vault = pipeline::vault_layer(&project, env, &ids)?;
-            secrets.extend(pipeline::secret_values(&vault));
-            if args.validate {
-                let result = pipeline::render_and_validate(
-                    &project,
-                    env,
-                    &vault,
-                    &extra,
-                    args.out_dir,
-                    false,
-                    version,
-                );
-                let validated = masked(result, &secrets)?;
-                rendered.extend(validated.rendered);
-                findings.extend(validated.findings);
-            } else {
-                let result =
-                    pipeline::render_environment(&project, env, vault, &extra, args.out_dir, false);
-                rendered.extend(masked(result, &secrets)?);
-            }
-        }
-        for (i, a) in rendered.iter().enumerate() {
-            if let Some(b) = rendered[..i].iter().find(|b| b.dest == a.dest) {
-                return Err(Error::usage(
-                    format!(
-                        "{} would be written twice (by {} for {} and by {} for {})",
-                        a.display, b.template, b.host, a.template, a.host
-                    ),
-                    Some(
-                        "make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}"
-                            .to_string(),
-                    ),
-                ));
-            }
-        }
-        let masker = output::diff::Masker::new(&secrets);
-        for f in &findings {
+        let options = pipeline::Options {
+            extra: &extra,
+            out_dir: args.out_dir,
+            validate: args.validate,
+            version,
+        };
+        // Everything is rendered and validated first: nothing is written unless all of it
+        // passes.
+        let prepared = pipeline::prepare(&project, &envs, &ids, &options)?;
+        let masker = output::diff::Masker::new(&prepared.secrets);
+        for f in &prepared.findings {
             // a rule's message may quote a value: never a secret's
             eprintln!("{}", masker.mask(&f.to_string()));
         }
-        let errors: Vec<&crate::finding::Finding> =
-            findings.iter().filter(|f| f.is_error()).collect();
-        if !errors.is_empty() {
-            let files: std::collections::BTreeSet<&str> =
-                errors.iter().map(|f| f.location.path.as_str()).collect();
-            return Err(Error::usage(
-                format!(
-                    "{} problem(s) in {} output(s); nothing was written",
-                    errors.len(),
-                    files.len()
-                ),
-                Some("fix the templates or variables; `--no-validate` writes anyway (emergencies only)".to_string()),
-            ));
-        }
+        prepared.refuse_errors()?;
+        let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         let mut out = io::stdout().lock();
         let emit = |out: &mut io::StdoutLock<'_>, bytes: &[u8]| -> Result<(), Error> {
             out.write_all(bytes).map_err(|e| Error::io("stdout", e))
@@ -640,38 +597,11 @@ impl Context<'_> {
         let mut out = io::stdout().lock();
         let text = match format {
             Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-            Format::Text => {
-                let mut t = String::new();
-                for f in &report.findings {
-                    t.push_str(&format!("{f}\n"));
-                }
-                for n in &report.notes {
-                    t.push_str(&format!("note: {n}\n"));
-                }
-                let errors = report.findings.iter().filter(|f| f.is_error()).count();
-                let warnings = report.findings.len() - errors;
-                if report.findings.is_empty() {
-                    t.push_str(&format!(
-                        "promvault check: clean ({} environment(s), {} file(s) scanned)\n",
-                        checked.environments().len(),
-                        report.files_scanned
-                    ));
-                } else if errors == 0 && !strict {
-                    t.push_str(&format!(
-                        "promvault check: passed with {warnings} warning(s) (`check --strict` fails on them)\n"
-                    ));
-                } else {
-                    t.push_str(&format!(
-                        "promvault check: {errors} error(s), {warnings} warning(s)\n"
-                    ));
-                }
-                t
-            }
+            Format::Text => report.text(checked.environments().len(), strict),
         };
         out.write_all(text.as_bytes())
             .map_err(|e| Error::io("stdout", e))?;
-        let failing = report.findings.iter().any(|f| strict || f.is_error());
-        Ok(u8::from(failing))
+        Ok(u8::from(report.fails(strict)))
     }
 
     fn probe(&self, env_name: &str, job: Option<&str>) -> Result<u8, Error> {
@@ -680,7 +610,7 @@ impl Context<'_> {
         let ids = self.identities(Some(&project))?;
         let vault = pipeline::vault_layer(&project, &env, &ids)?;
         let secrets = pipeline::secret_values(&vault);
-        let rendered = masked(
+        let rendered = pipeline::masked(
             pipeline::render_environment(
                 &project,
                 &env,
@@ -1034,29 +964,7 @@ impl Context<'_> {
 }
 
 /// Whether two paths name the same file, whether or not it exists yet.
-/// A render's error with every vault value masked (a filter's message may quote its input).
-fn masked<T>(
-    result: Result<T, pipeline::RunError>,
-    secrets: &[(String, Zeroizing<String>)],
-) -> Result<T, Error> {
-    result.map_err(|e| {
-        let hint = e.hint();
-        let masker = output::diff::Masker::new(secrets);
-        // only the message is masked: a location is never a secret (a vault value `1` must
-        // not turn `file:1` into `file:<vault:x>`)
-        let detail = e.detail();
-        let masked = masker.mask(&detail);
-        if masked == detail {
-            Error::from(e)
-        } else {
-            match e.location() {
-                Some(location) => Error::usage(format!("{location}: {masked}"), hint),
-                None => Error::usage(masked, hint),
-            }
-        }
-    })
-}
-
+/// Whether two paths name the same file, whether or not it exists yet.
 fn same_path(a: &Path, b: &Path) -> bool {
     let resolve = |p: &Path| -> Option<PathBuf> {
         let absolute = std::path::absolute(p).ok()?;

@@ -93,6 +93,8 @@ pub enum Validate {
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub env: String,
+    /// The index of its entry in promvault.yml's `outputs:`.
+    pub output: usize,
     /// The template it came from (relative to the project).
     pub template: String,
     /// The host it was rendered for.
@@ -378,6 +380,7 @@ pub fn render_environment(
                 })?;
             rendered.push(Rendered {
                 env: env.name.clone(),
+                output: index,
                 template: output.template.clone(),
                 host: host.clone(),
                 dest,
@@ -475,6 +478,112 @@ pub fn validate(
             findings
         }
     }
+}
+
+/// How [`prepare`] renders.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub extra: &'a ExtraVars,
+    pub out_dir: Option<&'a Path>,
+    /// Validate (Prometheus' rules and the lints); `--no-validate` turns it off.
+    pub validate: bool,
+    pub version: crate::prometheus::Version,
+}
+
+/// What `render` has in memory before it writes anything: every output of every
+/// environment asked for, the findings about them, and the vault values in play (for masking).
+pub struct Prepared {
+    pub rendered: Vec<Rendered>,
+    pub findings: Vec<Finding>,
+    pub secrets: Vec<(String, Zeroizing<String>)>,
+}
+
+impl Prepared {
+    /// An error when any finding is an error: then nothing may be written.
+    ///
+    /// # Errors
+    /// How many problems, in how many outputs.
+    pub fn refuse_errors(&self) -> Result<(), crate::Error> {
+        let errors: Vec<&Finding> = self.findings.iter().filter(|f| f.is_error()).collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let files: std::collections::BTreeSet<&str> =
+            errors.iter().map(|f| f.location.path.as_str()).collect();
+        Err(crate::Error::usage(
+            format!(
+                "{} problem(s) in {} output(s); nothing was written",
+                errors.len(),
+                files.len()
+            ),
+            Some(
+                "fix the templates or variables; `--no-validate` writes anyway (emergencies only)"
+                    .to_string(),
+            ),
+        ))
+    }
+}
+
+/// Opens each environment's vault with `ids`, renders (and unless told otherwise validates)
+/// every output; two outputs with one destination are an error.
+///
+/// # Errors
+/// A vault that does not open, a render problem (secrets masked), or a shared destination.
+pub fn prepare(
+    project: &Project,
+    envs: &[Environment],
+    ids: &Identities,
+    options: &Options<'_>,
+) -> Result<Prepared, crate::Error> {
+    let mut prepared = Prepared {
+        rendered: Vec::new(),
+        findings: Vec::new(),
+        secrets: Vec::new(),
+    };
+    for env in envs {
+        let vault = vault_layer(project, env, ids)?;
+        prepared.secrets.extend(secret_values(&vault));
+        if options.validate {
+            let result = render_and_validate(
+                project,
+                env,
+                &vault,
+                options.extra,
+                options.out_dir,
+                false,
+                options.version,
+            );
+            let validated = masked(result, &prepared.secrets)?;
+            prepared.rendered.extend(validated.rendered);
+            prepared.findings.extend(validated.findings);
+        } else {
+            let result =
+                render_environment(project, env, vault, options.extra, options.out_dir, false);
+            prepared.rendered.extend(masked(result, &prepared.secrets)?);
+        }
+    }
+    if let Some((a, b)) = shared_destination(&prepared.rendered) {
+        return Err(crate::Error::usage(
+            format!(
+                "{} would be written twice (by {} for {} and by {} for {})",
+                b.display, a.template, a.host, b.template, b.host
+            ),
+            Some("make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}".to_string()),
+        ));
+    }
+    Ok(prepared)
+}
+
+/// The first two outputs that would be written to the same file.
+#[must_use]
+pub fn shared_destination(rendered: &[Rendered]) -> Option<(&Rendered, &Rendered)> {
+    let mut seen: std::collections::HashMap<&Path, &Rendered> = std::collections::HashMap::new();
+    for r in rendered {
+        if let Some(first) = seen.insert(r.dest.as_path(), r) {
+            return Some((first, r));
+        }
+    }
+    None
 }
 
 /// The outputs of one environment, rendered and validated.
@@ -647,4 +756,27 @@ pub fn secret_values(vault: &VarLayer) -> Vec<(String, Zeroizing<String>)> {
         walk(name, &var.data, &mut out);
     }
     out
+}
+
+/// A render's error with every vault value masked (a filter's message may quote its input).
+pub fn masked<T>(
+    result: Result<T, RunError>,
+    secrets: &[(String, Zeroizing<String>)],
+) -> Result<T, crate::Error> {
+    result.map_err(|e| {
+        let hint = e.hint();
+        let masker = crate::output::diff::Masker::new(secrets);
+        // only the message is masked: a location is never a secret (a vault value `1` must
+        // not turn `file:1` into `file:<vault:x>`)
+        let detail = e.detail();
+        let masked = masker.mask(&detail);
+        if masked == detail {
+            crate::Error::from(e)
+        } else {
+            match e.location() {
+                Some(location) => crate::Error::usage(format!("{location}: {masked}"), hint),
+                None => crate::Error::usage(masked, hint),
+            }
+        }
+    })
 }

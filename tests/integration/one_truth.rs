@@ -255,3 +255,31 @@ fn an_undefined_variable_inside_a_filter_is_named_like_a_plain_one() {
         }
     }
 }
+
+#[test]
+fn two_outputs_with_one_destination_fail_render_and_check_alike() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}  - template: templates/prometheus.yml.j2\n    dest: \"out/{{{{ env }}}}/prometheus.yml\"\n"),
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("would be written twice"),
+        "{}",
+        stderr(&out)
+    );
+    for (code, out) in checks(&sb, &[]) {
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("promvault.yml:"), "{out}");
+        assert!(
+            out.contains("[dest-shared] out/prod/prometheus.yml would be written twice"),
+            "{out}"
+        );
+    }
+}
