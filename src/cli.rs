@@ -25,6 +25,30 @@ use crate::{
     recipients, scaffold, vault, yaml,
 };
 
+/// Writes a line to stderr; a closed stderr is ignored (never a panic).
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Writes to stdout; a closed stdout becomes an I/O error that ends the run quietly.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($t)*).map_err(|e| Error::io("stdout", e))
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*).map_err(|e| Error::io("stdout", e))
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "promvault",
@@ -215,7 +239,7 @@ pub fn run() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{}", err.report());
+            errln!("{}", err.report());
             ExitCode::from(err.exit_code())
         }
     }
@@ -317,7 +341,7 @@ struct Context<'a> {
 impl Context<'_> {
     fn say(&self, message: &str) {
         if !self.cli.quiet {
-            eprintln!("{message}");
+            errln!("{message}");
         }
     }
 
@@ -332,9 +356,9 @@ impl Context<'_> {
         };
         let ids = Lookup::from_environment(self.cli.identity.clone(), demo).load()?;
         if self.cli.verbose {
-            eprintln!("identities: {}", ids.sources.join(", "));
+            errln!("identities: {}", ids.sources.join(", "));
             for skipped in &ids.skipped {
-                eprintln!("skipped: {skipped}");
+                errln!("skipped: {skipped}");
             }
         }
         Ok(ids)
@@ -388,7 +412,7 @@ impl Context<'_> {
             "created a promvault project in {}\nnext: `promvault edit default` to add secrets",
             root.display()
         ));
-        println!("{recipient}");
+        outln!("{recipient}")?;
         Ok(0)
     }
 
@@ -422,7 +446,7 @@ impl Context<'_> {
     fn keygen(&self, output: Option<&Path>) -> Result<u8, Error> {
         if output == Some(Path::new("-")) {
             let (text, recipient) = identity::generate();
-            print!("{}", text.expose_secret());
+            out!("{}", text.expose_secret())?;
             self.say(&format!("public key: {recipient}"));
             return Ok(0);
         }
@@ -440,7 +464,7 @@ impl Context<'_> {
             "wrote a new identity to {} (mode 0600)",
             path.display()
         ));
-        println!("{recipient}");
+        outln!("{recipient}")?;
         Ok(0)
     }
 
@@ -472,7 +496,7 @@ impl Context<'_> {
         let masker = output::diff::Masker::new(&prepared.secrets);
         for f in &prepared.findings {
             // a rule's message may quote a value: never a secret's
-            eprintln!("{}", masker.mask(&f.to_string()));
+            errln!("{}", masker.mask(&f.to_string()));
         }
         prepared.refuse_errors()?;
         let (rendered, secrets) = (prepared.rendered, prepared.secrets);
@@ -650,10 +674,10 @@ impl Context<'_> {
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         // an error text may quote the URL, whose params may hold a secret
-        print!(
+        out!(
             "{}",
             output::diff::Masker::new(&secrets).mask(&probe::table(&outcomes))
-        );
+        )?;
         Ok(u8::from(outcomes.iter().any(|o| !o.ok)))
     }
 
@@ -931,7 +955,7 @@ impl Context<'_> {
                 out.push_str(&format!("  {r}\n"));
             }
         }
-        print!("{out}");
+        out!("{out}")?;
         Ok(0)
     }
 
@@ -958,7 +982,7 @@ impl Context<'_> {
         let password = read_secret_input("password to hash", false)?;
         let hashed = bcrypt::hash(password.expose_secret(), cost)
             .map_err(|e| Error::usage(format!("cannot hash: {e}"), None))?;
-        println!("{hashed}");
+        outln!("{hashed}")?;
         Ok(0)
     }
 }

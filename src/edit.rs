@@ -105,7 +105,13 @@ fn install_interrupt_cleanup() {
                         wipe_dir(&dir);
                     }
                 }
-                eprintln!("error: interrupted; the vault was not changed");
+                {
+                    use std::io::Write as _;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: interrupted; the vault was not changed"
+                    );
+                }
                 std::process::exit(128 + signal);
             }
         });
@@ -341,8 +347,10 @@ pub fn edit(
 }
 
 fn ask_reopen(err: &EditError) -> bool {
-    eprintln!("error: {err}");
-    eprint!("Re-open the editor to fix it? [Y/n] ");
+    let _ = write!(
+        io::stderr(),
+        "error: {err}\nRe-open the editor to fix it? [Y/n] "
+    );
     let _ = io::stderr().flush();
     let mut answer = String::new();
     if io::stdin().lock().read_line(&mut answer).is_err() {

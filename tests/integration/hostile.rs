@@ -336,3 +336,45 @@ fn a_host_range_of_a_hundred_million_is_refused_with_file_and_line() {
         "host pattern `web[0:99999999].example.com` expands to more than 100000 hosts",
     );
 }
+
+#[test]
+fn a_closed_stdout_and_stderr_end_the_run_quietly() {
+    let sb = project(
+        "  - template: templates/big.j2\n    dest: \"out/{{ env }}/big.txt\"\n  - template: templates/bad.j2\n    dest: \"out/{{ env }}/prometheus.yml\"\n",
+    );
+    // far more than a pipe holds, so writing after `head` exits must meet a closed pipe: a
+    // big output on stdout, and thousands of findings on stderr
+    sb.write(
+        "templates/big.j2",
+        "{% for i in range(5000) %}line {{ i }} of a big output\n{% endfor %}",
+    );
+    sb.write(
+        "templates/bad.j2",
+        "{% for i in range(2000) %}unknown_field_{{ i }}: 1\n{% endfor %}",
+    );
+    for args in [
+        "render --stdout",
+        "render --check --diff",
+        "render --no-validate --stdout",
+        "view prod",
+        "check",
+    ] {
+        let script = format!(
+            "'{}' {args} 2>&1 | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            crate::support::BIN
+        );
+        let status = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .current_dir(&sb.root)
+            .env("HOME", &sb.home)
+            .env("XDG_CONFIG_HOME", sb.home.join(".config"))
+            .status()
+            .unwrap();
+        // never a panic (101) or a signal; the findings make it exit 1 (check) or 2 (render)
+        let code = status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{args}: exit {code:?} (101 is a panic)"
+        );
+    }
+}
