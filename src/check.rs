@@ -17,8 +17,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use zeroize::Zeroizing;
-
 use crate::{
     finding::{Finding, Location, Severity},
     identity::Identities,
@@ -26,6 +24,7 @@ use crate::{
     output::diff::Masker,
     pipeline::{self, StandIn},
     project::{self, Environment, Project},
+    secrets::Secrets,
     vault::{self, record},
 };
 
@@ -112,7 +111,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
             return report;
         }
     };
-    let mut secrets: Vec<(String, Zeroizing<String>)> = Vec::new();
+    let mut secrets = Secrets::new();
     for env in project.environments() {
         let Some((names, kinds)) = check_vault(project, &env, &mut report) else {
             continue;
@@ -128,7 +127,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
             }
         });
         if let Some(layer) = &real {
-            secrets.extend(pipeline::secret_values(layer));
+            secrets.extend(Secrets::from_vault(layer));
         }
         check_render(
             project,
@@ -145,7 +144,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         .iter()
         .flat_map(|e| [e.vault.clone(), record::path_for(&e.vault)])
         .collect();
-    let masker = Masker::new(&secrets);
+    let masker = secrets.masker();
     let ignore = &project.config.check.ignore;
     let mut scanned = 0;
     for rel in scan {
@@ -311,7 +310,7 @@ fn check_render(
             &stand_ins
         }
     };
-    let masker = Masker::new(&pipeline::secret_values(layer));
+    let masker = Secrets::from_vault(layer).masker();
     let in_env = |host: Option<&str>| match host {
         Some(host) => format!(" (environment `{}`, host `{host}`)", env.name),
         None => format!(" (environment `{}`)", env.name),
@@ -372,7 +371,7 @@ fn check_render(
     // What a hostile value would do: only templates that render the value unquoted or inside
     // quotes it can close are affected.
     let hostile = pipeline::stand_in_layer(names, kinds, &display, StandIn::Hostile);
-    let hostile_secrets = pipeline::secret_values(&hostile);
+    let hostile_secrets = Secrets::from_vault(&hostile);
     let Ok(rendered) = pipeline::render_environment(project, env, hostile, &extra, None, true)
     else {
         return;

@@ -493,7 +493,7 @@ impl Context<'_> {
         // Everything is rendered and validated first: nothing is written unless all of it
         // passes.
         let prepared = pipeline::prepare(&project, &envs, &ids, &options)?;
-        let masker = output::diff::Masker::new(&prepared.secrets);
+        let masker = prepared.secrets.masker();
         for f in &prepared.findings {
             // a rule's message may quote a value: never a secret's
             errln!("{}", masker.mask(&f.to_string()));
@@ -523,7 +523,7 @@ impl Context<'_> {
             out.flush().map_err(|e| Error::io("stdout", e))?;
             return Ok(0);
         }
-        let masker = output::diff::Masker::new(&secrets);
+        let masker = secrets.masker();
         let mut drift = false;
         for r in &rendered {
             let old = fs::read(&r.dest).ok();
@@ -633,7 +633,7 @@ impl Context<'_> {
         let env = project.environment(env_name)?;
         let ids = self.identities(Some(&project))?;
         let vault = pipeline::vault_layer(&project, &env, &ids)?;
-        let secrets = pipeline::secret_values(&vault);
+        let secrets = crate::secrets::Secrets::from_vault(&vault);
         let rendered = pipeline::masked(
             pipeline::render_environment(
                 &project,
@@ -674,10 +674,7 @@ impl Context<'_> {
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         // an error text may quote the URL, whose params may hold a secret
-        out!(
-            "{}",
-            output::diff::Masker::new(&secrets).mask(&probe::table(&outcomes))
-        )?;
+        out!("{}", secrets.masker().mask(&probe::table(&outcomes)))?;
         Ok(u8::from(outcomes.iter().any(|o| !o.ok)))
     }
 

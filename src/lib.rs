@@ -6,6 +6,7 @@
 //! - [`identity`]: where identities are looked up, and parsing recipients;
 //! - [`vault`]: the age-encrypted vault files (decrypt, encrypt, set, rekey);
 //! - [`edit`]: the `$EDITOR` session on a vault's plaintext;
+//! - [`secrets`]: the vault's values as held in memory, masking and the bcrypt shape;
 //! - [`output`]: atomic, owner-only writes of files;
 //! - [`sandbox`]: the project as a sandbox: what promvault may read and write;
 //! - [`yaml`]: the YAML helpers shared by the others (locations, quoting, top-level keys);
@@ -32,6 +33,7 @@ pub mod recipients;
 pub mod render;
 pub mod sandbox;
 pub mod scaffold;
+pub mod secrets;
 pub mod vars;
 pub mod vault;
 pub mod yaml;

@@ -4,7 +4,10 @@
 
 use zeroize::Zeroizing;
 
-use crate::yaml::tree::{self, Node, NodeKind};
+use crate::{
+    secrets::Secrets,
+    yaml::tree::{self, Node, NodeKind},
+};
 
 /// One lint finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,21 +23,7 @@ pub struct Lint {
     pub needle: Option<Zeroizing<String>>,
 }
 
-/// A bcrypt hash as Prometheus' web config takes it.
-#[must_use]
-pub fn is_bcrypt_hash(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 60
-        && s.starts_with("$2")
-        && matches!(b[2], b'a' | b'b' | b'y')
-        && b[3] == b'$'
-        && b[4].is_ascii_digit()
-        && b[5].is_ascii_digit()
-        && b[6] == b'$'
-        && s[7..]
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'/')
-}
+pub use crate::secrets::is_bcrypt_hash;
 
 /// Whether the field at `path` carries a credential in a client configuration (by its key).
 #[must_use]
@@ -64,7 +53,7 @@ const SCHEMES: &[&str] = &["Bearer", "Basic", "Digest", "Negotiate", "NTLM", "ap
 
 /// Lints a rendered Prometheus configuration. `secrets` are the vault's values.
 #[must_use]
-pub fn lint_prometheus(text: &str, secrets: &[(String, Zeroizing<String>)]) -> Vec<Lint> {
+pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
     let Some(doc) = tree::parse(text) else {
         // Not YAML at all (Prometheus' rules report that); a vault value may be the cause.
         return broken_secrets(text, None, secrets);
@@ -102,7 +91,7 @@ pub fn lint_prometheus(text: &str, secrets: &[(String, Zeroizing<String>)]) -> V
         if is_credential_field(path)
             && !value.is_empty()
             && !is_bcrypt_hash(value)
-            && !secrets.iter().any(|(_, s)| !s.is_empty() && value.contains(s.as_str()))
+            && !secrets.iter().any(|(_, s)| !s.is_empty() && value.contains(s))
         {
             lints.push(Lint {
                 id: "literal-credential",
@@ -136,11 +125,7 @@ pub fn credential_values(text: &str) -> Option<std::collections::HashMap<String,
 
 /// Vault values that appear in the text but in no scalar: interpolated unquoted, they broke
 /// the YAML (a `#` started a comment, `: ` made a mapping, a newline split the value).
-fn broken_secrets(
-    text: &str,
-    doc: Option<&Node>,
-    secrets: &[(String, Zeroizing<String>)],
-) -> Vec<Lint> {
+fn broken_secrets(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint> {
     let mut scalars: Vec<&str> = Vec::new();
     if let Some(doc) = doc {
         doc.walk("", &mut |_, node| {
@@ -150,19 +135,19 @@ fn broken_secrets(
         });
     }
     let mut lints = Vec::new();
-    for (name, value) in secrets {
-        if value.chars().count() < 4 || lints.iter().any(|l: &Lint| l.path == *name) {
+    for (name, value) in secrets.iter() {
+        if value.chars().count() < 4 || lints.iter().any(|l: &Lint| l.path == name) {
             continue;
         }
-        let Some(offset) = text.find(value.as_str()) else {
+        let Some(offset) = text.find(value) else {
             continue;
         };
-        if scalars.iter().any(|s| s.contains(value.as_str())) {
+        if scalars.iter().any(|s| s.contains(value)) {
             continue;
         }
         lints.push(Lint {
             id: "vault-value-not-string",
-            path: name.clone(),
+            path: name.to_string(),
             line: text[..offset].matches('\n').count() + 1,
             message: format!("the vault value `{name}` is interpolated here without quoting and does not read back as one string (its characters change the YAML)"),
             fix: format!("write `{{{{ {name} | to_json }}}}` so it is quoted whatever it holds"),
@@ -176,11 +161,8 @@ fn broken_secrets(
 mod tests {
     use super::*;
 
-    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, Zeroizing<String>)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), Zeroizing::new((*v).to_string())))
-            .collect()
+    fn secrets(pairs: &[(&str, &str)]) -> Secrets {
+        Secrets::from_pairs(pairs.iter().copied())
     }
 
     fn ids(text: &str, s: &[(&str, &str)]) -> Vec<(&'static str, String, usize)> {

@@ -9,7 +9,6 @@ use std::{
 };
 
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use crate::{
     data::Data,
@@ -19,6 +18,7 @@ use crate::{
     output,
     project::{Environment, OutputFile, Project},
     render::{self, RenderError},
+    secrets::Secrets,
     vars::{Play, Shared},
     vault::{self, VaultError},
     yaml::load,
@@ -431,7 +431,7 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
 pub fn validate(
     project: &Project,
     rendered: &Rendered,
-    secrets: &[(String, Zeroizing<String>)],
+    secrets: &Secrets,
     version: crate::prometheus::Version,
 ) -> Vec<Finding> {
     let text = String::from_utf8_lossy(&rendered.bytes);
@@ -495,7 +495,7 @@ pub struct Options<'a> {
 pub struct Prepared {
     pub rendered: Vec<Rendered>,
     pub findings: Vec<Finding>,
-    pub secrets: Vec<(String, Zeroizing<String>)>,
+    pub secrets: Secrets,
 }
 
 impl Prepared {
@@ -538,11 +538,11 @@ pub fn prepare(
     let mut prepared = Prepared {
         rendered: Vec::new(),
         findings: Vec::new(),
-        secrets: Vec::new(),
+        secrets: Secrets::new(),
     };
     for env in envs {
         let vault = vault_layer(project, env, ids)?;
-        prepared.secrets.extend(secret_values(&vault));
+        prepared.secrets.extend(Secrets::from_vault(&vault));
         if options.validate {
             let result = render_and_validate(
                 project,
@@ -613,7 +613,7 @@ pub fn render_and_validate(
     quick_hashes: bool,
     version: crate::prometheus::Version,
 ) -> Result<Validated, RunError> {
-    let secrets = secret_values(vault);
+    let secrets = Secrets::from_vault(vault);
     let rendered = render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
     let mut findings: Vec<Finding> = rendered
         .iter()
@@ -737,35 +737,11 @@ pub fn stand_in_string(name: &str, style: StandIn) -> String {
     }
 }
 
-/// Every vault value (strings only), for masking and leak scans: (name, value).
-#[must_use]
-pub fn secret_values(vault: &VarLayer) -> Vec<(String, Zeroizing<String>)> {
-    fn walk(name: &str, data: &Data, out: &mut Vec<(String, Zeroizing<String>)>) {
-        match data {
-            Data::Str(s) | Data::Unsafe(s) => {
-                out.push((name.to_string(), Zeroizing::new(s.clone())))
-            }
-            Data::Int(i) => out.push((name.to_string(), Zeroizing::new(i.to_string()))),
-            Data::Seq(items) => items.iter().for_each(|d| walk(name, d, out)),
-            Data::Map(entries) => entries.iter().for_each(|(_, v)| walk(name, v, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    for (name, var) in vault {
-        walk(name, &var.data, &mut out);
-    }
-    out
-}
-
 /// A render's error with every vault value masked (a filter's message may quote its input).
-pub fn masked<T>(
-    result: Result<T, RunError>,
-    secrets: &[(String, Zeroizing<String>)],
-) -> Result<T, crate::Error> {
+pub fn masked<T>(result: Result<T, RunError>, secrets: &Secrets) -> Result<T, crate::Error> {
     result.map_err(|e| {
         let hint = e.hint();
-        let masker = crate::output::diff::Masker::new(secrets);
+        let masker = secrets.masker();
         // only the message is masked: a location is never a secret (a vault value `1` must
         // not turn `file:1` into `file:<vault:x>`)
         let detail = e.detail();

@@ -18,16 +18,16 @@ pub struct Masker {
 impl Masker {
     /// A masker for these vault values: (variable name, value).
     #[must_use]
-    pub fn new(secrets: &[(String, Zeroizing<String>)]) -> Masker {
+    pub fn new(secrets: &crate::secrets::Secrets) -> Masker {
         let mut needles: Vec<(Zeroizing<String>, String)> = Vec::new();
-        for (name, value) in secrets {
+        for (name, value) in secrets.iter() {
             if value.is_empty() {
                 continue;
             }
             let label = format!("<vault:{name}>");
             let mut forms = vec![value.to_string()];
             if let Ok(json) = json_dumps(
-                &Value::from(value.as_str()),
+                &Value::from(value),
                 &JsonOptions {
                     indent: None,
                     sort_keys: false,
@@ -38,7 +38,7 @@ impl Masker {
                 forms.push(json.trim_matches('"').to_string());
             }
             if let Ok(json) = json_dumps(
-                &Value::from(value.as_str()),
+                &Value::from(value),
                 &JsonOptions {
                     indent: None,
                     sort_keys: false,
@@ -49,6 +49,14 @@ impl Masker {
                 forms.push(json.trim_matches('"').to_string());
             }
             forms.push(value.replace('\'', "''"));
+            // what `urlencode` and `b64encode` make of it (a URL parameter, a header value)
+            if value.chars().count() >= 4 {
+                use base64::Engine as _;
+                forms.push(percent_encoded(value, "/"));
+                forms.push(percent_encoded(value, ""));
+                forms.push(base64::engine::general_purpose::STANDARD.encode(value));
+                forms.push(base64::engine::general_purpose::URL_SAFE.encode(value));
+            }
             // a multi-line secret (a key, a certificate) may be written line by line
             if value.contains('\n') {
                 forms.extend(
@@ -221,15 +229,39 @@ pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> S
         .to_string()
 }
 
+/// Python's `urllib.parse.quote(value, safe)`: every byte but letters, digits, `_.-~` and
+/// `safe` written as `%XX` (as Ansible's `urlencode` filter writes a string).
+fn percent_encoded(value: &str, safe: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn secrets(pairs: &[(&str, &str)]) -> Vec<(String, Zeroizing<String>)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), Zeroizing::new((*v).to_string())))
-            .collect()
+    fn secrets(pairs: &[(&str, &str)]) -> crate::secrets::Secrets {
+        crate::secrets::Secrets::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn masks_url_encoded_and_base64_forms() {
+        let m = Masker::new(&secrets(&[("pw", "p@ss w/rd+1")]));
+        for form in [
+            "p%40ss%20w/rd%2B1",
+            "p%40ss%20w%2Frd%2B1",
+            "cEBzcyB3L3JkKzE=",
+        ] {
+            let masked = m.mask(&format!("x: {form}\n"));
+            assert_eq!(masked, "x: <vault:pw>\n", "{form}");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub struct Record {
 pub fn kind_of(value: &crate::data::Data) -> &'static str {
     use crate::data::Data;
     match value {
-        Data::Str(s) | Data::Unsafe(s) if crate::lints::is_bcrypt_hash(s) => "bcrypt",
+        Data::Str(s) | Data::Unsafe(s) if crate::secrets::is_bcrypt_hash(s) => "bcrypt",
         Data::Str(_) | Data::Unsafe(_) => "string",
         Data::Map(_) => "mapping",
         Data::Seq(_) => "list",

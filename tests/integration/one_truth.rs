@@ -283,3 +283,39 @@ fn two_outputs_with_one_destination_fail_render_and_check_alike() {
         );
     }
 }
+
+#[test]
+fn diff_masks_secrets_that_went_through_urlencode_or_b64encode() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    sb.set("prod", "node_exporter_password", "p@ss w/rd+1");
+    sb.write(
+        "templates/notes.txt.j2",
+        "url: http://x/?k={{ node_exporter_password | urlencode }}\nb64: {{ node_exporter_password | b64encode }}\n",
+    );
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}  - template: templates/notes.txt.j2\n    dest: \"out/{{{{ env }}}}/notes.txt\"\n"),
+    );
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--diff"])
+        .output()
+        .unwrap();
+    let diff = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        diff.contains("+url: http://x/?k=<vault:node_exporter_password>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+b64: <vault:node_exporter_password>"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("p%40ss") && !diff.contains("cEBzcy"),
+        "{diff}"
+    );
+}
