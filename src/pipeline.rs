@@ -42,6 +42,21 @@ pub enum RunError {
         path: String,
         source: std::io::Error,
     },
+    /// Any of the above with every vault value masked in its message.
+    #[error("{}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
+    Masked {
+        location: Option<Location>,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("{display} would be written twice (by {first} and by {second})")]
+    SharedDestination {
+        display: String,
+        first: String,
+        second: String,
+    },
+    #[error("{errors} problem(s) in {outputs} output(s); nothing was written")]
+    Refused { errors: usize, outputs: usize },
 }
 
 impl RunError {
@@ -54,6 +69,8 @@ impl RunError {
             RunError::Render(e) => Some(e.location.clone()),
             RunError::Invalid { location, .. } => Some(location.clone()),
             RunError::Read { path, .. } => Some(Location::file(path.clone())),
+            RunError::Masked { location, .. } => location.clone(),
+            RunError::SharedDestination { .. } | RunError::Refused { .. } => None,
         }
     }
 
@@ -66,6 +83,8 @@ impl RunError {
             RunError::Render(e) => e.message.clone(),
             RunError::Invalid { message, .. } => message.clone(),
             RunError::Read { source, .. } => format!("cannot read it: {source}"),
+            RunError::Masked { message, .. } => message.clone(),
+            RunError::SharedDestination { .. } | RunError::Refused { .. } => self.to_string(),
         }
     }
 
@@ -73,6 +92,14 @@ impl RunError {
     pub fn hint(&self) -> Option<String> {
         match self {
             RunError::Vault(e) => e.hint(),
+            RunError::Masked { hint, .. } => hint.clone(),
+            RunError::SharedDestination { .. } => Some(
+                "make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}".to_string(),
+            ),
+            RunError::Refused { .. } => Some(
+                "fix the templates or variables; `--no-validate` writes anyway (emergencies only)"
+                    .to_string(),
+            ),
             RunError::Render(e) if e.undefined => Some(
                 "define it in the inventory (group_vars/, host_vars/), in the vault (`promvault set ENV NAME`), or give it a default (`| default(...)`)".to_string(),
             ),
@@ -503,24 +530,17 @@ impl Prepared {
     ///
     /// # Errors
     /// How many problems, in how many outputs.
-    pub fn refuse_errors(&self) -> Result<(), crate::Error> {
+    pub fn refuse_errors(&self) -> Result<(), RunError> {
         let errors: Vec<&Finding> = self.findings.iter().filter(|f| f.is_error()).collect();
         if errors.is_empty() {
             return Ok(());
         }
         let files: std::collections::BTreeSet<&str> =
             errors.iter().map(|f| f.location.path.as_str()).collect();
-        Err(crate::Error::usage(
-            format!(
-                "{} problem(s) in {} output(s); nothing was written",
-                errors.len(),
-                files.len()
-            ),
-            Some(
-                "fix the templates or variables; `--no-validate` writes anyway (emergencies only)"
-                    .to_string(),
-            ),
-        ))
+        Err(RunError::Refused {
+            errors: errors.len(),
+            outputs: files.len(),
+        })
     }
 }
 
@@ -534,7 +554,7 @@ pub fn prepare(
     envs: &[Environment],
     ids: &Identities,
     options: &Options<'_>,
-) -> Result<Prepared, crate::Error> {
+) -> Result<Prepared, RunError> {
     let mut prepared = Prepared {
         rendered: Vec::new(),
         findings: Vec::new(),
@@ -563,13 +583,11 @@ pub fn prepare(
         }
     }
     if let Some((a, b)) = shared_destination(&prepared.rendered) {
-        return Err(crate::Error::usage(
-            format!(
-                "{} would be written twice (by {} for {} and by {} for {})",
-                b.display, a.template, a.host, b.template, b.host
-            ),
-            Some("make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}".to_string()),
-        ));
+        return Err(RunError::SharedDestination {
+            display: b.display.clone(),
+            first: format!("{} for {}", a.template, a.host),
+            second: format!("{} for {}", b.template, b.host),
+        });
     }
     Ok(prepared)
 }
@@ -738,20 +756,20 @@ pub fn stand_in_string(name: &str, style: StandIn) -> String {
 }
 
 /// A render's error with every vault value masked (a filter's message may quote its input).
-pub fn masked<T>(result: Result<T, RunError>, secrets: &Secrets) -> Result<T, crate::Error> {
+pub fn masked<T>(result: Result<T, RunError>, secrets: &Secrets) -> Result<T, RunError> {
     result.map_err(|e| {
-        let hint = e.hint();
         let masker = secrets.masker();
         // only the message is masked: a location is never a secret (a vault value `1` must
         // not turn `file:1` into `file:<vault:x>`)
         let detail = e.detail();
         let masked = masker.mask(&detail);
         if masked == detail {
-            crate::Error::from(e)
+            e
         } else {
-            match e.location() {
-                Some(location) => crate::Error::usage(format!("{location}: {masked}"), hint),
-                None => crate::Error::usage(masked, hint),
+            RunError::Masked {
+                location: e.location(),
+                message: masked,
+                hint: e.hint(),
             }
         }
     })

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::{diagnostics::Location, yaml};
+use crate::{finding::Location, yaml};
 
 /// The name of the project file.
 pub const PROJECT_FILE: &str = "promvault.yml";
