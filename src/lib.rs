@@ -1,18 +1,32 @@
 //! promvault keeps Prometheus configuration as Jinja templates plus Ansible-style inventories,
 //! with the secrets in age-encrypted vault files.
 //!
-//! The modules are named after the domain:
+//! The modules are named after the domain. Data flows one way: project → inventory, vault →
+//! vars → render → pipeline (validation, lints) → output; `check` and `probe` use the same
+//! pipeline as `render`.
 //! - [`project`]: finding and reading `promvault.yml`, and editing its recipient lists;
+//! - [`sandbox`]: the project as a sandbox: what promvault may read and write;
 //! - [`identity`]: where identities are looked up, and parsing recipients;
-//! - [`vault`]: the age-encrypted vault files (decrypt, encrypt, set, rekey);
+//! - [`vault`]: the age-encrypted vault files (open, decrypt, encrypt, set) and their records;
+//! - [`recipients`]: changing who can open the vaults, and rekeying them, as one transaction;
 //! - [`edit`]: the `$EDITOR` session on a vault's plaintext;
 //! - [`secrets`]: the vault's values as held in memory, masking and the bcrypt shape;
-//! - [`output`]: atomic, owner-only writes of files;
-//! - [`sandbox`]: the project as a sandbox: what promvault may read and write;
-//! - [`yaml`]: the YAML helpers shared by the others (locations, quoting, top-level keys);
-//! - [`finding`]: where something is and what was found there, shown as text or JSON;
+//! - [`inventory`]: Ansible inventories (YAML, INI), group and host vars, precedence;
+//! - [`vars`]: the per-host variable store and Ansible's lazy templating;
+//! - [`render`]: minijinja with Ansible's settings, filters and tests;
+//! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
+//! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool);
+//! - [`lints`]: promvault's own findings on rendered configs (auth mistakes, literal secrets);
+//! - [`check`]: the pre-commit checks over a project (vaults, records, renders, leaks);
+//! - [`probe`]: scrape requests as Prometheus sends them, with a diagnosis;
+//! - [`output`]: atomic, owner-only writes of files, and masked diffs;
+//! - [`git`]: git plumbing (tracked files, the index snapshot, the pre-commit hook);
+//! - [`scaffold`]: what `init` writes;
+//! - [`yaml`]: the YAML layer (budgets, PyYAML-exact loading and dumping, positions, quoting);
+//! - [`data`]: the values Ansible's YAML gives (strings, numbers, lists, mappings);
+//! - [`finding`]: where something is and what was found there, shown as text or JSON (a leaf);
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
-//! - [`cli`]: the command line, which only turns arguments into calls of the above.
+//! - [`cli`]: the command line, which only turns arguments into calls of the above and prints.
 
 pub mod check;
 pub mod cli;
