@@ -219,12 +219,11 @@ fn check_vault(
         }
     };
     if !vault::looks_encrypted(&raw) {
-        let what = if raw.starts_with(b"$ANSIBLE_VAULT") {
-            "an ansible-vault file"
+        if crate::ansible_vault::is_ansible_vault(&raw) {
+            finding("vault-ansible", format!("this vault is an ansible-vault file, not an age file: move it aside (`git mv {display} {display}.ansible`) and run `promvault import-ansible-vault {display}.ansible --env {}`", env.name));
         } else {
-            "not encrypted (plaintext?)"
-        };
-        finding("vault-plaintext", format!("this vault is {what}; encrypt it with `promvault encrypt {display}`, and if the plaintext was ever committed, rotate its secrets"));
+            finding("vault-plaintext", format!("this vault is not encrypted (plaintext?); encrypt it with `promvault encrypt {display}`, and if the plaintext was ever committed, rotate its secrets"));
+        }
         return None;
     }
     let record = match record::read(&env.vault) {

@@ -15,7 +15,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use zeroize::Zeroizing;
 
 use crate::{
-    check,
+    ansible_vault, check,
     diagnostics::Error,
     edit::{self, EditOutcome},
     git,
@@ -154,6 +154,23 @@ pub enum Command {
         #[arg(long)]
         keep_newline: bool,
     },
+    /// Move ansible-vault files (1.1/1.2) and inline `!vault` values of vars files into an
+    /// environment's vault. Only names are printed.
+    ImportAnsibleVault {
+        /// ansible-vault files, or vars files with `!vault` values.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The environment whose vault receives the variables.
+        #[arg(long)]
+        env: String,
+        /// The vault password: a file (its trailing white space dropped), or an executable that
+        /// prints it, as Ansible takes it. Default: $ANSIBLE_VAULT_PASSWORD_FILE, else a prompt.
+        #[arg(long, value_name = "FILE")]
+        vault_password_file: Option<PathBuf>,
+        /// Replace variables the vault already has.
+        #[arg(long)]
+        overwrite: bool,
+    },
     /// Encrypt any file to the project's recipients (FILE.age; in place if FILE ends in .age).
     Encrypt {
         file: PathBuf,
@@ -287,6 +304,12 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Probe { env, job } => ctx.probe(env, job.as_deref()),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
+        Command::ImportAnsibleVault {
+            files,
+            env,
+            vault_password_file,
+            overwrite,
+        } => ctx.import_ansible_vault(files, env, vault_password_file.as_deref(), *overwrite),
         Command::Set {
             env,
             key,
@@ -751,6 +774,110 @@ impl Context<'_> {
         Ok(0)
     }
 
+    fn import_ansible_vault(
+        &self,
+        files: &[PathBuf],
+        env_name: &str,
+        password_file: Option<&Path>,
+        overwrite: bool,
+    ) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let display = project.display_path(&env.vault);
+        let password = read_vault_password(password_file)?;
+        let mut incoming: Vec<(String, crate::data::Data, String)> = Vec::new();
+        let mut reports = Vec::new();
+        for file in files {
+            let name = file.display().to_string();
+            let text = fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+            let imported =
+                ansible_vault::read_variables(&name, &text, &password).map_err(|e| {
+                    let hint = matches!(
+                        &e,
+                        ansible_vault::ImportError::Vault {
+                            source: ansible_vault::AnsibleVaultError::WrongPassword,
+                            ..
+                        }
+                    )
+                    .then(|| "check the password (a password file's trailing newline is dropped, as Ansible does)".to_string());
+                    Error::usage(e.to_string(), hint)
+                })?;
+            for (var, value) in imported.variables.iter() {
+                if let Some((_, _, other)) = incoming.iter().find(|(n, _, _)| n == var) {
+                    return Err(Error::usage(
+                        format!("`{var}` is in both {other} and {name}"),
+                        Some("import one of them, or rename the variable in one file".to_string()),
+                    ));
+                }
+                incoming.push((var.clone(), value.clone(), name.clone()));
+            }
+            reports.push((name, imported));
+        }
+        let opened = self.vault_for_change(&project, &env)?;
+        let existing = vault::variables(&opened.text, &display)?;
+        let conflicts: Vec<&str> = incoming
+            .iter()
+            .map(|(n, _, _)| n.as_str())
+            .filter(|n| existing.contains_key(*n))
+            .collect();
+        if !conflicts.is_empty() && !overwrite {
+            return Err(Error::usage(
+                format!(
+                    "{display} already has {}; nothing was imported",
+                    conflicts
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(
+                    "pass --overwrite to replace them, or rename them in the ansible-vault file"
+                        .to_string(),
+                ),
+            ));
+        }
+        let mut text = opened.text.clone();
+        for (name, value, _) in &incoming {
+            if let Some(new) = vault::set_data(&text, name, value, &display)? {
+                text = new;
+            }
+        }
+        if *text != *opened.text {
+            vault::write_if_unchanged(
+                &env.vault,
+                &display,
+                text.as_bytes(),
+                &env.recipients,
+                opened.expected(),
+            )?;
+        }
+        for (name, imported) in &reports {
+            let names: Vec<&str> = imported.variables.iter().map(|(n, _)| n.as_str()).collect();
+            self.say(&format!(
+                "{name}: {} variable(s) into {display}: {}",
+                names.len(),
+                names.join(", ")
+            ));
+            if imported.whole_file {
+                self.say(&format!(
+                    "  next: delete {name} (`git rm {name}`); templates keep using the same names"
+                ));
+            } else if !names.is_empty() {
+                self.say(&format!(
+                    "  next: remove the !vault values ({}) from {name}; its plain variables stay{}",
+                    names.join(", "),
+                    if imported.left.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", imported.left.join(", "))
+                    }
+                ));
+            }
+        }
+        self.say("the old ciphertext stays in git history: rotate these secrets if the ansible-vault password was ever shared");
+        Ok(0)
+    }
+
     fn set(&self, env_name: &str, key: &str, keep_newline: bool) -> Result<u8, Error> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
@@ -993,6 +1120,59 @@ fn same_path(a: &Path, b: &Path) -> bool {
         Some(parent.join(absolute.file_name()?))
     };
     matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// The ansible-vault password, as Ansible takes it: from a file (trailing white space
+/// dropped) or an executable (its stdout, line ending dropped), named by the flag or
+/// `$ANSIBLE_VAULT_PASSWORD_FILE`; else a no-echo prompt on the terminal.
+fn read_vault_password(file: Option<&Path>) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let from_env = std::env::var_os("ANSIBLE_VAULT_PASSWORD_FILE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    if let Some(path) = file.map(Path::to_path_buf).or(from_env) {
+        let meta = fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if !meta.is_file() {
+            return Err(Error::usage(
+                format!("{} is not a regular file", path.display()),
+                None,
+            ));
+        }
+        if std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0 {
+            let out = std::process::Command::new(&path)
+                .stdin(std::process::Stdio::inherit())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .map_err(|e| Error::io(&path, e))?;
+            if !out.status.success() {
+                return Err(Error::usage(
+                    format!(
+                        "the password script {} failed ({})",
+                        path.display(),
+                        out.status
+                    ),
+                    None,
+                ));
+            }
+            let mut bytes = Zeroizing::new(out.stdout);
+            while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                bytes.pop();
+            }
+            return Ok(bytes);
+        }
+        let text = Zeroizing::new(fs::read(&path).map_err(|e| Error::io(&path, e))?);
+        return Ok(Zeroizing::new(text.trim_ascii().to_vec()));
+    }
+    if io::stdin().is_terminal() {
+        let password = Zeroizing::new(
+            rpassword::prompt_password("ansible-vault password: ")
+                .map_err(|e| Error::io("terminal", e))?,
+        );
+        return Ok(Zeroizing::new(password.as_bytes().to_vec()));
+    }
+    Err(Error::usage(
+        "no ansible-vault password: pass --vault-password-file FILE (or set ANSIBLE_VAULT_PASSWORD_FILE)",
+        None,
+    ))
 }
 
 /// Reads a secret from a no-echo prompt (asked twice) on a terminal, else from all of stdin

@@ -28,6 +28,7 @@
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
 //! - [`cli`]: the command line, which only turns arguments into calls of the above and prints.
 
+pub mod ansible_vault;
 pub mod check;
 pub mod cli;
 pub mod data;

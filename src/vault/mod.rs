@@ -82,9 +82,9 @@ impl VaultError {
             VaultError::Plaintext { path } => format!(
                 "encrypt it with `promvault encrypt {path}` (and never commit the plaintext)"
             ),
-            VaultError::AnsibleVault { .. } => {
-                "decrypt it with ansible-vault and store the plaintext with `promvault edit ENV`".to_string()
-            }
+            VaultError::AnsibleVault { path } => format!(
+                "move it aside (`git mv {path} {path}.ansible`), then `promvault import-ansible-vault {path}.ansible --env ENV --vault-password-file FILE`"
+            ),
             VaultError::Damaged { path, .. } => {
                 format!("restore it from git (`git checkout -- {path}`) or from a backup")
             }
@@ -545,6 +545,63 @@ pub fn variables(
         path: display.to_string(),
         error,
     })
+}
+
+/// Returns the vault text with `key` set to `value` (any YAML value: a string is written
+/// double-quoted, a list or mapping as block YAML), every other line kept, or `None` when
+/// `key` already holds exactly `value`.
+///
+/// # Errors
+/// As [`set_value`].
+pub fn set_data(
+    text: &str,
+    key: &str,
+    value: &crate::data::Data,
+    display: &str,
+) -> Result<Option<Zeroizing<String>>, VaultError> {
+    use crate::data::Data;
+    if let Some(s) = value.as_str() {
+        return set_value(text, key, s, display);
+    }
+    if !yaml::is_variable_name(key) {
+        return Err(VaultError::Unsupported {
+            message: format!("`{key}` is not a valid variable name"),
+        });
+    }
+    let before = variables(text, display)?;
+    let same = |a: &Data, b: &Data| a.to_value() == b.to_value();
+    if before.get(key).is_some_and(|v| same(&v.value, value)) {
+        return Ok(None);
+    }
+    let mapping = Data::Map(vec![(Data::Str(key.to_string()), value.clone())]);
+    let entry = Zeroizing::new(
+        yaml::dump::dump(
+            &mapping.to_value(),
+            &yaml::dump::DumpOptions::to_nice_yaml(),
+        )
+        .map_err(|_| VaultError::Unsupported {
+            message: format!("the value of `{key}` cannot be written as YAML"),
+        })?,
+    );
+    let unsupported = || VaultError::Unsupported {
+        message: format!(
+            "{display} is written as a flow mapping ({{...}}); change it with `promvault edit`"
+        ),
+    };
+    let new = Zeroizing::new(
+        yaml::replace_top_level_entry(text, key, &entry)
+            .map_err(|_| unsupported())?
+            .ok_or_else(unsupported)?,
+    );
+    let after = variables(&new, display)?;
+    let others_kept = before
+        .iter()
+        .filter(|(k, _)| *k != key)
+        .all(|(k, v)| after.get(k).is_some_and(|a| same(&a.value, &v.value)));
+    if !after.get(key).is_some_and(|v| same(&v.value, value)) || !others_kept {
+        return Err(unsupported());
+    }
+    Ok(Some(new))
 }
 
 /// Returns the vault text with `key` set to the string `value`, every other line kept, or

@@ -53,11 +53,27 @@ impl Document {
 /// Syntax errors, unknown aliases, `!vault` values, several documents, nesting too deep or
 /// aliases expanding too far.
 pub fn load(text: &str) -> Result<Document, LoadError> {
+    load_decrypting(text, None)
+}
+
+/// Decrypts the text of an inline `!vault` value (ansible-vault's format), or says why not.
+pub type VaultDecrypter<'d> = &'d dyn Fn(&str) -> Result<String, String>;
+
+/// [`load`], with inline `!vault` values decrypted by `decrypt` (for importing them) instead
+/// of refused; each becomes a `!unsafe` string, never templated.
+///
+/// # Errors
+/// As [`load`]; a `!vault` value that does not decrypt, at its line.
+pub fn load_decrypting(
+    text: &str,
+    decrypt: Option<VaultDecrypter<'_>>,
+) -> Result<Document, LoadError> {
     let mut loader = Loader {
         parser: Budget::parser(text),
         anchors: Vec::new(),
         key_lines: Vec::new(),
         budget: Budget::for_text(text),
+        decrypt,
     };
     let data = loader.document()?;
     Ok(Document {
@@ -71,6 +87,7 @@ struct Loader<'a> {
     anchors: Vec<(usize, Data, Cost)>,
     key_lines: Vec<(String, usize)>,
     budget: Budget,
+    decrypt: Option<VaultDecrypter<'a>>,
 }
 
 fn scan_error(e: &ScanError) -> LoadError {
@@ -156,7 +173,10 @@ impl<'a> Loader<'a> {
                 self.budget
                     .scalar(text.len())
                     .map_err(|e| at(span, e.to_string()))?;
-                (scalar(&text, style, tag.as_deref(), span)?, anchor)
+                (
+                    scalar(&text, style, tag.as_deref(), span, self.decrypt)?,
+                    anchor,
+                )
             }
             Event::Alias(id) => return self.alias(id, span),
             Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
@@ -263,6 +283,7 @@ fn scalar(
     style: ScalarStyle,
     tag: Option<&Tag>,
     span: &Span,
+    decrypt: Option<VaultDecrypter<'_>>,
 ) -> Result<Data, LoadError> {
     if let Some(tag) = tag {
         let suffix = tag.suffix();
@@ -276,10 +297,15 @@ fn scalar(
         }
         return match (tag.handle(), suffix) {
             ("!", "unsafe") => Ok(Data::Unsafe(text.to_string())),
-            ("!", "vault") | ("!", "vault-encrypted") => Err(at(
-                span,
-                "an inline ansible-vault value (!vault): move the secret into the promvault vault (`promvault set ENV NAME`) and refer to it by name",
-            )),
+            ("!", "vault") | ("!", "vault-encrypted") => match decrypt {
+                Some(decrypt) => decrypt(text)
+                    .map(Data::Unsafe)
+                    .map_err(|why| at(span, &why)),
+                None => Err(at(
+                    span,
+                    "an inline ansible-vault value (!vault): move it into the promvault vault with `promvault import-ansible-vault FILE --env ENV` and refer to it by name",
+                )),
+            },
             _ => Ok(Data::Str(text.to_string())),
         };
     }
@@ -352,7 +378,7 @@ mod tests {
         assert!(err.line >= 1);
         let err = load("a: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n").unwrap_err();
         assert!((1..=2).contains(&err.line), "{err}");
-        assert!(err.message.contains("promvault set"));
+        assert!(err.message.contains("promvault import-ansible-vault"));
         assert_eq!(load("").unwrap().data, Data::Null);
         assert_eq!(load("# nothing\n").unwrap().data, Data::Null);
     }

@@ -11,6 +11,7 @@ mod edit;
 mod example;
 mod hostile;
 mod identities;
+mod import;
 mod keys_and_init;
 mod messages;
 mod one_truth;
