@@ -75,7 +75,8 @@ impl Node {
         match &self.kind {
             Kind::Scalar(s) => {
                 if s.tag.as_deref() == Some("tag:yaml.org,2002:null") {
-                    return true;
+                    // `!!null x` is an error wherever it is decoded, not a null
+                    return matches!(s.resolve(), Resolved::Null);
                 }
                 s.tag.is_none()
                     && s.plain
