@@ -387,10 +387,20 @@ impl Cx {
 
 /// A decoded Go string: its text and whether its bytes are valid UTF-8 (`!!binary` values
 /// need not be).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GoStr {
     pub text: String,
     pub valid_utf8: bool,
+}
+
+/// Go's zero value, `""`, which is valid UTF-8.
+impl Default for GoStr {
+    fn default() -> Self {
+        GoStr {
+            text: String::new(),
+            valid_utf8: true,
+        }
+    }
 }
 
 impl GoStr {

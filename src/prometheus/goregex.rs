@@ -90,6 +90,173 @@ fn is_repeat(s: &[char]) -> bool {
 pub(crate) type Captures<'t, 'r> = (Vec<Option<&'t str>>, Vec<Option<&'r str>>);
 
 /// Rewrites a Go pattern into the `regex` crate's dialect, or explains why Go refuses it.
+/// Go 1.19's `unicode.Categories` names.
+const GO_CATEGORIES: &[&str] = &[
+    "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N",
+    "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So",
+    "Z", "Zl", "Zp", "Zs",
+];
+
+/// Go 1.19's `unicode.Scripts` names (Unicode 13), sorted.
+const GO_SCRIPTS: &[&str] = &[
+    "Adlam",
+    "Ahom",
+    "Anatolian_Hieroglyphs",
+    "Arabic",
+    "Armenian",
+    "Avestan",
+    "Balinese",
+    "Bamum",
+    "Bassa_Vah",
+    "Batak",
+    "Bengali",
+    "Bhaiksuki",
+    "Bopomofo",
+    "Brahmi",
+    "Braille",
+    "Buginese",
+    "Buhid",
+    "Canadian_Aboriginal",
+    "Carian",
+    "Caucasian_Albanian",
+    "Chakma",
+    "Cham",
+    "Cherokee",
+    "Chorasmian",
+    "Common",
+    "Coptic",
+    "Cuneiform",
+    "Cypriot",
+    "Cyrillic",
+    "Deseret",
+    "Devanagari",
+    "Dives_Akuru",
+    "Dogra",
+    "Duployan",
+    "Egyptian_Hieroglyphs",
+    "Elbasan",
+    "Elymaic",
+    "Ethiopic",
+    "Georgian",
+    "Glagolitic",
+    "Gothic",
+    "Grantha",
+    "Greek",
+    "Gujarati",
+    "Gunjala_Gondi",
+    "Gurmukhi",
+    "Han",
+    "Hangul",
+    "Hanifi_Rohingya",
+    "Hanunoo",
+    "Hatran",
+    "Hebrew",
+    "Hiragana",
+    "Imperial_Aramaic",
+    "Inherited",
+    "Inscriptional_Pahlavi",
+    "Inscriptional_Parthian",
+    "Javanese",
+    "Kaithi",
+    "Kannada",
+    "Katakana",
+    "Kayah_Li",
+    "Kharoshthi",
+    "Khitan_Small_Script",
+    "Khmer",
+    "Khojki",
+    "Khudawadi",
+    "Lao",
+    "Latin",
+    "Lepcha",
+    "Limbu",
+    "Linear_A",
+    "Linear_B",
+    "Lisu",
+    "Lycian",
+    "Lydian",
+    "Mahajani",
+    "Makasar",
+    "Malayalam",
+    "Mandaic",
+    "Manichaean",
+    "Marchen",
+    "Masaram_Gondi",
+    "Medefaidrin",
+    "Meetei_Mayek",
+    "Mende_Kikakui",
+    "Meroitic_Cursive",
+    "Meroitic_Hieroglyphs",
+    "Miao",
+    "Modi",
+    "Mongolian",
+    "Mro",
+    "Multani",
+    "Myanmar",
+    "Nabataean",
+    "Nandinagari",
+    "New_Tai_Lue",
+    "Newa",
+    "Nko",
+    "Nushu",
+    "Nyiakeng_Puachue_Hmong",
+    "Ogham",
+    "Ol_Chiki",
+    "Old_Hungarian",
+    "Old_Italic",
+    "Old_North_Arabian",
+    "Old_Permic",
+    "Old_Persian",
+    "Old_Sogdian",
+    "Old_South_Arabian",
+    "Old_Turkic",
+    "Oriya",
+    "Osage",
+    "Osmanya",
+    "Pahawh_Hmong",
+    "Palmyrene",
+    "Pau_Cin_Hau",
+    "Phags_Pa",
+    "Phoenician",
+    "Psalter_Pahlavi",
+    "Rejang",
+    "Runic",
+    "Samaritan",
+    "Saurashtra",
+    "Sharada",
+    "Shavian",
+    "Siddham",
+    "SignWriting",
+    "Sinhala",
+    "Sogdian",
+    "Sora_Sompeng",
+    "Soyombo",
+    "Sundanese",
+    "Syloti_Nagri",
+    "Syriac",
+    "Tagalog",
+    "Tagbanwa",
+    "Tai_Le",
+    "Tai_Tham",
+    "Tai_Viet",
+    "Takri",
+    "Tamil",
+    "Tangut",
+    "Telugu",
+    "Thaana",
+    "Thai",
+    "Tibetan",
+    "Tifinagh",
+    "Tirhuta",
+    "Ugaritic",
+    "Vai",
+    "Wancho",
+    "Warang_Citi",
+    "Yezidi",
+    "Yi",
+    "Zanabazar_Square",
+];
+
 fn translate(pattern: &str) -> Result<String, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 16);
@@ -189,7 +356,41 @@ fn translate(pattern: &str) -> Result<String, String> {
                     i = j;
                     out.push_str(&format!("\\x{{{value:X}}}"));
                 }
-                'x' | 'p' | 'P' => {
+                'p' | 'P' => {
+                    // Go knows `Any`, the general categories and the scripts, spelled exactly,
+                    // and `^` negating (`\p{^Greek}`); not the loose names the regex crate takes.
+                    let (name, len) = if chars.get(i) == Some(&'{') {
+                        match chars[i..].iter().position(|c| *c == '}') {
+                            Some(end) => {
+                                (chars[i + 1..i + end].iter().collect::<String>(), end + 1)
+                            }
+                            None => return Err(format!("invalid character class range: `\\{n}`")),
+                        }
+                    } else {
+                        match chars.get(i) {
+                            Some(c) => (c.to_string(), 1),
+                            None => return Err(format!("invalid character class range: `\\{n}`")),
+                        }
+                    };
+                    let shown: String = chars[i - 2..i + len].iter().collect();
+                    let (negated, bare) = match name.strip_prefix('^') {
+                        Some(rest) => (true, rest),
+                        None => (false, name.as_str()),
+                    };
+                    if !(bare == "Any"
+                        || GO_CATEGORIES.contains(&bare)
+                        || GO_SCRIPTS.binary_search(&bare).is_ok())
+                    {
+                        return Err(format!("invalid character class range: `{shown}`"));
+                    }
+                    out.push('\\');
+                    out.push(if negated == (n == 'p') { 'P' } else { 'p' });
+                    out.push('{');
+                    out.push_str(bare);
+                    out.push('}');
+                    i += len;
+                }
+                'x' => {
                     out.push('\\');
                     out.push(n);
                     // Copy a braced argument (`\x{263a}`, `\p{Greek}`) as is.
@@ -360,6 +561,11 @@ mod tests {
         assert!(ok("(?i)abc"));
         assert!(ok("(?P<name>x)"));
         assert!(ok(r"\x{263a}\x41\p{Greek}\pL\PN"));
+        assert!(ok(r"\p{^Greek}[\P{^Lu}\p{Any}]"));
+        assert!(!ok(r"\p{IsGreek}"));
+        assert!(!ok(r"\p{greek}"));
+        assert!(!ok(r"\pQ"));
+        assert!(GO_SCRIPTS.windows(2).all(|w| w[0] < w[1]));
         assert!(ok(r"[\w.-]+\_\/\-\.\:"));
         assert!(ok(r"(?i:foo)(?-s)bar"));
         assert!(ok(r"\012\0"));

@@ -29,6 +29,7 @@ mod relabel;
 mod sd;
 mod web;
 mod yaml;
+mod yamlv2;
 
 #[cfg(test)]
 mod tests;

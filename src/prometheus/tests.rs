@@ -76,6 +76,25 @@ fn corpus_agrees_with_promtool() {
     );
 }
 
+/// The minimal cases the differential harness (`tests/differential/promtool/`) found, with
+/// real promtool 2.42's verdicts (`differential/verdicts.tsv`, written by its
+/// `regen-verdicts.sh`).
+#[test]
+fn differential_cases_agree_with_promtool() {
+    let rows = rows("differential/verdicts.tsv", "exit_code_syntax_only");
+    assert!(rows.len() >= 40, "{} rows", rows.len());
+    let mut bad = Vec::new();
+    for (kind, file, expected) in &rows {
+        let findings = judge(kind, file, Version::V2);
+        if u8::from(!findings.is_empty()) != *expected {
+            bad.push(format!(
+                "  {file}: promtool says {expected}, got {findings:?}"
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 #[test]
 fn version_parse() {
     for (s, v) in [

@@ -75,7 +75,8 @@ impl Node {
         match &self.kind {
             Kind::Scalar(s) => {
                 if s.tag.as_deref() == Some("tag:yaml.org,2002:null") {
-                    return true;
+                    // `!!null x` is an error wherever it is decoded, not a null
+                    return matches!(s.resolve(), Resolved::Null);
                 }
                 s.tag.is_none()
                     && s.plain
@@ -423,12 +424,16 @@ pub(crate) struct SyntaxError {
 /// max depth" and "excessive aliasing"; a configuration that reaches ours is refused either
 /// way).
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
+    let text = super::yamlv2::prepare(text);
+    let text = text.as_ref();
     let mut loader = Loader {
         parser: Budget::parser(text),
         anchors: Vec::new(),
         budget: Budget::for_text(text),
     };
-    loader.document()
+    let root = loader.document()?;
+    super::yamlv2::check(text)?;
+    Ok(root)
 }
 
 struct Loader<'a> {

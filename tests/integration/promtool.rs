@@ -55,3 +55,40 @@ fn promtool_accepts_the_rendered_example() {
     }
     assert_eq!(checked, 5, "2 configs and 3 web configs");
 }
+
+/// A short differential run (`tests/differential/promtool/`): mutated configs judged by the
+/// real promtool 2.42 and by promvault's validator (`examples/validate.rs`, which
+/// `cargo test` builds), with a fixed seed. At least 99% must agree: seed 1 meets one case of
+/// the known `Null`/`NULL` difference (see the harness's README).
+#[test]
+fn promtool_differential_short_run() {
+    require("promtool");
+    require("python3");
+    // target/debug/deps/integration-… → target/debug/examples/validate
+    let exe = std::env::current_exe().unwrap();
+    let validator = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("examples")
+        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        validator.exists(),
+        "{} is missing: `cargo test` builds it, or run `cargo build --example validate`",
+        validator.display()
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("python3")
+        .arg(root.join("tests/differential/promtool/mutate.py"))
+        .args([
+            "--seed", "1", "--count", "400", "--jobs", "2", "--shrink", "0",
+        ])
+        .args(["--min-agreement", "0.99", "--promvault"])
+        .arg(&validator)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(out.status.success(), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("agree "), "{stdout}");
+}

@@ -1,0 +1,510 @@
+//! Where Go's `gopkg.in/yaml.v2` (a port of libyaml, YAML 1.1) reads text differently from the
+//! YAML 1.2 scanner the tree is built with, emulated around it:
+//! - [`prepare`]: NEL, LS and PS are line breaks in yaml.v2 (`is_break`), so they become `\n`;
+//!   `\'` is a known escape in double-quoted scalars, and a comment may follow a quoted scalar
+//!   or a flow collection's end with no space before `#`: the text is repaired so the 1.2
+//!   scanner reads it the same way;
+//! - [`check`]: what yaml.v2 refuses that the 1.2 scanner takes: tabs where libyaml wants
+//!   spaces (`yaml_parser_scan_to_next_token` skips a tab only in flow context or where no
+//!   simple key may start; plain and block scalars refuse one in their indentation), `%YAML`
+//!   other than 1.1 and unknown directives, `...` before the first document, and double-quoted
+//!   escapes YAML 1.1 lacks (`\/`) or code points that are surrogates.
+//!
+//! Only the first document is looked at: yaml.v2's `Unmarshal` reads no further.
+
+use std::borrow::Cow;
+
+use serde_saphyr::granit_parser::{
+    Options, ScalarStyle, ScanError, Scanner, Span, StrInput, TokenType,
+};
+
+use super::yaml::SyntaxError;
+
+/// How many repairs [`prepare`] makes at most before it lets the 1.2 scanner's error stand.
+const MAX_REPAIRS: usize = 1000;
+
+fn scanner(text: &str) -> Scanner<'_, StrInput<'_>> {
+    let mut options = Options::default();
+    options.set_emit_comments(false);
+    let limit = crate::yaml::Budget::MAX_DEPTH + options.simple_key_max_lookahead + 1;
+    options.flow_nesting_limit = limit;
+    options.block_nesting_limit = limit;
+    Scanner::with_options(StrInput::new(text), options)
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r')
+}
+
+/// The text as yaml.v2 reads it, fit for the 1.2 scanner (see the module's documentation).
+pub(crate) fn prepare(text: &str) -> Cow<'_, str> {
+    let mut text: Cow<'_, str> = if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        Cow::Owned(text.replace(['\u{85}', '\u{2028}', '\u{2029}'], "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    for _ in 0..MAX_REPAIRS {
+        let Some(err) = first_error(&text) else { break };
+        let Some(fixed) = repair(&text, &err) else {
+            break;
+        };
+        text = Cow::Owned(fixed);
+    }
+    text
+}
+
+fn first_error(text: &str) -> Option<ScanError> {
+    let mut depth_open = 0usize;
+    for tok in scanner(text) {
+        match tok {
+            Err(e) => return Some(e),
+            Ok(t) => match t.token_type() {
+                TokenType::DocumentStart | TokenType::DocumentEnd if depth_open > 0 => return None,
+                TokenType::StreamStart
+                | TokenType::VersionDirective(..)
+                | TokenType::TagDirective(..)
+                | TokenType::ReservedDirective(..)
+                | TokenType::DocumentStart => {}
+                _ => depth_open += 1,
+            },
+        }
+    }
+    None
+}
+
+/// The text with the one construct yaml.v2 takes and the 1.2 scanner refuses at `err`
+/// rewritten, or `None` when the error is a real one.
+fn repair(text: &str, err: &ScanError) -> Option<String> {
+    let at = err.marker().index();
+    let chars: Vec<char> = text.chars().collect();
+    let info = err.info();
+    let byte = |i: usize| text.char_indices().nth(i).map_or(text.len(), |(b, _)| b);
+    if info.contains("unknown escape character") {
+        // the marker is on the scalar's opening quote: find the first escape YAML 1.2 lacks
+        let mut i = at + 1;
+        while i + 1 < chars.len() && chars[i] != '"' {
+            if chars[i] != '\\' {
+                i += 1;
+                continue;
+            }
+            if matches!(
+                chars[i + 1],
+                '0' | 'a'
+                    | 'b'
+                    | 't'
+                    | '\t'
+                    | 'n'
+                    | 'v'
+                    | 'f'
+                    | 'r'
+                    | 'e'
+                    | ' '
+                    | '"'
+                    | '/'
+                    | '\\'
+                    | 'N'
+                    | '_'
+                    | 'L'
+                    | 'P'
+                    | 'x'
+                    | 'u'
+                    | 'U'
+                    | '\n'
+                    | '\r'
+            ) {
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        if chars.get(i) != Some(&'\\') || chars.get(i + 1) != Some(&'\'') {
+            return None;
+        }
+        let b = byte(i);
+        return Some(format!("{}\\x27{}", &text[..b], &text[b + 2..]));
+    }
+    if info.contains("comments must be separated from other tokens by whitespace") {
+        let hash = (at.saturating_sub(1)..=at.min(chars.len().saturating_sub(1)))
+            .find(|&i| chars[i] == '#')?;
+        let prev = *chars.get(hash.checked_sub(1)?)?;
+        if matches!(prev, '"' | '\'' | ']' | '}') {
+            let b = byte(hash);
+            return Some(format!("{} {}", &text[..b], &text[b..]));
+        }
+    }
+    None
+}
+
+/// What yaml.v2 refuses in `text` (already [`prepare`]d) that the 1.2 scanner takes. Errors
+/// of the 1.2 scanner itself are left to the loader.
+pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut col = Vec::with_capacity(chars.len() + 1);
+    let mut line = Vec::with_capacity(chars.len() + 1);
+    let (mut c, mut l) = (0usize, 1usize);
+    for (i, ch) in chars.iter().enumerate() {
+        col.push(c);
+        line.push(l);
+        if *ch == '\n' || (*ch == '\r' && chars.get(i + 1) != Some(&'\n')) {
+            c = 0;
+            l += 1;
+        } else {
+            c += 1;
+        }
+    }
+    col.push(c);
+    line.push(l);
+    let mut st = State {
+        chars: &chars,
+        col: &col,
+        line: &line,
+        flow: 0,
+        indents: Vec::new(),
+        prev: Prev::StreamStart,
+        prev_end: 0,
+    };
+    let mut content = false;
+    // whether the latest key was an explicit `? key` (after its `:`, a simple key may start)
+    let mut explicit_key = false;
+    let mut explicit_start = false;
+    for tok in scanner(text) {
+        let Ok(tok) = tok else { return Ok(()) };
+        let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
+        let (start, end) = (span.start.index(), span.end.index());
+        let virtual_token = start == end
+            && matches!(
+                kind,
+                TokenType::BlockMappingStart
+                    | TokenType::BlockSequenceStart
+                    | TokenType::BlockEnd
+                    | TokenType::Key
+                    | TokenType::StreamEnd
+            );
+        // a block scalar's span starts at its content: its header is in the gap
+        let mut gap_end = start.min(chars.len());
+        if matches!(
+            kind,
+            TokenType::Scalar(ScalarStyle::Literal | ScalarStyle::Folded, _)
+        ) {
+            if let Some(h) = (st.prev_end..gap_end).find(|&i| matches!(chars[i], '|' | '>')) {
+                gap_end = h;
+            }
+        }
+        if !virtual_token || matches!(kind, TokenType::StreamEnd) {
+            st.gap(st.prev_end, gap_end)?;
+        }
+        let document_marker = matches!(kind, TokenType::DocumentStart | TokenType::DocumentEnd);
+        match &kind {
+            TokenType::VersionDirective(major, minor) if (*major, *minor) != (1u32, 1u32) => {
+                return Err(st.error(start, "found incompatible YAML document"));
+            }
+            TokenType::ReservedDirective(..) => {
+                return Err(st.error(start, "found unknown directive name"));
+            }
+            TokenType::DocumentEnd if !content && !explicit_start => {
+                return Err(st.error(start, "did not find expected node content"));
+            }
+            _ => {}
+        }
+        if content && document_marker {
+            return Ok(());
+        }
+        explicit_start |= matches!(kind, TokenType::DocumentStart);
+        match &kind {
+            TokenType::StreamStart
+            | TokenType::StreamEnd
+            | TokenType::VersionDirective(..)
+            | TokenType::TagDirective(..)
+            | TokenType::DocumentStart => {}
+            _ => content = true,
+        }
+        match &kind {
+            TokenType::BlockMappingStart | TokenType::BlockSequenceStart => {
+                st.indents.push(span.start.col());
+            }
+            TokenType::BlockEnd => {
+                st.indents.pop();
+            }
+            TokenType::FlowMappingStart | TokenType::FlowSequenceStart => st.flow += 1,
+            TokenType::FlowMappingEnd | TokenType::FlowSequenceEnd => {
+                st.flow = st.flow.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if matches!(kind, TokenType::Key) {
+            explicit_key = !virtual_token;
+        }
+        if virtual_token {
+            continue;
+        }
+        st.prev = match &kind {
+            TokenType::Scalar(ScalarStyle::Plain, _) => {
+                st.plain_inside(start, end.min(chars.len()))?;
+                Prev::Plain(st.plain_indent())
+            }
+            TokenType::Scalar(ScalarStyle::DoubleQuoted, _) => {
+                st.escapes(start, end.min(chars.len()))?;
+                Prev::Other
+            }
+            TokenType::Scalar(ScalarStyle::Literal | ScalarStyle::Folded, _) => {
+                st.block_scalar(gap_end)?;
+                Prev::KeyAllowed
+            }
+            TokenType::Key if st.flow == 0 => Prev::KeyAllowed,
+            TokenType::Value if st.flow == 0 && explicit_key => Prev::KeyAllowed,
+            TokenType::BlockEntry | TokenType::StreamStart => Prev::KeyAllowed,
+            _ => Prev::Other,
+        };
+        st.prev_end = end;
+    }
+    Ok(())
+}
+
+/// The previous token, as far as the tabs after it are concerned.
+#[derive(Clone, Copy, PartialEq)]
+enum Prev {
+    StreamStart,
+    /// A plain scalar: its scanner goes on through blanks and breaks (least column of a tab
+    /// after a break: yaml.v2's `parser.indent + 1` when it started).
+    Plain(usize),
+    /// A token after which a simple key may start, so a tab is not skipped.
+    KeyAllowed,
+    Other,
+}
+
+struct State<'a> {
+    chars: &'a [char],
+    col: &'a [usize],
+    line: &'a [usize],
+    flow: usize,
+    /// Columns of the open block collections (yaml.v2's indent stack).
+    indents: Vec<usize>,
+    prev: Prev,
+    prev_end: usize,
+}
+
+impl State<'_> {
+    fn error(&self, at: usize, message: &str) -> SyntaxError {
+        let at = at.min(self.chars.len());
+        SyntaxError {
+            line: self.line[at],
+            column: self.col[at] + 1,
+            message: message.to_string(),
+        }
+    }
+
+    /// yaml.v2's `parser.indent + 1`, the least column of a plain scalar's continuation.
+    fn plain_indent(&self) -> usize {
+        self.indents.last().map_or(0, |c| c + 1)
+    }
+
+    /// The whitespace and comments between two tokens.
+    fn gap(&self, from: usize, to: usize) -> Result<(), SyntaxError> {
+        let mut after_break = matches!(self.prev, Prev::StreamStart);
+        let (mut plain, indent) = match self.prev {
+            Prev::Plain(n) => (true, n),
+            _ => (false, 0),
+        };
+        let mut comment = false;
+        for i in from..to {
+            let c = self.chars[i];
+            if is_break(c) {
+                comment = false;
+                after_break = true;
+                continue;
+            }
+            if comment {
+                continue;
+            }
+            match c {
+                '#' => {
+                    comment = true;
+                    plain = false;
+                }
+                '\t' => {
+                    if plain {
+                        if after_break && self.col[i] < indent {
+                            return Err(
+                                self.error(i, "found a tab character that violates indentation")
+                            );
+                        }
+                    } else if self.flow == 0
+                        && (after_break
+                            || matches!(self.prev, Prev::KeyAllowed | Prev::StreamStart))
+                    {
+                        return Err(self.error(i, "found character that cannot start any token"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Tabs in the indentation of a plain scalar's continuation lines.
+    fn plain_inside(&self, from: usize, to: usize) -> Result<(), SyntaxError> {
+        let mut leading = false;
+        for i in from..to {
+            match self.chars[i] {
+                c if is_break(c) => leading = true,
+                ' ' => {}
+                '\t' if leading && self.col[i] < self.plain_indent() => {
+                    return Err(self.error(i, "found a tab character that violates indentation"));
+                }
+                '\t' => {}
+                _ => leading = false,
+            }
+        }
+        Ok(())
+    }
+
+    /// Tabs in a block scalar's indentation (`yaml_parser_scan_block_scalar_breaks`).
+    fn block_scalar(&self, start: usize) -> Result<(), SyntaxError> {
+        let chars = self.chars;
+        let mut i = start + 1;
+        let mut explicit = None;
+        while i < chars.len() && !is_break(chars[i]) {
+            if let Some(d) = chars[i].to_digit(10) {
+                if explicit.is_none() && d > 0 && !matches!(chars[i - 1], ' ' | '\t' | '#') {
+                    explicit = Some(d as usize);
+                }
+            }
+            if chars[i] == '#' {
+                while i < chars.len() && !is_break(chars[i]) {
+                    i += 1;
+                }
+                break;
+            }
+            i += 1;
+        }
+        let base = self.indents.last().map_or(0, |c| c + 1);
+        let mut indent = explicit.map(|d| (base + d).saturating_sub(1).max(1));
+        // line by line from the one after the header
+        while i < chars.len() {
+            // at a line break: step over it
+            if chars[i] == '\r' && chars.get(i + 1) == Some(&'\n') {
+                i += 1;
+            }
+            i += 1;
+            let line_start = i;
+            while i < chars.len() && chars[i] == ' ' && indent.is_none_or(|n| i - line_start < n) {
+                i += 1;
+            }
+            if i >= chars.len() {
+                break;
+            }
+            let column = i - line_start;
+            if chars[i] == '\t' && indent.is_none_or(|n| column < n) {
+                return Err(self.error(
+                    i,
+                    "found a tab character where an indentation space is expected",
+                ));
+            }
+            if is_break(chars[i]) {
+                continue;
+            }
+            let n = *indent.get_or_insert_with(|| {
+                let mut j = i;
+                while j < chars.len() && chars[j] == ' ' {
+                    j += 1;
+                }
+                (j - line_start).max(base).max(1)
+            });
+            if column < n {
+                // a line with content left of the indentation ends the scalar
+                if chars[i] != ' ' {
+                    break;
+                }
+            }
+            while i < chars.len() && !is_break(chars[i]) {
+                i += 1;
+            }
+            if i >= chars.len() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The escapes of a double-quoted scalar, with yaml.v2's (YAML 1.1) table.
+    fn escapes(&self, from: usize, to: usize) -> Result<(), SyntaxError> {
+        let chars = self.chars;
+        let mut i = from + 1;
+        while i + 1 < to {
+            if chars[i] != '\\' {
+                i += 1;
+                continue;
+            }
+            let e = chars[i + 1];
+            let len = match e {
+                '0' | 'a' | 'b' | 't' | '\t' | 'n' | 'v' | 'f' | 'r' | 'e' | ' ' | '"' | '\''
+                | '\\' | 'N' | '_' | 'L' | 'P' | '\n' | '\r' => 0,
+                'x' => 2,
+                'u' => 4,
+                'U' => 8,
+                _ => return Err(self.error(i, "found unknown escape character")),
+            };
+            if len > 0 {
+                let digits: String = chars[i + 2..(i + 2 + len).min(chars.len())]
+                    .iter()
+                    .collect();
+                if let Ok(v) = u32::from_str_radix(&digits, 16) {
+                    if digits.len() == len && ((0xD800..=0xDFFF).contains(&v) || v > 0x10FFFF) {
+                        return Err(self.error(i, "found invalid Unicode character escape code"));
+                    }
+                }
+            }
+            i += 2 + len;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> bool {
+        super::super::yaml::load(text).is_err()
+    }
+
+    #[test]
+    fn tabs_where_libyaml_wants_spaces() {
+        assert!(refused("a: 1\n\t# c\n"));
+        assert!(refused("  \t \n"));
+        assert!(refused("a:\n  b: c\n  \t# x\n"));
+        assert!(!refused("a: c\n  \t# x\n"));
+        assert!(!refused("a: [b,\n\tc]\n"));
+        assert!(!refused("a: b\t# c\n"));
+        assert!(refused("a: >\n  \tx\n"));
+        assert!(!refused("a: |\n  x\n  \ty\n"));
+        assert!(!refused("# a\tb\n"));
+        assert!(!refused("a:\t\n"));
+        assert!(refused("? a\n:\tb\n"));
+        assert!(refused("a:\n-\tx\n"));
+        assert!(refused("a: [b\n\t]\n"));
+        assert!(refused("a:\n  b: |\n    x\n\t# c\n"));
+    }
+
+    #[test]
+    fn directives_documents_and_escapes() {
+        assert!(refused("%YAML 1.2\n---\na: 1\n"));
+        assert!(!refused("%YAML 1.1\n---\na: 1\n"));
+        assert!(refused("%FOO bar\n---\na: 1\n"));
+        assert!(refused("...\na: 1\n"));
+        assert!(refused("# c\n...\n"));
+        assert!(!refused("---\n...\n"));
+        assert!(!refused("a: 1\n...\n"));
+        assert!(refused("a: \"\\/\"\n"));
+        assert!(refused("a: \"\\ud800\"\n"));
+        assert!(!refused("a: \"\\u00e9 \\x41 \\N\"\n"));
+        assert!(!refused("a: 1\n---\nb: \"\\/\"\n"));
+    }
+
+    #[test]
+    fn repairs() {
+        assert_eq!(prepare("a: \"x\\'y\"\n"), "a: \"x\\x27y\"\n");
+        assert_eq!(prepare("a: \"x\"#c\n"), "a: \"x\" #c\n");
+        assert_eq!(prepare("# c\u{85}d\n"), "# c\nd\n");
+    }
+}
