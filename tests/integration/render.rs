@@ -188,6 +188,25 @@ fn secrets_with_yaml_special_characters_stay_one_string() {
     let sb = project();
     let awkward = ": # ' \" { } \\ \n  leading, unicode é ☃ 🔑, {{ not a template }}";
     sb.set("prod", "vault_scrape_password", awkward);
+    // `to_json` writes 🔑 as a surrogate pair (`\ud83d\udd11`), which Go's yaml.v2 and so
+    // Prometheus (and real promtool 2.42) refuse: validation says so, nothing is written
+    let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("out/prod/prometheus.yml:8: [promtool]")
+            && stderr(&out).contains("invalid Unicode character escape"),
+        "{}",
+        stderr(&out)
+    );
+    // without escaping non-ASCII characters it stays one string
+    let template = String::from_utf8(sb.read("templates/prometheus.yml.j2")).unwrap();
+    sb.write(
+        "templates/prometheus.yml.j2",
+        &template.replace(
+            "{{ scrape_password | to_json }}",
+            "{{ scrape_password | to_json(ensure_ascii=False) }}",
+        ),
+    );
     let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
