@@ -249,8 +249,27 @@ pub enum RecipientsAction {
 /// Parses the process arguments, runs the command and returns its exit code.
 #[must_use]
 pub fn run() -> ExitCode {
+    crate::hardening::no_core_dumps();
     let cli = Cli::parse();
-    match execute(&cli) {
+    // a big stack: deep (but bounded) YAML, variables and templates never overflow it
+    let outcome = std::thread::Builder::new()
+        .name("promvault".to_string())
+        .stack_size(crate::hardening::STACK_BYTES)
+        .spawn(move || run_parsed(&cli))
+        .map(|handle| handle.join());
+    match outcome {
+        Ok(Ok(code)) => code,
+        // a panic was already printed by the panic hook (which never prints a secret)
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            errln!("error: cannot start: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_parsed(cli: &Cli) -> ExitCode {
+    match execute(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             if is_broken_pipe(&err) {

@@ -22,6 +22,7 @@
 //! - [`output`]: atomic, owner-only writes of files, and masked diffs;
 //! - [`git`]: git plumbing (tracked files, the index snapshot, the pre-commit hook);
 //! - [`scaffold`]: what `init` writes;
+//! - [`hardening`]: no core dumps, a stack big enough for the parsers' own limits;
 //! - [`yaml`]: the YAML layer (budgets, PyYAML-exact loading and dumping, positions, quoting);
 //! - [`data`]: the values Ansible's YAML gives (strings, numbers, lists, mappings);
 //! - [`finding`]: where something is and what was found there, shown as text or JSON (a leaf);
@@ -36,6 +37,7 @@ pub mod diagnostics;
 pub mod edit;
 pub mod finding;
 pub mod git;
+pub mod hardening;
 pub mod identity;
 pub mod inventory;
 pub mod lints;

@@ -336,6 +336,20 @@ impl HostScope {
                     message,
                 )));
             }
+            if stack.len() >= crate::render::limits::VARIABLE_DEPTH {
+                let message = format!(
+                    "{}: variable `{name}` is reached through more than {} variables that refer to each other ({} -> ...)",
+                    var.origin,
+                    crate::render::limits::VARIABLE_DEPTH,
+                    stack.iter().take(3).cloned().collect::<Vec<_>>().join(" -> ")
+                );
+                drop(stack);
+                self.shared.record(message.clone());
+                return Some(Value::from(Error::new(
+                    ErrorKind::InvalidOperation,
+                    message,
+                )));
+            }
             stack.push(name.to_string());
         }
         let result = self.template(&var.data);
@@ -436,9 +450,31 @@ impl HostScope {
             if value.is_undefined() {
                 return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
             }
+            if value
+                .as_str()
+                .is_some_and(|s| s.len() > crate::render::limits::VALUE_BYTES)
+            {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "the value would be larger than {} MiB (variables that repeat each other?)",
+                        crate::render::limits::VALUE_BYTES >> 20
+                    ),
+                ));
+            }
             return Ok(value);
         }
-        Ok(Value::from(env.render_str(source, ctx)?))
+        let text = env.render_str(source, ctx)?;
+        if text.len() > crate::render::limits::VALUE_BYTES {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "the value would be larger than {} MiB (variables that repeat each other?)",
+                    crate::render::limits::VALUE_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(Value::from(text))
     }
 }
 
@@ -446,6 +482,10 @@ impl HostScope {
 #[must_use]
 pub fn describe_error(err: &Error, missing: &[String]) -> String {
     match err.kind() {
+        ErrorKind::OutOfFuel => format!(
+            "the template ran more than {} steps and was stopped (a loop that never ends, or loops nested too deep?)",
+            crate::render::limits::FUEL
+        ),
         ErrorKind::UndefinedError if !missing.is_empty() => {
             let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             format!("undefined variable {}", names.join(", "))

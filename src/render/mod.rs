@@ -83,6 +83,17 @@ pub fn split_header(source: &str) -> Result<(Settings, &str), String> {
 ///
 /// # Errors
 /// Invalid delimiters.
+/// The bounds on template execution: a hostile or mistaken template or variable fails with
+/// a clear error instead of running for ever or filling memory.
+pub mod limits {
+    /// Instructions one render may execute (a 100,000-job config takes about a tenth of it).
+    pub const FUEL: u64 = 50_000_000;
+    /// How deep lazily templated variables may refer to each other (`a: "{{ b }}"`, ...).
+    pub const VARIABLE_DEPTH: usize = 100;
+    /// The largest value a variable may template to, and the largest rendered output.
+    pub const VALUE_BYTES: usize = 64 << 20;
+}
+
 pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_syntax(
@@ -96,6 +107,12 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
             .build()?,
     );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // minijinja's debug mode (on by default in debug builds) copies the whole context into
+    // every error: with thousands of variables that costs minutes, and errors could carry
+    // vault values; promvault reports errors itself
+    env.set_debug(false);
+    // a template that never ends (nested loops over big ranges) stops with an error
+    env.set_fuel(Some(limits::FUEL));
     env.set_unknown_method_callback(methods::call);
     env.set_formatter(|out, _state, value| {
         if value.kind() == ValueKind::Invalid {

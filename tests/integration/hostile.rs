@@ -378,3 +378,47 @@ fn a_closed_stdout_and_stderr_end_the_run_quietly() {
         );
     }
 }
+
+#[test]
+fn runaway_templates_and_variables_stop_with_a_clear_error() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "templates/plain.j2",
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+            "steps and was stopped",
+        ),
+        (
+            "templates/plain.j2",
+            "{{ 'x' * 1000000000 }}\n",
+            "too large",
+        ),
+        (
+            "templates/plain.j2",
+            "{{ v3000 }}\n",
+            "through more than 100 variables",
+        ),
+        (
+            "templates/plain.j2",
+            "{{ d40 | length }}\n",
+            "larger than 64 MiB",
+        ),
+    ];
+    for (file, source, expect) in cases {
+        let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.txt\"\n");
+        // a chain of 3,000 lazy variables, and 40 that each double the one before
+        let mut vars = String::from("v0: start\nd0: \"0123456789\"\n");
+        for i in 1..=3000 {
+            vars.push_str(&format!("v{i}: \"{{{{ v{} }}}}\"\n", i - 1));
+        }
+        for i in 1..=40 {
+            vars.push_str(&format!("d{i}: \"{{{{ d{0} }}}}{{{{ d{0} }}}}\"\n", i - 1));
+        }
+        sb.write("inventories/prod/group_vars/all.yml", &vars);
+        sb.write(file, source);
+        let out = sb.cmd(&["render", "prod"]).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{source}: {err}");
+        assert!(err.contains(expect), "{source}: {err}");
+        assert!(err.contains("templates/plain.j2:1"), "{source}: {err}");
+    }
+}
