@@ -206,6 +206,12 @@ pub fn targets_of(
         if t.uses_ref {
             notes.push("probe cannot resolve tls_config's *_ref secrets".to_string());
         }
+        if !job.http_headers.is_empty() {
+            notes.push(format!(
+                "probe does not send http_headers ({})",
+                job.http_headers.join(", ")
+            ));
+        }
         if job.proxy_from_environment {
             notes.push("probe does not use proxy_from_environment".to_string());
         }

@@ -381,6 +381,7 @@ fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, v3: bool) -> Scrap
         proxy_url: (!h.proxy.url_text.is_empty()).then(|| h.proxy.url_text.clone()),
         proxy_from_environment: h.proxy.from_environment,
         follow_redirects: !h.no_redirects,
+        http_headers: h.headers.iter().map(|(name, _, _)| name.clone()).collect(),
         has_discovery: s.has_discovery,
         targets,
         dropped,

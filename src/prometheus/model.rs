@@ -130,6 +130,8 @@ pub struct ScrapeJob {
     pub proxy_from_environment: bool,
     /// `follow_redirects` (true unless written false).
     pub follow_redirects: bool,
+    /// The names of the `http_headers` (3.x) Prometheus adds to each request.
+    pub http_headers: Vec<String>,
     /// Whether the job has service discoveries other than `static_configs` (their targets
     /// are not known before Prometheus runs).
     pub has_discovery: bool,
@@ -287,6 +289,8 @@ mod tests {
             matches!(&j[2].auth, ClientAuth::Authorization { kind, credentials, .. } if kind == "apiKey" && credentials.expose() == "k")
         );
         assert!(!format!("{:?}", j[2].auth).contains("\"k\""));
+        let j = jobs("scrape_configs:\n  - job_name: a\n    http_headers: {X-Api-Key: {secrets: [s]}}\n    static_configs: [{targets: ['h:1']}]\n");
+        assert_eq!(j[0].http_headers, vec!["X-Api-Key".to_string()]);
     }
 
     #[test]
