@@ -103,9 +103,8 @@ fn read_secret_file(
 ) -> Result<Zeroizing<String>, String> {
     let path = base.join(written);
     match crate::sandbox::read_to_string(project_root, &path) {
-        Ok(text) => Ok(Zeroizing::new(
-            text.trim_end_matches(['\n', '\r']).to_string(),
-        )),
+        // prometheus/common reads these files with `strings.TrimSpace`
+        Ok(text) => Ok(Zeroizing::new(Zeroizing::new(text).trim().to_string())),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
             "{field} `{}` is outside the project: probe reads only the project's files and sent no credential",
             path.display()
@@ -555,7 +554,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         let secret = outside.path().join("id_ed25519");
         fs::write(&secret, "PRIVATE-KEY-MATERIAL\n").unwrap();
-        fs::write(project.path().join("pw"), "inside-pw\n").unwrap();
+        fs::write(project.path().join("pw"), " inside-pw\r\n").unwrap();
         let config = format!(
             "scrape_configs:\n  - job_name: out\n    basic_auth: {{username: u, password_file: {}}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n  - job_name: rel\n    authorization: {{credentials_file: ../{}/id_ed25519}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n  - job_name: in\n    basic_auth: {{username: u, password_file: pw}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n",
             secret.display(),
