@@ -687,6 +687,7 @@ impl Context<'_> {
             ),
             &secrets,
         )?;
+        let version = project.prometheus_version()?;
         let mut targets = Vec::new();
         for r in rendered
             .iter()
@@ -695,7 +696,7 @@ impl Context<'_> {
             let text = String::from_utf8_lossy(&r.bytes);
             let base = r.dest.parent().unwrap_or(&project.root);
             targets.extend(
-                probe::targets(&text, base, job)
+                probe::targets(&text, version, &project.root, base, job)
                     .map_err(|e| Error::usage(format!("{}: {e}", r.display), None))?,
             );
         }

@@ -15,7 +15,8 @@
 //! - [`vars`]: the per-host variable store and Ansible's lazy templating;
 //! - [`render`]: minijinja with Ansible's settings, filters and tests;
 //! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
-//! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool);
+//! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool), and the
+//!   scrape jobs of a valid config with their relabeled targets (`scrape_jobs`, for `probe`);
 //! - [`lints`]: promvault's own findings on rendered configs (auth mistakes, literal secrets);
 //! - [`check`]: the pre-commit checks over a project (vaults, records, renders, leaks);
 //! - [`probe`]: scrape requests as Prometheus sends them, with a diagnosis;

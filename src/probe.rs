@@ -1,6 +1,17 @@
-//! `promvault probe`: one scrape request per static target, sent as Prometheus sends it
-//! (scheme, metrics_path, params, basic auth, authorization type and credentials, TLS
-//! settings, timeout), with a diagnosis of what went wrong. Credentials are never printed.
+//! `promvault probe`: one scrape request per static target, sent as Prometheus sends it, with
+//! a diagnosis of what went wrong. Credentials are never printed.
+//!
+//! Everything probe knows of a job comes from the validator's model
+//! ([`crate::prometheus::scrape_jobs`]): the targets after `relabel_configs` (dropped ones are
+//! not probed; `__address__`, `__scheme__`, `__metrics_path__`, `__param_*` and
+//! `__scrape_timeout__` as relabeled), Prometheus' timeout defaults, the HTTP client's auth and
+//! TLS settings, `proxy_url` and `follow_redirects`. A configuration promtool refuses is not
+//! probed.
+//!
+//! Credential files (`password_file`, `credentials_file`, `bearer_token_file`,
+//! `username_file`) are read only when they are inside the project: a pull request must not
+//! make probe send `/proc/self/environ` or a private key to a target it chooses. Otherwise the
+//! request goes without the credential and the diagnosis says so.
 
 use std::{
     fmt::Write as _,
@@ -11,7 +22,7 @@ use std::{
 
 use zeroize::Zeroizing;
 
-use crate::yaml::tree::{self, Node, NodeKind};
+use crate::prometheus::{ClientAuth, ScrapeJob, Version};
 
 /// How a target authenticates.
 #[derive(Clone)]
@@ -26,32 +37,47 @@ pub enum Auth {
         kind: String,
         credentials: Zeroizing<String>,
     },
+    /// A credential probe does not send (a file outside the project or unreadable, OAuth 2,
+    /// a secret reference): why. The request goes without it.
+    Withheld(String),
 }
 
-/// TLS settings from `tls_config`.
+/// TLS settings from `tls_config`, files resolved against the configuration's folder.
 #[derive(Clone, Default)]
 pub struct Tls {
     pub insecure_skip_verify: bool,
     pub ca_file: Option<String>,
     pub cert_file: Option<String>,
     pub key_file: Option<String>,
+    /// Inline PEM (`ca`, `cert`, `key`).
+    pub ca: Option<String>,
+    pub cert: Option<String>,
+    pub key: Option<Zeroizing<String>>,
 }
 
 /// One scrape target of one job.
 #[derive(Clone)]
 pub struct Target {
     pub job: String,
+    /// The address as written in `static_configs`.
+    pub written: String,
+    /// `__address__` after relabeling: where the request goes.
     pub address: String,
     pub url: String,
     pub auth: Auth,
     pub tls: Tls,
     pub timeout: Duration,
+    pub proxy: Option<String>,
+    pub follow_redirects: bool,
+    /// What probe does differently from Prometheus for this target.
+    pub notes: Vec<String>,
 }
 
 /// What one probe found.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub job: String,
+    /// The target as shown: the address, or `written -> address` when relabeling changed it.
     pub address: String,
     pub status: Option<u16>,
     pub elapsed: Duration,
@@ -67,163 +93,210 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         .map(Duration::from_millis)
 }
 
-fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
-    match &node.get(key)?.kind {
-        NodeKind::Scalar { text, .. } => Some(text),
-        _ => None,
+/// Reads a credential file named in the configuration: `written` resolved against `base`,
+/// read only when inside `project_root`. `Err` says why probe sends no credential.
+fn read_secret_file(
+    project_root: &Path,
+    base: &Path,
+    field: &str,
+    written: &str,
+) -> Result<Zeroizing<String>, String> {
+    let path = base.join(written);
+    match crate::sandbox::read_to_string(project_root, &path) {
+        // prometheus/common reads these files with `strings.TrimSpace`
+        Ok(text) => Ok(Zeroizing::new(Zeroizing::new(text).trim().to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(format!(
+            "{field} `{}` is outside the project: probe reads only the project's files and sent no credential",
+            path.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot read {field} `{}` ({e}): probe sent no credential",
+            path.display()
+        )),
     }
 }
 
-fn read_secret_file(base: &Path, file: &str) -> Result<Zeroizing<String>, String> {
-    let path = base.join(file);
-    fs::read_to_string(&path)
-        .map(|s| Zeroizing::new(s.trim_end_matches(['\n', '\r']).to_string()))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// The credentials a job's targets are probed with.
+fn auth(auth: &ClientAuth, project_root: &Path, base: &Path) -> Auth {
+    let file_or = |value: &str, field: &str, file: &str| -> Result<Zeroizing<String>, String> {
+        if file.is_empty() {
+            Ok(Zeroizing::new(value.to_string()))
+        } else {
+            read_secret_file(project_root, base, field, file)
+        }
+    };
+    match auth {
+        ClientAuth::None => Auth::None,
+        ClientAuth::Basic {
+            username,
+            username_file,
+            password,
+            password_file,
+        } => {
+            let username = file_or(username, "basic_auth.username_file", username_file);
+            let password = file_or(password.expose(), "basic_auth.password_file", password_file);
+            match (username, password) {
+                (Ok(username), Ok(password)) => Auth::Basic {
+                    username: username.to_string(),
+                    password,
+                },
+                (Err(why), _) | (_, Err(why)) => Auth::Withheld(why),
+            }
+        }
+        ClientAuth::Authorization {
+            kind,
+            credentials,
+            credentials_file,
+        } => match file_or(
+            credentials.expose(),
+            "authorization.credentials_file",
+            credentials_file,
+        ) {
+            Ok(credentials) => Auth::Header {
+                kind: kind.clone(),
+                credentials,
+            },
+            Err(why) => Auth::Withheld(why),
+        },
+        ClientAuth::OAuth2 { .. } => {
+            Auth::Withheld("oauth2: probe does not fetch tokens and sent no credential".to_string())
+        }
+        ClientAuth::SecretRef { field } => Auth::Withheld(format!(
+            "{field}: a secret reference only Prometheus resolves; probe sent no credential"
+        )),
+    }
 }
 
-/// The static targets of a rendered Prometheus configuration (`base` resolves `*_file`).
-///
-/// # Errors
-/// The configuration is not YAML, or a credentials file cannot be read.
-pub fn targets(config: &str, base: &Path, only_job: Option<&str>) -> Result<Vec<Target>, String> {
-    let doc = tree::parse(config).ok_or("the configuration is not valid YAML")?;
-    let global_timeout = doc
-        .get("global")
-        .and_then(|g| str_at(g, "scrape_timeout"))
-        .and_then(parse_duration)
-        .unwrap_or(Duration::from_secs(10));
-    let Some(NodeKind::Seq(jobs)) = doc.get("scrape_configs").map(|n| &n.kind) else {
-        return Ok(Vec::new());
-    };
+/// The static targets of the scrape jobs (all, or `only_job`'s), as Prometheus would scrape
+/// them: relabeled, dropped ones left out. `base` resolves the files the jobs name (the
+/// configuration's folder); credential files are read only inside `project_root`.
+#[must_use]
+pub fn targets_of(
+    jobs: &[ScrapeJob],
+    project_root: &Path,
+    base: &Path,
+    only_job: Option<&str>,
+) -> Vec<Target> {
     let mut out = Vec::new();
     for job in jobs {
-        let name = str_at(job, "job_name").unwrap_or("?").to_string();
-        if only_job.is_some_and(|j| j != name) {
+        if only_job.is_some_and(|j| j != job.job_name) {
             continue;
         }
-        let scheme = str_at(job, "scheme").unwrap_or("http");
-        let path = str_at(job, "metrics_path").unwrap_or("/metrics");
-        let timeout = str_at(job, "scrape_timeout")
-            .and_then(parse_duration)
-            .unwrap_or(global_timeout);
-        let mut query = Vec::new();
-        if let Some(NodeKind::Map(params)) = job.get("params").map(|n| &n.kind) {
-            for (k, v) in params {
-                let NodeKind::Scalar { text: key, .. } = &k.kind else {
-                    continue;
-                };
-                if let NodeKind::Seq(values) = &v.kind {
-                    for value in values {
-                        if let NodeKind::Scalar { text, .. } = &value.kind {
-                            query.push(format!("{}={}", encode(key), encode(text)));
-                        }
-                    }
-                }
-            }
-        }
-        let auth = if let Some(basic) = job.get("basic_auth") {
-            let password = match (str_at(basic, "password"), str_at(basic, "password_file")) {
-                (Some(p), _) => Zeroizing::new(p.to_string()),
-                (None, Some(f)) => read_secret_file(base, f)?,
-                _ => Zeroizing::new(String::new()),
-            };
-            Auth::Basic {
-                username: str_at(basic, "username").unwrap_or("").to_string(),
-                password,
-            }
-        } else if let Some(authz) = job.get("authorization") {
-            let credentials = match (
-                str_at(authz, "credentials"),
-                str_at(authz, "credentials_file"),
-            ) {
-                (Some(c), _) => Zeroizing::new(c.to_string()),
-                (None, Some(f)) => read_secret_file(base, f)?,
-                _ => Zeroizing::new(String::new()),
-            };
-            Auth::Header {
-                kind: str_at(authz, "type").unwrap_or("Bearer").to_string(),
-                credentials,
-            }
-        } else if let Some(token) = str_at(job, "bearer_token") {
-            Auth::Header {
-                kind: "Bearer".to_string(),
-                credentials: Zeroizing::new(token.to_string()),
-            }
-        } else if let Some(file) = str_at(job, "bearer_token_file") {
-            Auth::Header {
-                kind: "Bearer".to_string(),
-                credentials: read_secret_file(base, file)?,
-            }
-        } else {
-            Auth::None
+        let auth = auth(&job.auth, project_root, base);
+        let file = |f: &str| (!f.is_empty()).then(|| base.join(f).display().to_string());
+        let inline = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let t = &job.tls;
+        let tls = Tls {
+            insecure_skip_verify: t.insecure_skip_verify,
+            ca_file: file(&t.ca_file),
+            cert_file: file(&t.cert_file),
+            key_file: file(&t.key_file),
+            ca: inline(&t.ca),
+            cert: inline(&t.cert),
+            key: (!t.key.is_empty()).then(|| Zeroizing::new(t.key.expose().to_string())),
         };
-        let tls = job.get("tls_config").map_or_else(Tls::default, |t| Tls {
-            insecure_skip_verify: str_at(t, "insecure_skip_verify")
-                .is_some_and(|v| matches!(v, "true" | "True" | "yes")),
-            ca_file: str_at(t, "ca_file").map(|f| base.join(f).display().to_string()),
-            cert_file: str_at(t, "cert_file").map(|f| base.join(f).display().to_string()),
-            key_file: str_at(t, "key_file").map(|f| base.join(f).display().to_string()),
-        });
-        let Some(NodeKind::Seq(statics)) = job.get("static_configs").map(|n| &n.kind) else {
-            continue;
-        };
-        for group in statics {
-            let Some(NodeKind::Seq(addresses)) = group.get("targets").map(|n| &n.kind) else {
-                continue;
-            };
-            for address in addresses {
-                let NodeKind::Scalar { text: address, .. } = &address.kind else {
-                    continue;
-                };
-                let mut url = format!("{scheme}://{address}{path}");
-                if !query.is_empty() {
-                    url.push('?');
-                    url.push_str(&query.join("&"));
-                }
-                out.push(Target {
-                    job: name.clone(),
-                    address: address.clone(),
-                    url,
-                    auth: auth.clone(),
-                    tls: tls.clone(),
-                    timeout,
-                });
-            }
+        let mut notes = Vec::new();
+        if !t.server_name.is_empty() {
+            notes.push(format!(
+                "probe checks the certificate against the address, not server_name `{}`",
+                t.server_name
+            ));
         }
-    }
-    Ok(out)
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
+        if t.uses_ref {
+            notes.push("probe cannot resolve tls_config's *_ref secrets".to_string());
+        }
+        if !job.http_headers.is_empty() {
+            notes.push(format!(
+                "probe does not send http_headers ({})",
+                job.http_headers.join(", ")
+            ));
+        }
+        if job.proxy_from_environment {
+            notes.push("probe does not use proxy_from_environment".to_string());
+        }
+        for target in &job.targets {
+            out.push(Target {
+                job: job.job_name.clone(),
+                written: target.written.clone(),
+                address: target.address.clone(),
+                url: target.url.clone(),
+                auth: auth.clone(),
+                tls: tls.clone(),
+                timeout: target.scrape_timeout,
+                proxy: job.proxy_url.clone(),
+                follow_redirects: job.follow_redirects,
+                notes: notes.clone(),
+            });
         }
     }
     out
 }
 
+/// The static targets of a rendered Prometheus configuration ([`targets_of`] of its
+/// [`crate::prometheus::scrape_jobs`]).
+///
+/// # Errors
+/// promtool would refuse the configuration: its first problem.
+pub fn targets(
+    config: &str,
+    version: Version,
+    project_root: &Path,
+    base: &Path,
+    only_job: Option<&str>,
+) -> Result<Vec<Target>, String> {
+    let jobs = crate::prometheus::scrape_jobs(config, version).map_err(|findings| {
+        format!(
+            "promtool {version} would refuse this configuration, so probe sends nothing: {}{}",
+            findings[0],
+            match findings.len() {
+                1 => String::new(),
+                n => format!(" (and {} more: `promvault validate` lists them)", n - 1),
+            }
+        )
+    })?;
+    Ok(targets_of(&jobs, project_root, base, only_job))
+}
+
 fn agent(target: &Target) -> Result<ureq::Agent, String> {
     use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
-    let mut tls = TlsConfig::builder().disable_verification(target.tls.insecure_skip_verify);
-    if let Some(ca) = &target.tls.ca_file {
-        let pem = fs::read(ca).map_err(|e| format!("cannot read {ca}: {e}"))?;
-        let cert = Certificate::from_pem(&pem).map_err(|e| format!("{ca}: {e}"))?;
+    // TLS files are read wherever they are: a CA is never sent, a client certificate is
+    // public and only a parsed certificate goes out, a key is only used to sign.
+    let pem = |inline: Option<&str>, file: &Option<String>| -> Result<Option<Vec<u8>>, String> {
+        match (inline, file) {
+            (Some(text), _) => Ok(Some(text.as_bytes().to_vec())),
+            (None, Some(f)) => fs::read(f)
+                .map(Some)
+                .map_err(|e| format!("cannot read {f}: {e}")),
+            (None, None) => Ok(None),
+        }
+    };
+    let t = &target.tls;
+    let mut tls = TlsConfig::builder().disable_verification(t.insecure_skip_verify);
+    if let Some(ca) = pem(t.ca.as_deref(), &t.ca_file)? {
+        let cert = Certificate::from_pem(&ca)
+            .map_err(|e| format!("{}: {e}", t.ca_file.as_deref().unwrap_or("tls_config.ca")))?;
         tls = tls.root_certs(RootCerts::new_with_certs(&[cert]));
     }
-    if let (Some(cert_file), Some(key_file)) = (&target.tls.cert_file, &target.tls.key_file) {
-        let cert_pem = fs::read(cert_file).map_err(|e| format!("cannot read {cert_file}: {e}"))?;
-        let key_pem = fs::read(key_file).map_err(|e| format!("cannot read {key_file}: {e}"))?;
-        let cert = Certificate::from_pem(&cert_pem).map_err(|e| format!("{cert_file}: {e}"))?;
-        let key = PrivateKey::from_pem(&key_pem).map_err(|e| format!("{key_file}: {e}"))?;
+    let key = pem(t.key.as_ref().map(|k| k.as_str()), &t.key_file)?.map(Zeroizing::new);
+    if let (Some(cert_pem), Some(key_pem)) = (pem(t.cert.as_deref(), &t.cert_file)?, key) {
+        let cert = Certificate::from_pem(&cert_pem).map_err(|e| {
+            format!(
+                "{}: {e}",
+                t.cert_file.as_deref().unwrap_or("tls_config.cert")
+            )
+        })?;
+        let key = PrivateKey::from_pem(&key_pem)
+            .map_err(|e| format!("{}: {e}", t.key_file.as_deref().unwrap_or("tls_config.key")))?;
         tls = tls.client_cert(Some(ClientCert::new_with_certs(&[cert], key)));
     }
-    Ok(ureq::Agent::config_builder()
+    let proxy = match &target.proxy {
         // like Prometheus without proxy_url: no proxy from the environment
-        .proxy(None)
+        None => None,
+        Some(url) => Some(ureq::Proxy::new(url).map_err(|e| format!("proxy_url: {e}"))?),
+    };
+    Ok(ureq::Agent::config_builder()
+        .proxy(proxy)
+        .max_redirects(if target.follow_redirects { 10 } else { 0 })
         .timeout_global(Some(target.timeout))
         .http_status_as_error(false)
         .tls_config(tls.build())
@@ -235,13 +308,23 @@ fn agent(target: &Target) -> Result<ureq::Agent, String> {
 #[must_use]
 pub fn probe(target: &Target) -> Outcome {
     let started = Instant::now();
-    let outcome = |status: Option<u16>, ok: bool, diagnosis: String| Outcome {
-        job: target.job.clone(),
-        address: target.address.clone(),
-        status,
-        elapsed: started.elapsed(),
-        ok,
-        diagnosis,
+    let outcome = |status: Option<u16>, ok: bool, diagnosis: String| {
+        let mut diagnosis = diagnosis;
+        for note in &target.notes {
+            diagnosis = format!("{diagnosis} ({note})");
+        }
+        Outcome {
+            job: target.job.clone(),
+            address: if target.written == target.address {
+                target.address.clone()
+            } else {
+                format!("{} -> {}", target.written, target.address)
+            },
+            status,
+            elapsed: started.elapsed(),
+            ok,
+            diagnosis,
+        }
     };
     let agent = match agent(target) {
         Ok(a) => a,
@@ -253,7 +336,7 @@ pub fn probe(target: &Target) -> Outcome {
         .header("User-Agent", "Prometheus/promvault-probe")
         .header("X-Prometheus-Scrape-Timeout-Seconds", &format!("{}", target.timeout.as_secs_f64()));
     match &target.auth {
-        Auth::None => {}
+        Auth::None | Auth::Withheld(_) => {}
         Auth::Basic { username, password } => {
             use base64::Engine;
             let token = Zeroizing::new(
@@ -270,9 +353,23 @@ pub fn probe(target: &Target) -> Outcome {
         Ok(response) => {
             let status = response.status().as_u16();
             let ok = (200..300).contains(&status);
-            outcome(Some(status), ok, diagnose(status, &target.auth))
+            match &target.auth {
+                // the scrape was not tried as Prometheus would try it
+                Auth::Withheld(why) => outcome(
+                    Some(status),
+                    false,
+                    format!("{why}; without it the target answered HTTP {status}"),
+                ),
+                auth => outcome(Some(status), ok, diagnose(status, auth)),
+            }
         }
-        Err(err) => outcome(None, false, transport_problem(&err, target)),
+        Err(err) => {
+            let problem = transport_problem(&err, target);
+            match &target.auth {
+                Auth::Withheld(why) => outcome(None, false, format!("{why}; {problem}")),
+                _ => outcome(None, false, problem),
+            }
+        }
     }
 }
 
@@ -289,7 +386,8 @@ fn diagnose(status: u16, auth: &Auth) -> String {
             "credentials rejected; check the type's exact case (`{kind}` is sent as written: `apiKey` is not `apikey`) and the key"
         ),
         (401 | 403, Auth::None) => "the target wants credentials: add basic_auth or authorization to the job".to_string(),
-        (404, _) => "not found: check metrics_path".to_string(),
+        (404, _) => "not found: check metrics_path (and the relabeling of __metrics_path__)".to_string(),
+        (300..=399, _) => format!("HTTP {status}: a redirect, and the job has follow_redirects: false"),
         (code, _) => format!("HTTP {code}"),
     }
 }
@@ -369,16 +467,128 @@ mod tests {
         assert_eq!(parse_duration(""), None);
     }
 
+    fn here() -> &'static Path {
+        Path::new(".")
+    }
+
     #[test]
     fn targets_carry_auth_without_showing_it() {
         let config = "global:\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: a\n    basic_auth: {username: u, password: p}\n    params: {module: [x y]}\n    static_configs:\n      - targets: ['h:1', 'h:2']\n  - job_name: b\n    scheme: https\n    metrics_path: /m\n    authorization: {type: apiKey, credentials: k}\n    static_configs:\n      - targets: ['w:443']\n";
-        let t = targets(config, Path::new("."), None).unwrap();
+        let t = targets(config, Version::V3, here(), here(), None).unwrap();
         assert_eq!(t.len(), 3);
-        assert_eq!(t[0].url, "http://h:1/metrics?module=x%20y");
+        // url.Values.Encode, as Prometheus builds the query
+        assert_eq!(t[0].url, "http://h:1/metrics?module=x+y");
         assert_eq!(t[2].url, "https://w:443/m");
         assert!(matches!(&t[2].auth, Auth::Header { kind, .. } if kind == "apiKey"));
         assert_eq!(t[0].timeout, Duration::from_secs(5));
-        assert_eq!(targets(config, Path::new("."), Some("b")).unwrap().len(), 1);
+        let only_b = targets(config, Version::V3, here(), here(), Some("b")).unwrap();
+        assert_eq!(only_b.len(), 1);
+    }
+
+    #[test]
+    fn timeouts_booleans_and_refusals_come_from_the_validator() {
+        let config = "scrape_configs:\n  - job_name: a\n    scrape_interval: 4s\n    tls_config: {insecure_skip_verify: on}\n    static_configs: [{targets: ['h:1']}]\n";
+        let t = targets(config, Version::V3, here(), here(), None).unwrap();
+        assert_eq!(t[0].timeout, Duration::from_secs(4));
+        assert!(t[0].tls.insecure_skip_verify);
+        let refused = "scrape_configs:\n  - job_name: a\n    scrape_interval: 4s\n    scrape_timeout: 5s\n    static_configs: [{targets: ['h:1']}]\n";
+        let e = targets(refused, Version::V3, here(), here(), None)
+            .err()
+            .unwrap();
+        assert!(e.contains("would refuse"), "{e}");
+    }
+
+    /// A server on 127.0.0.1 that answers 200 to every request and hands over each
+    /// request's head.
+    fn server() -> (u16, std::sync::mpsc::Receiver<String>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nup\n",
+                );
+                if tx
+                    .send(String::from_utf8_lossy(&head).into_owned())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        (port, rx)
+    }
+
+    #[test]
+    fn a_relabeled_target_is_probed_at_its_new_address_and_a_dropped_one_not_at_all() {
+        let (port, requests) = server();
+        let config = format!(
+            "scrape_configs:\n  - job_name: bb\n    metrics_path: /probe\n    static_configs:\n      - targets: ['web.example:80', 'drop.example:80']\n    relabel_configs:\n      - {{source_labels: [__address__], regex: 'drop\\..*', action: drop}}\n      - {{source_labels: [__address__], target_label: __param_target}}\n      - {{target_label: __address__, replacement: '127.0.0.1:{port}'}}\n"
+        );
+        let t = targets(&config, Version::V3, here(), here(), None).unwrap();
+        assert_eq!(t.len(), 1, "the dropped target is not probed");
+        assert_eq!(t[0].address, format!("127.0.0.1:{port}"));
+        let o = probe(&t[0]);
+        assert!(o.ok, "{}", o.diagnosis);
+        assert_eq!(o.address, format!("web.example:80 -> 127.0.0.1:{port}"));
+        let head = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(
+            head.starts_with("GET /probe?target=web.example%3A80 HTTP/1.1"),
+            "{head}"
+        );
+        assert!(requests.recv_timeout(Duration::from_millis(200)).is_err());
+    }
+
+    #[test]
+    fn a_password_file_outside_the_project_is_not_read() {
+        let (port, requests) = server();
+        let project = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("id_ed25519");
+        fs::write(&secret, "PRIVATE-KEY-MATERIAL\n").unwrap();
+        fs::write(project.path().join("pw"), " inside-pw\r\n").unwrap();
+        let config = format!(
+            "scrape_configs:\n  - job_name: out\n    basic_auth: {{username: u, password_file: {}}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n  - job_name: rel\n    authorization: {{credentials_file: ../{}/id_ed25519}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n  - job_name: in\n    basic_auth: {{username: u, password_file: pw}}\n    static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n",
+            secret.display(),
+            outside.path().file_name().unwrap().to_string_lossy(),
+        );
+        let t = targets(&config, Version::V3, project.path(), project.path(), None).unwrap();
+        for target in &t[..2] {
+            let Auth::Withheld(why) = &target.auth else {
+                panic!("{} reads a file outside the project", target.job)
+            };
+            assert!(why.contains("outside the project"), "{why}");
+            let o = probe(target);
+            assert!(!o.ok);
+            assert!(
+                o.diagnosis.contains("sent no credential"),
+                "{}",
+                o.diagnosis
+            );
+            let head = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+            assert!(!head.to_lowercase().contains("authorization"), "{head}");
+        }
+        assert!(
+            matches!(&t[2].auth, Auth::Basic { password, .. } if password.as_str() == "inside-pw")
+        );
+        assert!(probe(&t[2]).ok);
+        let head = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(
+            head.to_lowercase().contains(
+                "authorization: basic dTppbnNpZGUtcHc="
+                    .to_lowercase()
+                    .as_str()
+            ),
+            "{head}"
+        );
     }
 
     #[test]
@@ -387,7 +597,7 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         let config = format!("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n");
-        let t = targets(&config, Path::new("."), None).unwrap();
+        let t = targets(&config, Version::V3, here(), here(), None).unwrap();
         let o = probe(&t[0]);
         assert!(!o.ok);
         assert!(

@@ -5,11 +5,14 @@
 //! cert/key pairs, and populating the static targets through their relabeling.
 
 use super::decode::{join, Cx, GoStr, IntType, Obj};
+use std::time::Duration;
+
 use super::goutil::{
-    duration_string, is_valid_label_name, parse_base2_bytes, parse_bool, parse_duration,
-    split_host_port,
+    duration_string, encode_query, is_valid_label_name, parse_base2_bytes, parse_bool,
+    parse_duration, split_host_port, url_string,
 };
 use super::http;
+use super::model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 use super::relabel::{self, Labels, Rule};
 use super::sd::{self, Discovered};
 use super::yaml::Node;
@@ -182,15 +185,16 @@ impl Default for Global {
     }
 }
 
-/// Checks a whole configuration document (`None` for an empty file).
-pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) {
+/// Checks a whole configuration document (`None` for an empty file). Returns the scrape
+/// jobs as decoded (meaningful when no finding was reported).
+pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<ScrapeJob> {
     let Some(root) = root else {
-        return;
+        return Vec::new();
     };
     let v3 = cx.v3();
     let top = if v3 { TOP_V3 } else { TOP_V2 };
     let Some(obj) = cx.obj(root, "", "the configuration (config.Config)", top) else {
-        return;
+        return Vec::new();
     };
     let mut global = match obj.get("global") {
         Some(n) => global(cx, n, "global"),
@@ -257,15 +261,130 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) {
     }
 
     // promtool, even with --syntax-only: client TLS pairs and the static targets.
+    let mut jobs = Vec::new();
     for s in &scrapes {
-        http::check_tls_files(cx, &s.tls, &s.path, &s.node);
+        http::check_tls_files(cx, &s.http.tls, &s.path, &s.node);
         for (tls, path, node) in &s.discovered.kubernetes_tls {
             http::check_tls_files(cx, tls, path, node);
         }
-        populate_targets(cx, s);
+        let populated = populate_targets(cx, s);
+        jobs.push(job_model(s, populated, v3));
     }
     for am in &alerting.1 {
         alertmanager_targets(cx, am);
+    }
+    jobs
+}
+
+/// The model of one decoded scrape config and its populated static targets.
+fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, v3: bool) -> ScrapeJob {
+    let version = if v3 {
+        super::Version::V3
+    } else {
+        super::Version::V2
+    };
+    let ms = |text: &str, default: u64| {
+        Duration::from_millis(parse_duration(text, version).unwrap_or(default))
+    };
+    let mut targets = Vec::new();
+    let mut dropped = Vec::new();
+    for (written, outcome) in populated {
+        match outcome {
+            Populated::Kept(lb) => {
+                // scrape.Target.URL: the job's params, each `__param_NAME` replacing the
+                // first value of NAME (or adding it)
+                let mut params = s.params.clone();
+                for (name, value) in &lb.0 {
+                    let Some(key) = name.strip_prefix("__param_") else {
+                        continue;
+                    };
+                    match params.iter_mut().find(|(k, _)| k == key) {
+                        Some((_, values)) if !values.is_empty() => values[0].clone_from(value),
+                        Some((_, values)) => values.push(value.clone()),
+                        None => params.push((key.to_string(), vec![value.clone()])),
+                    }
+                }
+                let address = lb.get("__address__").to_string();
+                targets.push(ScrapeTarget {
+                    url: url_string(
+                        lb.get("__scheme__"),
+                        &address,
+                        lb.get("__metrics_path__"),
+                        &encode_query(&params),
+                    ),
+                    scrape_interval: ms(lb.get("__scrape_interval__"), s.interval),
+                    scrape_timeout: ms(lb.get("__scrape_timeout__"), s.timeout),
+                    written,
+                    address,
+                    labels: lb.0,
+                });
+            }
+            Populated::Dropped => dropped.push(written),
+            Populated::Refused => {}
+        }
+    }
+    let h = &s.http;
+    let auth = if let Some(b) = &h.basic_auth {
+        if b.username_ref.is_empty() && b.password_ref.is_empty() {
+            ClientAuth::Basic {
+                username: b.username.clone(),
+                username_file: b.username_file.clone(),
+                password: Secret::new(&b.password),
+                password_file: b.password_file.clone(),
+            }
+        } else {
+            ClientAuth::SecretRef {
+                field: "basic_auth".to_string(),
+            }
+        }
+    } else if let Some(a) = &h.authorization {
+        if a.credentials_ref.is_empty() {
+            ClientAuth::Authorization {
+                kind: a.kind.clone(),
+                credentials: Secret::new(&a.credentials),
+                credentials_file: a.credentials_file.clone(),
+            }
+        } else {
+            ClientAuth::SecretRef {
+                field: "authorization.credentials_ref".to_string(),
+            }
+        }
+    } else if let Some(o) = &h.oauth2 {
+        ClientAuth::OAuth2 {
+            token_url: o.token_url.clone(),
+        }
+    } else {
+        ClientAuth::None
+    };
+    let t = &h.tls;
+    ScrapeJob {
+        job_name: s.job.clone(),
+        scheme: s.scheme.clone(),
+        metrics_path: s.metrics_path.clone(),
+        params: s.params.clone(),
+        scrape_interval: Duration::from_millis(s.interval),
+        scrape_timeout: Duration::from_millis(s.timeout),
+        honor_labels: s.honor_labels,
+        honor_timestamps: s.honor_timestamps,
+        auth,
+        tls: TlsSettings {
+            ca: t.ca.clone(),
+            ca_file: t.ca_file.clone(),
+            cert: t.cert.clone(),
+            cert_file: t.cert_file.clone(),
+            key: Secret::new(&t.key),
+            key_file: t.key_file.clone(),
+            server_name: t.server_name.clone(),
+            insecure_skip_verify: t.insecure_skip_verify,
+            uses_ref: t.uses_ref,
+        },
+        proxy_url: (!h.proxy.url_text.is_empty()).then(|| h.proxy.url_text.clone()),
+        proxy_from_environment: h.proxy.from_environment,
+        follow_redirects: !h.no_redirects,
+        http_headers: h.headers.iter().map(|(name, _, _)| name.clone()).collect(),
+        has_discovery: s.has_discovery,
+        targets,
+        dropped,
     }
 }
 
@@ -509,10 +628,13 @@ struct Scrape {
     timeout: u64,
     metrics_path: String,
     scheme: String,
-    params: Vec<(String, String)>,
+    params: Vec<(String, Vec<String>)>,
     rules: Vec<Rule>,
     relabel_ok: bool,
-    tls: http::Tls,
+    http: http::Http,
+    honor_labels: bool,
+    honor_timestamps: bool,
+    has_discovery: bool,
     discovered: Discovered,
     histogram_labels: [(String, bool); 3],
 }
@@ -559,16 +681,13 @@ fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
     let v3 = cx.v3();
     let before = cx.findings.len();
     let job = cx.string(o.get("job_name"), &o.child("job_name")).text;
-    bools(
-        cx,
-        o,
-        &[
-            "honor_labels",
-            "honor_timestamps",
-            "track_timestamps_staleness",
-            "enable_compression",
-        ],
-    );
+    let honor_labels = cx
+        .boolean(o.get("honor_labels"), &o.child("honor_labels"))
+        .unwrap_or(false);
+    let honor_timestamps = cx
+        .boolean(o.get("honor_timestamps"), &o.child("honor_timestamps"))
+        .unwrap_or(true);
+    bools(cx, o, &["track_timestamps_staleness", "enable_compression"]);
     let params = params(cx, o);
     let interval = dur_field(cx, o, "scrape_interval").unwrap_or(0);
     let timeout = dur_field(cx, o, "scrape_timeout").unwrap_or(0);
@@ -771,23 +890,27 @@ fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
         params,
         rules,
         relabel_ok: relabel_ok && ok,
-        tls: http.tls.clone(),
+        has_discovery: o.names().any(|k| k.ends_with("_sd_configs")),
+        http,
+        honor_labels,
+        honor_timestamps,
         discovered,
         histogram_labels,
     })
 }
 
-/// `params` (`url.Values`): the first value of each parameter.
-fn params(cx: &mut Cx, o: &Obj<'_>) -> Vec<(String, String)> {
+/// `params` (`url.Values`): every value of each parameter.
+fn params(cx: &mut Cx, o: &Obj<'_>) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     let path = o.child("params");
     if let Some(entries) = cx.map(o.get("params"), &path, "url.Values") {
         for (name, _, value) in entries {
             let p = join(&path, &name.text);
             if let Some(values) = cx.strings(Some(value), &p) {
-                if let Some(first) = values.first() {
-                    out.push((name.text.clone(), first.text.clone()));
-                }
+                out.push((
+                    name.text.clone(),
+                    values.into_iter().map(|v| v.text).collect(),
+                ));
             }
         }
     }
@@ -805,11 +928,23 @@ fn static_targets_check(cx: &mut Cx, d: &Discovered) {
     }
 }
 
+/// What `scrape.PopulateLabels` makes of one static target.
+enum Populated {
+    /// The target's labels after relabeling and the checks.
+    Kept(Labels),
+    /// A relabel rule drops it.
+    Dropped,
+    /// The relabeled labels are refused (promtool reports it).
+    Refused,
+}
+
 /// promtool's `checkTargetGroupsForScrapeConfig`: `scrape.TargetsFromGroup` on the static
-/// targets, which runs the relabeling and checks the resulting address and labels.
-fn populate_targets(cx: &mut Cx, s: &Scrape) {
+/// targets, which runs the relabeling and checks the resulting address and labels. Returns
+/// each target as written with what became of it (nothing when the rules did not decode).
+fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
+    let mut out = Vec::new();
     if !s.relabel_ok {
-        return;
+        return out;
     }
     let v3 = cx.v3();
     for g in &s.discovered.groups {
@@ -841,35 +976,50 @@ fn populate_targets(cx: &mut Cx, s: &Scrape) {
                     lb.set(&name, &value);
                 }
             }
-            for (name, value) in &s.params {
+            for (name, values) in &s.params {
                 let label = format!("__param_{name}");
-                if !v3 || lb.get(&label).is_empty() {
-                    lb.set(&label, value);
+                if let Some(value) = values.first() {
+                    if !v3 || lb.get(&label).is_empty() {
+                        lb.set(&label, value);
+                    }
                 }
             }
             if !relabel::process(&mut lb, &s.rules, v3) {
+                out.push((target.clone(), Populated::Dropped));
                 continue;
             }
-            if let Err(e) = target_labels(&lb, v3) {
-                cx.err(p, Some(n), format!("instance {i} in group {}: {e}", g.path));
+            match target_labels(&mut lb, v3) {
+                Ok(()) => out.push((target.clone(), Populated::Kept(lb))),
+                Err(e) => {
+                    cx.err(p, Some(n), format!("instance {i} in group {}: {e}", g.path));
+                    out.push((target.clone(), Populated::Refused));
+                }
             }
         }
     }
+    out
 }
 
-/// The checks of `scrape.PopulateLabels` after relabeling.
-fn target_labels(lb: &Labels, v3: bool) -> Result<(), String> {
-    let addr = lb.get("__address__");
+/// The checks of `scrape.PopulateLabels` after relabeling, and what it then does to the
+/// labels: 2.42 adds the scheme's default port to an address without one, `__meta_*` labels
+/// go, `instance` defaults to the address.
+fn target_labels(lb: &mut Labels, v3: bool) -> Result<(), String> {
+    let addr = lb.get("__address__").to_string();
     if addr.is_empty() {
         return Err("no address".to_string());
     }
-    if !v3 && split_host_port(addr).is_err() && split_host_port(&format!("{addr}:1234")).is_ok() {
+    if !v3 && split_host_port(&addr).is_err() && split_host_port(&format!("{addr}:1234")).is_ok() {
         let scheme = lb.get("__scheme__");
-        if !matches!(scheme, "http" | "https" | "") {
-            return Err(format!(
-                "invalid scheme: {scheme:?} (a target without a port needs http or https)"
-            ));
-        }
+        let port = match scheme {
+            "http" | "" => "80",
+            "https" => "443",
+            _ => {
+                return Err(format!(
+                    "invalid scheme: {scheme:?} (a target without a port needs http or https)"
+                ))
+            }
+        };
+        lb.set("__address__", &format!("{addr}:{port}"));
     }
     if addr.contains('/') {
         return Err(format!("{addr:?} is not a valid hostname"));
@@ -924,6 +1074,14 @@ fn target_labels(lb: &Labels, v3: bool) -> Result<(), String> {
                 ));
             }
         }
+    }
+    let names: Vec<String> = lb.0.iter().map(|(n, _)| n.clone()).collect();
+    for name in names.iter().filter(|n| n.starts_with("__meta_")) {
+        lb.del(name);
+    }
+    if lb.get("instance").is_empty() {
+        let addr = lb.get("__address__").to_string();
+        lb.set("instance", &addr);
     }
     Ok(())
 }

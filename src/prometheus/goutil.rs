@@ -278,6 +278,66 @@ enum Mode {
     Zone,
     UserPassword,
     Fragment,
+    QueryComponent,
+}
+
+/// Go's `url.escape`: `%XX` for every byte `should_escape` names, `+` for a space in a query
+/// component.
+fn escape(s: &str, mode: Mode) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s.as_bytes() {
+        if !should_escape(c, mode) {
+            out.push(c as char);
+        } else if c == b' ' && mode == Mode::QueryComponent {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
+}
+
+/// Go's `url.Values.Encode`: sorted by name, each value `name=value`, query-escaped.
+pub(crate) fn encode_query(values: &[(String, Vec<String>)]) -> String {
+    let mut sorted: Vec<&(String, Vec<String>)> = values.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parts = Vec::new();
+    for (name, vs) in sorted {
+        let key = escape(name, Mode::QueryComponent);
+        for v in vs {
+            parts.push(format!("{key}={}", escape(v, Mode::QueryComponent)));
+        }
+    }
+    parts.join("&")
+}
+
+/// Go's `url.URL{Scheme, Host, Path, RawQuery}.String()`.
+pub(crate) fn url_string(scheme: &str, host: &str, path: &str, raw_query: &str) -> String {
+    let mut out = String::new();
+    if !scheme.is_empty() {
+        out.push_str(scheme);
+        out.push(':');
+    }
+    if !scheme.is_empty() || !host.is_empty() {
+        if !host.is_empty() || !path.is_empty() {
+            out.push_str("//");
+        }
+        out.push_str(&escape(host, Mode::Host));
+    }
+    let escaped = if path == "*" {
+        path.to_string()
+    } else {
+        escape(path, Mode::Path)
+    };
+    if !escaped.is_empty() && !escaped.starts_with('/') && !host.is_empty() {
+        out.push('/');
+    }
+    out.push_str(&escaped);
+    if !raw_query.is_empty() {
+        out.push('?');
+        out.push_str(raw_query);
+    }
+    out
 }
 
 fn parse_url_inner(raw: &str) -> Result<GoUrl, String> {

@@ -93,6 +93,8 @@ pub(crate) struct Proxy {
     pub from_environment: bool,
     /// The number of `proxy_connect_header` entries, `Some` when the map is non-nil.
     pub connect_header: Option<usize>,
+    /// `proxy_url` as written, when it parsed to a non-empty URL.
+    pub url_text: String,
 }
 
 impl Proxy {
@@ -128,8 +130,16 @@ impl Proxy {
 /// The TLS client settings.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tls {
+    pub ca: String,
+    pub ca_file: String,
+    pub cert: String,
     pub cert_file: String,
+    pub key: String,
     pub key_file: String,
+    pub server_name: String,
+    pub insecure_skip_verify: bool,
+    /// Whether a `*_ref` (a secret manager reference, 3.x) is set.
+    pub uses_ref: bool,
     /// Whether any field differs from the zero value.
     pub nonzero: bool,
 }
@@ -147,6 +157,8 @@ pub(crate) struct Http {
     /// Whether anything differs from `DefaultHTTPClientConfig` (for Kubernetes SD's check).
     pub nondefault: bool,
     pub headers: Vec<(String, usize, usize)>,
+    /// `follow_redirects: false`.
+    pub no_redirects: bool,
 }
 
 impl Http {
@@ -409,6 +421,7 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
     for name in ["follow_redirects", "enable_http2"] {
         if cx.boolean(obj.get(name), &obj.child(name)) == Some(false) {
             nondefault = true;
+            http.no_redirects |= name == "follow_redirects";
         }
     }
     if v3 {
@@ -441,6 +454,9 @@ fn proxy(cx: &mut Cx, obj: &Obj<'_>) -> Proxy {
     let mut p = Proxy::default();
     if let Some(node) = obj.get("proxy_url") {
         p.url = url(cx, node, &obj.child("proxy_url")).map(|u| !u.is_empty_string());
+        if let (Some(true), super::yaml::Kind::Scalar(s)) = (p.url, &node.kind) {
+            p.url_text.clone_from(&s.text);
+        }
     }
     if cx.v3() {
         p.no_proxy = s(cx, obj, "no_proxy");
@@ -670,8 +686,15 @@ pub(crate) fn tls(cx: &mut Cx, node: &Node, path: &str) -> Tls {
             cx.err(path, Some(node), e);
         }
     }
+    t.uses_ref = [&ca_ref, &cert_ref, &key_ref].iter().any(|s| !s.is_empty());
+    t.ca = ca;
+    t.ca_file = ca_file;
+    t.cert = cert;
     t.cert_file = cert_file;
+    t.key = key;
     t.key_file = key_file;
+    t.server_name = server_name;
+    t.insecure_skip_verify = insecure;
     t
 }
 

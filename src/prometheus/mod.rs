@@ -14,6 +14,7 @@
 //! - [`config`]: the configuration file's sections;
 //! - [`http`]: the HTTP client block, TLS, OAuth2, SigV4, Azure AD;
 //! - [`relabel`]: relabel rules, their validation and application;
+//! - [`model`]: the scrape jobs of a valid configuration ([`scrape_jobs`]), for `probe`;
 //! - [`sd`] and [`kubernetes`]: the service discoveries;
 //! - [`web`]: the web config file.
 
@@ -25,6 +26,7 @@ mod goregex;
 pub(crate) mod goutil;
 mod http;
 mod kubernetes;
+mod model;
 mod relabel;
 mod sd;
 mod web;
@@ -33,6 +35,8 @@ mod yamlv2;
 
 #[cfg(test)]
 mod tests;
+
+pub use model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 
 /// The Prometheus version whose rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,28 +106,48 @@ fn syntax_finding(e: &yaml::SyntaxError) -> Finding {
     }
 }
 
-fn run_config(text: &str, version: Version, agent: bool) -> Vec<Finding> {
+fn run_config(text: &str, version: Version, agent: bool) -> (Vec<Finding>, Vec<ScrapeJob>) {
     let mut cx = decode::Cx::new(version);
-    match yaml::load(text) {
+    let jobs = match yaml::load(text) {
         Ok(root) => config::check(&mut cx, root.as_ref(), agent),
-        Err(e) => cx.findings.push(syntax_finding(&e)),
-    }
+        Err(e) => {
+            cx.findings.push(syntax_finding(&e));
+            Vec::new()
+        }
+    };
     let mut findings = cx.findings;
     findings.dedup();
-    findings
+    (findings, jobs)
 }
 
 /// Checks a Prometheus configuration as `promtool check config --syntax-only` does.
 /// Empty means promtool would accept it.
 #[must_use]
 pub fn check_config(text: &str, version: Version) -> Vec<Finding> {
-    run_config(text, version, false)
+    run_config(text, version, false).0
+}
+
+/// The scrape jobs of a Prometheus configuration as the validator decoded them: each job's
+/// settings with Prometheus' defaults (scheme, metrics_path, interval, the timeout defaulting
+/// to the global one capped at the interval), its HTTP client settings, and its static
+/// targets after `relabel_configs`, as `scrape.PopulateLabels` makes them (dropped ones
+/// apart). Only for a configuration promtool accepts (`check_config` empty).
+///
+/// # Errors
+/// What `check_config` finds, when it finds anything.
+pub fn scrape_jobs(text: &str, version: Version) -> Result<Vec<ScrapeJob>, Vec<Finding>> {
+    let (findings, jobs) = run_config(text, version, false);
+    if findings.is_empty() {
+        Ok(jobs)
+    } else {
+        Err(findings)
+    }
 }
 
 /// Checks a Prometheus configuration as `promtool check config --agent --syntax-only` does.
 #[must_use]
 pub fn check_config_agent(text: &str, version: Version) -> Vec<Finding> {
-    run_config(text, version, true)
+    run_config(text, version, true).0
 }
 
 /// Checks a web config file's text as `promtool check web-config` does, except for the files

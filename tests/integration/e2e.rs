@@ -286,3 +286,164 @@ fn probe_says_when_nothing_listens() {
     assert_eq!(code, 1, "{table}");
     assert!(table.contains("connection refused"), "{table}");
 }
+
+/// A metrics endpoint that answers 200 to everything and records each request's line and
+/// headers, lower-cased.
+fn recording_endpoint() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let Ok(clone) = stream.try_clone() else {
+                continue;
+            };
+            let mut reader = BufReader::new(clone);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line.to_lowercase());
+            }
+            log.lock().unwrap().push(head);
+            let body = "# TYPE up_from_test gauge\nup_from_test 1\n";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
+/// The request lines (`GET /path?query HTTP/1.1`) recorded so far with the scrape timeout
+/// header, deduplicated.
+fn request_lines(seen: &std::sync::Mutex<Vec<String>>) -> Vec<String> {
+    let mut lines: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let timeout = h
+                .lines()
+                .find(|l| l.starts_with("x-prometheus-scrape-timeout-seconds:"))
+                .unwrap_or("no timeout header");
+            format!("{} ({timeout})", h.lines().next().unwrap_or(""))
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+/// A project whose one output is `prometheus` (a template without variables).
+fn project_with_config(config: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}prometheus_version: \"2.42\"\noutputs:\n  - template: templates/prometheus.yml.j2\n    dest: out/prometheus.yml\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write("templates/prometheus.yml.j2", config);
+    sb.set("prod", "unused", "x");
+    sb
+}
+
+#[test]
+fn probe_requests_what_prometheus_requests_after_relabeling() {
+    require("prometheus");
+    let (port, seen) = recording_endpoint();
+    // a blackbox-style job (no timeout written): the written targets become a parameter, the address is rewritten,
+    // one target is dropped; the written scheme is replaced by relabeling
+    let config = format!(
+        "global:\n  scrape_interval: 2s\nscrape_configs:\n  - job_name: blackbox\n    scheme: https\n    metrics_path: /probe\n    params:\n      module: [http_2xx]\n    static_configs:\n      - targets: ['web.invalid', 'drop.invalid:8080']\n        labels: {{team: web}}\n    relabel_configs:\n      - source_labels: [__address__]\n        regex: 'drop\\..*'\n        action: drop\n      - source_labels: [__address__]\n        target_label: __param_target\n      - target_label: __address__\n        replacement: 127.0.0.1:{port}\n      - target_label: __scheme__\n        replacement: http\n      - source_labels: [team]\n        target_label: __param_module\n        replacement: '${{1}}_check'\n"
+    );
+    let sb = project_with_config(&config);
+    sb.cmd(&["render", "prod"]).assert().success();
+
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    assert_eq!(
+        table.lines().count(),
+        2,
+        "one target, the dropped one not probed: {table}"
+    );
+    assert!(
+        table.contains(&format!("web.invalid -> 127.0.0.1:{port}")),
+        "{table}"
+    );
+    let from_probe = request_lines(&seen);
+    assert_eq!(
+        from_probe,
+        // the timeout: the global default (10s) capped at the interval
+        vec!["get /probe?module=web_check&target=web.invalid http/1.1 (x-prometheus-scrape-timeout-seconds: 2)".to_string()],
+        "the parameter is the address as written (2.42 adds a default port only after relabeling)"
+    );
+    seen.lock().unwrap().clear();
+
+    let prom_port = free_port();
+    let data = sb.home.join("prometheus-data");
+    let _prometheus = Guard(
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                sb.path("out/prometheus.yml").display()
+            ))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(
+        "Prometheus scrapes the target",
+        Duration::from_secs(40),
+        || !seen.lock().unwrap().is_empty(),
+    );
+    assert_eq!(
+        request_lines(&seen),
+        from_probe,
+        "probe and Prometheus differ"
+    );
+}
+
+#[test]
+fn probe_sends_no_credential_from_a_file_outside_the_project() {
+    let (port, seen) = recording_endpoint();
+    let sb = project_with_config("");
+    let outside = sb.home.join("id_ed25519");
+    fs::write(&outside, "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n").unwrap();
+    sb.write(
+        "templates/prometheus.yml.j2",
+        &format!(
+            "scrape_configs:\n  - job_name: hostile\n    basic_auth:\n      username: me\n      password_file: {}\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n  - job_name: traversal\n    authorization:\n      credentials_file: ../../home/id_ed25519\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n",
+            outside.display()
+        ),
+    );
+    sb.cmd(&["render", "prod"]).assert().success();
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 1, "{table}");
+    for job in ["hostile", "traversal"] {
+        let line = table.lines().find(|l| l.starts_with(job)).unwrap();
+        assert!(
+            line.contains("outside the project") && line.contains("sent no credential"),
+            "{table}"
+        );
+    }
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    for head in &heads {
+        assert!(!head.contains("authorization"), "{head}");
+        assert!(!head.contains("secret"), "{head}");
+    }
+}
