@@ -245,7 +245,7 @@ pub fn read_variables(path: &str, text: &str, password: &[u8]) -> Result<Importe
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

@@ -201,7 +201,7 @@ pub enum Command {
     },
     /// bcrypt a password read from stdin or a no-echo prompt (for web configs).
     Hash {
-        /// bcrypt cost (4-31).
+        /// bcrypt cost (4-16).
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
         cost: u32,
     },
@@ -397,6 +397,11 @@ impl Context<'_> {
             None => None,
         };
         let ids = Lookup::from_environment(self.cli.identity.clone(), demo).load()?;
+        if !self.cli.quiet {
+            for warning in &ids.warnings {
+                errln!("warning: {warning}");
+            }
+        }
         if self.cli.verbose {
             errln!("identities: {}", ids.sources.join(", "));
             for skipped in &ids.skipped {
@@ -778,6 +783,7 @@ impl Context<'_> {
                 self.say(&format!("{display}: no change, nothing written"));
             }
             EditOutcome::Changed(text) => {
+                let _lock = vault::VaultLock::acquire([env.vault.as_path()])?;
                 vault::write_if_unchanged(
                     &env.vault,
                     &display,
@@ -833,6 +839,7 @@ impl Context<'_> {
             }
             reports.push((name, imported));
         }
+        let _lock = vault::VaultLock::acquire([env.vault.as_path()])?;
         let opened = self.vault_for_change(&project, &env)?;
         let existing = vault::variables(&opened.text, &display)?;
         let conflicts: Vec<&str> = incoming
@@ -908,8 +915,10 @@ impl Context<'_> {
                 Some("use letters, digits and `_`, not starting with a digit".to_string()),
             ));
         }
-        let opened = self.vault_for_change(&project, &env)?;
+        // read the value first: a prompt must not hold the lock
         let value = read_secret_input(&format!("value for {key}"), keep_newline)?;
+        let _lock = vault::VaultLock::acquire([env.vault.as_path()])?;
+        let opened = self.vault_for_change(&project, &env)?;
         match vault::set_value(&opened.text, key, value.expose_secret(), &display)? {
             None => self.say(&format!(
                 "{display}: `{key}` already has that value, nothing written"
@@ -1123,6 +1132,13 @@ impl Context<'_> {
     }
 
     fn hash(&self, cost: u32) -> Result<u8, Error> {
+        let max = crate::render::filters::MAX_BCRYPT_COST;
+        if !(4..=max).contains(&cost) {
+            return Err(Error::usage(
+                format!("--cost {cost} is refused: promvault computes costs 4 to {max}"),
+                Some("each step doubles the time; 10 to 12 is usual for a web config".to_string()),
+            ));
+        }
         let password = read_secret_input("password to hash", false)?;
         let hashed = bcrypt::hash(password.expose_secret(), cost)
             .map_err(|e| Error::usage(format!("cannot hash: {e}"), None))?;

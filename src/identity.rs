@@ -94,6 +94,8 @@ pub struct Identities {
     pub recipients: Vec<String>,
     /// Default locations holding a key promvault cannot use, with the reason.
     pub skipped: Vec<String>,
+    /// Things to tell people (an identity readable by others).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Identities {
@@ -168,6 +170,7 @@ impl Lookup {
             sources: Vec::new(),
             recipients: Vec::new(),
             skipped: Vec::new(),
+            warnings: Vec::new(),
         };
         if self.is_explicit() {
             for path in self.explicit.iter().chain(&self.env_identity) {
@@ -207,7 +210,34 @@ impl Lookup {
     }
 }
 
+/// Refuses what is not a regular file (a FIFO or a device would block or never end), and
+/// notes an identity other users can read.
+fn check_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::metadata(path).map_err(|e| IdentityError::Unreadable {
+        source_name: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if !meta.is_file() {
+        return Err(IdentityError::Unreadable {
+            source_name: path.display().to_string(),
+            message: "it is not a regular file (a pipe or a device is never read as an identity)"
+                .to_string(),
+        });
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        found.warnings.push(format!(
+            "{} holds a private key and other users may read it (mode {mode:04o}): `chmod 600 {}`",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
 fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+    check_file(path, found)?;
     let name = path.display().to_string();
     let unreadable = |message: String| IdentityError::Unreadable {
         source_name: name.clone(),
@@ -238,6 +268,15 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
 /// only native age X25519 keys: a plugin identity (`AGE-PLUGIN-...`) would make promvault run
 /// `age-plugin-NAME` from PATH, an SSH or passphrase-protected key would prompt.
 fn load_demo_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+    // public by design: no warning about who may read it, but never a pipe or a device
+    let mut ignored = Identities {
+        identities: Vec::new(),
+        sources: Vec::new(),
+        recipients: Vec::new(),
+        skipped: Vec::new(),
+        warnings: Vec::new(),
+    };
+    check_file(path, &mut ignored)?;
     let name = path.display().to_string();
     let unreadable = |message: String| IdentityError::Unreadable {
         source_name: name.clone(),

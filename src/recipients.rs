@@ -34,6 +34,7 @@ pub fn rekey(
     envs: &[Environment],
     ids: &Identities,
 ) -> Result<Vec<Rekeyed>, Error> {
+    let _lock = vault::VaultLock::acquire(envs.iter().map(|e| e.vault.as_path()))?;
     let opened = envs
         .iter()
         .map(|env| vault::open(env, &project.display_path(&env.vault), ids))
@@ -149,6 +150,7 @@ pub fn change(
         })
         .collect();
     let ids = identities(project)?;
+    let _lock = vault::VaultLock::acquire(affected.iter().map(|e| e.vault.as_path()))?;
     let opened = affected
         .iter()
         .map(|env| vault::open(env, &project.display_path(&env.vault), &ids))

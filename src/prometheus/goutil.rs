@@ -95,7 +95,7 @@ pub(crate) fn duration_string(ms: u64) -> String {
         ("s", MS_PER_SECOND, false),
         ("ms", 1, false),
     ] {
-        if exact && rest % mult != 0 {
+        if exact && !rest.is_multiple_of(mult) {
             continue;
         }
         let v = rest / mult;

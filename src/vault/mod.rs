@@ -479,6 +479,53 @@ pub fn write_if_unchanged(
     write(path, display, plaintext, recipients)
 }
 
+/// An exclusive lock on the folders of some vaults, held while a vault is read, changed and
+/// written (`set`, `import-ansible-vault`, `rekey`, `recipients`, the write of `edit`), so
+/// two changes at once never lose one of them: the second waits, then reads what the first
+/// wrote. It is an advisory `flock` on the folder itself (no lock file is left behind), taken
+/// in sorted order so two processes never wait on each other.
+pub struct VaultLock {
+    _folders: Vec<fs::File>,
+}
+
+impl VaultLock {
+    /// Locks the folders of `vaults` (created if missing), waiting for other promvault
+    /// processes to finish their change.
+    ///
+    /// # Errors
+    /// A folder that cannot be created, opened or locked.
+    pub fn acquire<'a>(
+        vaults: impl IntoIterator<Item = &'a Path>,
+    ) -> Result<VaultLock, VaultError> {
+        let mut folders: Vec<std::path::PathBuf> = Vec::new();
+        for vault in vaults {
+            let parent = match vault.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            };
+            let failed = |source| VaultError::Write {
+                path: parent.display().to_string(),
+                source,
+            };
+            fs::create_dir_all(&parent).map_err(failed)?;
+            folders.push(fs::canonicalize(&parent).map_err(failed)?);
+        }
+        folders.sort();
+        folders.dedup();
+        let mut held = Vec::with_capacity(folders.len());
+        for folder in folders {
+            let failed = |source| VaultError::Write {
+                path: folder.display().to_string(),
+                source,
+            };
+            let file = fs::File::open(&folder).map_err(failed)?;
+            file.lock().map_err(failed)?;
+            held.push(file);
+        }
+        Ok(VaultLock { _folders: held })
+    }
+}
+
 /// A vault as read: its plaintext, and its bytes (to notice a change before overwriting).
 pub struct Opened {
     pub text: Zeroizing<String>,

@@ -321,7 +321,7 @@ fn shortest_digits(f: f64) -> (String, i32) {
     let (digits, exp) = split(&format!("{f:e}"));
     let n = digits.len();
     let last = digits.as_bytes()[n - 1] - b'0';
-    if last % 2 == 0 {
+    if last.is_multiple_of(2) {
         return (digits, exp);
     }
     // The exact decimal expansion of `f` (every f64 has at most 767 significant digits).
@@ -347,7 +347,7 @@ fn shortest_digits(f: f64) -> (String, i32) {
     let reads_back = format!("{}.{}e{exp}", &candidate[..1], &candidate[1..])
         .parse::<f64>()
         .is_ok_and(|g| g == f);
-    if reads_back && (candidate.as_bytes()[n - 1] - b'0') % 2 == 0 {
+    if reads_back && (candidate.as_bytes()[n - 1] - b'0').is_multiple_of(2) {
         (candidate, exp)
     } else {
         (digits, exp)

@@ -422,3 +422,74 @@ fn runaway_templates_and_variables_stop_with_a_clear_error() {
         assert!(err.contains("templates/plain.j2:1"), "{source}: {err}");
     }
 }
+
+#[test]
+fn a_fifo_identity_is_refused_and_a_readable_one_warned_about() {
+    let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.txt\"\n");
+    let fifo = sb.home.join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut child = sb
+        .std_cmd(&["view", "prod", "-i", fifo.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("promvault blocked on a FIFO given as an identity");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    // a key others may read still works, with a warning
+    fs::set_permissions(sb.identity_path(), fs::Permissions::from_mode(0o644)).unwrap();
+    let out = sb.cmd(&["view", "prod", "pw"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("other users may read it (mode 0644)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_bcrypt_cost_that_would_run_for_days_is_refused() {
+    for source in [
+        "{{ pw | bcrypt(cost=31) }}\n",
+        "{{ pw | password_hash('bcrypt', rounds=31) }}\n",
+    ] {
+        let sb = project("  - template: templates/plain.j2\n    dest: \"out/{{ env }}.txt\"\n");
+        sb.write("templates/plain.j2", source);
+        let out = sb.cmd(&["render", "prod"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{source}");
+        assert!(
+            stderr(&out).contains("cost 31 is refused"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd(&["hash", "--cost", "31"])
+        .write_stdin("pw")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--cost 31 is refused"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -6,6 +6,7 @@ mod support;
 mod age_interop;
 mod ansible_cases;
 mod check;
+mod concurrency;
 mod e2e;
 mod edit;
 mod example;

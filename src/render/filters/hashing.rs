@@ -45,6 +45,23 @@ const BCRYPT64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose:
 
 /// When checks render with placeholder secrets, a well-formed stand-in instead of a real
 /// (deliberately slow) bcrypt hash.
+/// The highest bcrypt cost promvault computes: cost 16 takes seconds per hash, and each step
+/// doubles it (cost 31 would take days). Prometheus verifies the hash on every scrape, so a
+/// web config wants a low cost anyway.
+pub const MAX_BCRYPT_COST: u32 = 16;
+
+/// Refuses a cost that would run for hours (or that bcrypt does not have).
+pub(crate) fn checked_cost(filter: &str, cost: u32) -> Result<u32, Error> {
+    if (4..=MAX_BCRYPT_COST).contains(&cost) {
+        Ok(cost)
+    } else {
+        Err(filter_error(
+            filter,
+            format!("bcrypt cost {cost} is refused: promvault computes costs 4 to {MAX_BCRYPT_COST} (each step doubles the time; Prometheus checks the hash on every scrape)"),
+        ))
+    }
+}
+
 fn quick_hash(state: &State, secret: &str, rounds: u32) -> Option<String> {
     if !state.lookup(QUICK_HASHES_VAR).is_some_and(|v| v.is_true()) {
         return None;
@@ -78,7 +95,10 @@ fn password_hash(
 ) -> Result<String, Error> {
     let hashtype = hashtype.unwrap_or("sha512");
     let salt = kwargs.get::<Option<Value>>("salt")?.or(salt);
-    let rounds = kwargs.get::<Option<u32>>("rounds")?;
+    let rounds = kwargs
+        .get::<Option<u32>>("rounds")?
+        .map(|r| checked_cost("password_hash", r))
+        .transpose()?;
     let ident = kwargs.get::<Option<String>>("ident")?;
     let _: Option<Value> = kwargs.get("salt_size")?;
     kwargs.assert_all_used()?;
@@ -112,7 +132,10 @@ fn bcrypt_filter(
     cost: Option<u32>,
     kwargs: Kwargs,
 ) -> Result<String, Error> {
-    let cost = kwargs.get::<Option<u32>>("cost")?.or(cost).unwrap_or(10);
+    let cost = checked_cost(
+        "bcrypt",
+        kwargs.get::<Option<u32>>("cost")?.or(cost).unwrap_or(10),
+    )?;
     kwargs.assert_all_used()?;
     let secret = super::text(secret)?;
     if let Some(fake) = quick_hash(state, &secret, cost) {

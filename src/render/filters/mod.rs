@@ -4,6 +4,8 @@
 
 mod collections;
 mod hashing;
+
+pub use hashing::MAX_BCRYPT_COST;
 mod markup;
 mod numbers;
 mod paths;
