@@ -1,7 +1,8 @@
 //! Editing a vault's plaintext in the user's editor.
 //!
 //! The plaintext only ever exists in a fresh private folder (mode 0700) holding one file
-//! (mode 0600), under `$XDG_RUNTIME_DIR` when set (a per-user tmpfs) or the temp folder.
+//! (mode 0600), under `$XDG_RUNTIME_DIR` when set (a per-user tmpfs), else `/dev/shm`, else the
+//! temp folder; a folder left by an `edit` killed with SIGKILL is wiped by the next one.
 //! The folder is removed, its file overwritten first, on every way out: success, an invalid
 //! edit, an editor that fails, a panic, and SIGTERM/SIGHUP/SIGINT/SIGQUIT. While the editor
 //! runs, SIGINT and SIGQUIT (Ctrl-C, Ctrl-\\ in the terminal, which also reach the editor) are
@@ -13,7 +14,7 @@
 use std::{
     fs,
     io::{self, BufRead, IsTerminal, Write},
-    os::unix::fs::{DirBuilderExt, OpenOptionsExt},
+    os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt},
     path::{Path, PathBuf},
     process::Command,
     sync::{
@@ -159,6 +160,59 @@ fn wipe_dir(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
+/// Where the plaintext under edit is kept: `$XDG_RUNTIME_DIR` (a per-user tmpfs), else
+/// `/dev/shm` (memory, on Linux), else the temp folder.
+fn scratch_base() -> PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .or_else(|| {
+            let shm = PathBuf::from("/dev/shm");
+            let writable =
+                fs::metadata(&shm).is_ok_and(|m| m.is_dir() && m.permissions().mode() & 0o002 != 0);
+            writable.then_some(shm)
+        })
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Wipes the folders an `edit` killed with SIGKILL left behind (its own process is gone, so
+/// nothing else could): `promvault-PID-*` folders of this user whose PID no longer runs.
+fn wipe_leftovers(base: &Path) {
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("promvault-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.is_dir() || std::os::unix::fs::MetadataExt::uid(&meta) != uid {
+            continue;
+        }
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive {
+            wipe_dir(&entry.path());
+            let _ = writeln!(
+                io::stderr(),
+                "note: removed the plaintext a killed `promvault edit` left in {}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
 /// A private folder holding the plaintext under edit; wiped when dropped.
 struct Scratch {
     dir: PathBuf,
@@ -167,18 +221,20 @@ struct Scratch {
 
 impl Scratch {
     fn new(file_name: &str, content: &str) -> Result<Scratch, EditError> {
-        let base = std::env::var_os("XDG_RUNTIME_DIR")
-            .map(PathBuf::from)
-            .filter(|p| p.is_dir())
-            .unwrap_or_else(std::env::temp_dir);
+        let base = scratch_base();
         let temp = |source| EditError::Temp { source };
+        wipe_leftovers(&base);
         install_interrupt_cleanup();
         let mut guard = PENDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = (0..16)
             .find_map(|_| {
-                let candidate = base.join(format!("promvault-{}", random_suffix()));
+                let candidate = base.join(format!(
+                    "promvault-{}-{}",
+                    std::process::id(),
+                    random_suffix()
+                ));
                 fs::DirBuilder::new()
                     .mode(0o700)
                     .create(&candidate)

@@ -2,7 +2,8 @@
 //! the final mode from the start, flushed to disk, then renamed over the target. A crash
 //! at any instant leaves the old file or the new one, never half of one.
 //!
-//! A file whose bytes and mode would not change is not touched at all (same mtime).
+//! A file whose bytes and mode would not change is not touched at all (same mtime). The
+//! temporary file of a write that SIGKILL interrupted is removed by the next write beside it.
 //!
 //! [`diff`] shows what a render would change, with every secret masked.
 
@@ -112,13 +113,44 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
+/// The temporary files of writes that a SIGKILL interrupted: `.NAME.promvault-PID-*.tmp`
+/// beside `path` whose PID no longer runs. They are removed before the next write.
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.promvault-");
+    let Ok(entries) = fs::read_dir(parent_of(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .filter(|f| f.ends_with(".tmp"))
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_temp_beside(path: &Path, bytes: &[u8], mode: u32) -> io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(path);
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(&format!(".{name}.promvault-{}-", std::process::id()))
         .suffix(".tmp")
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(parent_of(path))?;

@@ -297,3 +297,40 @@ fn the_editor_does_not_inherit_the_age_key() {
     let env = std::fs::read_to_string(seen).unwrap();
     assert!(!env.contains("AGE-SECRET-KEY"), "{env}");
 }
+
+#[test]
+fn a_plaintext_left_by_a_killed_edit_is_wiped_by_the_next_one() {
+    let sb = Sandbox::new();
+    sb.set("prod", "pw", "left-behind-secret");
+    let editor = sb.script("slow.sh", "sleep 30");
+    let mut child = sb
+        .std_cmd(&["edit", "prod"])
+        .env("EDITOR", &editor)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // wait for the plaintext to exist, then SIGKILL: nothing can clean up
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sb.leftovers().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "edit never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(sb.leftovers().len(), 1, "the killed edit left its folder");
+    let noop = sb.script("noop.sh", "true");
+    let out = sb
+        .cmd(&["edit", "prod"])
+        .env("EDITOR", &noop)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    assert!(
+        crate::support::stderr(&out)
+            .contains("removed the plaintext a killed `promvault edit` left"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    assert!(sb.leftovers().is_empty(), "{:?}", sb.leftovers());
+}

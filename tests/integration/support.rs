@@ -113,7 +113,7 @@ impl Sandbox {
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("TMPDIR", &self.tmp)
-            .env_remove("XDG_RUNTIME_DIR")
+            .env("XDG_RUNTIME_DIR", &self.tmp)
             .env_remove("PROMVAULT_IDENTITY")
             .env_remove("PROMVAULT_AGE_KEY")
             .env_remove("VISUAL")
@@ -210,7 +210,7 @@ pub fn on_terminal(
         // No pinentry on PATH: prompts are read from the terminal itself.
         .env("PATH", sb.home.join("no-programs"))
         .env("SHELL", "/bin/sh")
-        .env_remove("XDG_RUNTIME_DIR")
+        .env("XDG_RUNTIME_DIR", &sb.tmp)
         .env_remove("PROMVAULT_AGE_KEY")
         .env_remove("PROMVAULT_IDENTITY")
         .env_remove("VISUAL")
