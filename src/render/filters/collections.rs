@@ -55,9 +55,79 @@ pub(super) fn register(env: &mut Environment<'static>) {
                     require_attribute("map", &value, attr, None)?;
                 }
             }
-            minijinja::filters::map(state, value, args)
+            // `map('filter', args..., key=value)`: Jinja2 passes the keyword arguments on to
+            // the filter (minijinja's own map drops them)
+            let has_kwargs = args.last().is_some_and(|v| v.is_kwargs());
+            let name = args.first().and_then(|v| v.as_str().map(str::to_string));
+            if let (true, Some(name)) = (has_kwargs, name) {
+                let rest: Vec<Value> = args.into_values().into_iter().skip(1).collect();
+                let mut out = Vec::new();
+                for item in value.try_iter()? {
+                    let mut call = vec![item];
+                    call.extend(rest.iter().cloned());
+                    out.push(state.apply_filter(&name, &call)?);
+                }
+                return Ok(Value::from(out));
+            }
+            minijinja::filters::map(state, value, args).map(Value::from)
         },
     );
+    super::add_filter(env, "sum", py_sum);
+}
+
+/// Python's `sum(iterable, start=0)` (Jinja2's `sum(attribute=..., start=0)`): `+` as Python
+/// does it, so numbers add, lists concatenate (from a list start), and a string is an error.
+fn py_sum(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let attribute: Option<String> = kwargs.get("attribute")?;
+    let mut total: Value = kwargs
+        .get::<Option<Value>>("start")?
+        .unwrap_or(Value::from(0));
+    kwargs.assert_all_used()?;
+    for item in value.try_iter()? {
+        let mut item = item;
+        if let Some(attr) = &attribute {
+            for part in attr.split('.') {
+                item = item.get_item(&Value::from(part))?;
+            }
+        }
+        let numeric = |v: &Value| matches!(v.kind(), ValueKind::Number | ValueKind::Bool);
+        total = match (total.kind(), item.kind()) {
+            _ if numeric(&total) && numeric(&item) => {
+                let as_num = |v: &Value| {
+                    if v.kind() == ValueKind::Bool {
+                        Value::from(i64::from(v.is_true()))
+                    } else {
+                        v.clone()
+                    }
+                };
+                let (a, b) = (as_num(&total), as_num(&item));
+                match (i64::try_from(a.clone()), i64::try_from(b.clone())) {
+                    (Ok(x), Ok(y)) if a.is_integer() && b.is_integer() => x
+                        .checked_add(y)
+                        .map_or_else(|| Value::from(i128::from(x) + i128::from(y)), Value::from),
+                    _ => Value::from(
+                        f64::try_from(a).unwrap_or(f64::NAN) + f64::try_from(b).unwrap_or(f64::NAN),
+                    ),
+                }
+            }
+            (ValueKind::Seq, ValueKind::Seq) => {
+                let mut all: Vec<Value> = total.try_iter()?.collect();
+                all.extend(item.try_iter()?);
+                Value::from(all)
+            }
+            _ => {
+                return Err(filter_error(
+                    "sum",
+                    format!(
+                        "unsupported operand type(s) for +: '{}' and '{}'",
+                        crate::render::python::py_type_name(&total),
+                        crate::render::python::py_type_name(&item)
+                    ),
+                ))
+            }
+        };
+    }
+    Ok(total)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,12 +228,13 @@ fn combine(value: &Value, others: Rest<Value>, kwargs: Kwargs) -> Result<Value, 
 }
 
 fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    let key_name: String = kwargs
-        .get::<Option<String>>("key_name")?
-        .unwrap_or_else(|| "key".into());
-    let value_name: String = kwargs
-        .get::<Option<String>>("value_name")?
-        .unwrap_or_else(|| "value".into());
+    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
+    let key_name: Value = kwargs
+        .get::<Option<Value>>("key_name")?
+        .unwrap_or_else(|| Value::from("key"));
+    let value_name: Value = kwargs
+        .get::<Option<Value>>("value_name")?
+        .unwrap_or_else(|| Value::from("value"));
     kwargs.assert_all_used()?;
     let entries = as_map(value).ok_or_else(|| {
         filter_error(
@@ -185,19 +256,20 @@ fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
 }
 
 fn items2dict(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    let key_name: String = kwargs
-        .get::<Option<String>>("key_name")?
-        .unwrap_or_else(|| "key".into());
-    let value_name: String = kwargs
-        .get::<Option<String>>("value_name")?
-        .unwrap_or_else(|| "value".into());
+    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
+    let key_name: Value = kwargs
+        .get::<Option<Value>>("key_name")?
+        .unwrap_or_else(|| Value::from("key"));
+    let value_name: Value = kwargs
+        .get::<Option<Value>>("value_name")?
+        .unwrap_or_else(|| Value::from("value"));
     kwargs.assert_all_used()?;
     let items = as_list(value)
         .ok_or_else(|| filter_error("items2dict", "requires a list of dictionaries"))?;
     let mut out = indexmap::IndexMap::new();
     for item in items {
-        let k = item.get_attr(&key_name)?;
-        let v = item.get_attr(&value_name)?;
+        let k = item.get_item(&key_name)?;
+        let v = item.get_item(&value_name)?;
         if k.is_undefined() || v.is_undefined() {
             return Err(filter_error(
                 "items2dict",
@@ -282,7 +354,9 @@ fn require_attribute(
     attr: &str,
     test: Option<&str>,
 ) -> Result<(), Error> {
-    if test.is_some() {
+    // Only `defined`/`undefined` accept a missing attribute: any other test (and plain
+    // truthiness) touches the undefined value, an error in Ansible
+    if matches!(test, Some("defined" | "undefined")) {
         return Ok(());
     }
     for item in value.try_iter()? {

@@ -9,8 +9,53 @@ use minijinja::{
 use super::filter_error;
 use crate::render::python::py_str;
 
+/// A number as Python sees it in arithmetic (`True` is 1).
+fn number(value: &Value, test: &str) -> Result<f64, Error> {
+    match value.kind() {
+        ValueKind::Number | ValueKind::Bool => {
+            if let Ok(i) = i64::try_from(value.clone()) {
+                #[allow(clippy::cast_precision_loss)]
+                return Ok(i as f64);
+            }
+            f64::try_from(value.clone()).map_err(|e| filter_error(test, e.to_string()))
+        }
+        _ => Err(filter_error(
+            test,
+            format!(
+                "unsupported operand type(s) for %: '{}' and 'int'",
+                crate::render::python::py_type_name(value)
+            ),
+        )),
+    }
+}
+
+/// `value % n` with Python's sign rule (the result has the sign of `n`).
+fn py_mod(value: &Value, n: i64, test: &str) -> Result<f64, Error> {
+    #[allow(clippy::cast_precision_loss)]
+    let n = n as f64;
+    let v = number(value, test)?;
+    Ok(v - n * (v / n).floor())
+}
+
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_test(env, "version", version);
+    // Jinja2's `value % 2 == 0`: Python's modulo, a TypeError for what is not a number
+    super::add_test(env, "even", |value: &Value| {
+        Ok(py_mod(value, 2, "even")? == 0.0)
+    });
+    super::add_test(env, "odd", |value: &Value| {
+        Ok(py_mod(value, 2, "odd")? == 1.0)
+    });
+    super::add_test(env, "divisibleby", |value: &Value, n: &Value| {
+        let n = number(n, "divisibleby")?;
+        if n == 0.0 {
+            return Err(filter_error(
+                "divisibleby",
+                "integer division or modulo by zero",
+            ));
+        }
+        Ok(number(value, "divisibleby")? % n == 0.0)
+    });
     super::add_test(env, "version_compare", version);
     super::add_test(
         env,
