@@ -73,6 +73,81 @@ pub(super) fn register(env: &mut Environment<'static>) {
         },
     );
     super::add_filter(env, "sum", py_sum);
+    super::add_filter(
+        env,
+        "sort",
+        |state: &State, value: Value, kwargs: Kwargs| {
+            require_orderable("sort", &value, &kwargs)?;
+            minijinja::filters::sort(state, value, kwargs)
+        },
+    );
+    super::add_filter(env, "min", |state: &State, value: Value, kwargs: Kwargs| {
+        require_orderable("min", &value, &kwargs)?;
+        minijinja::filters::min(state, value, kwargs)
+    });
+    super::add_filter(env, "max", |state: &State, value: Value, kwargs: Kwargs| {
+        require_orderable("max", &value, &kwargs)?;
+        minijinja::filters::max(state, value, kwargs)
+    });
+}
+
+/// Python orders numbers (bools included) with numbers, strings with strings, lists with
+/// lists; anything else (`None`, dicts, a string against a number) is a TypeError when two
+/// items are compared. minijinja orders everything, so sorting is checked first.
+fn require_orderable(filter: &str, value: &Value, kwargs: &Kwargs) -> Result<(), Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("{filter}: the value is undefined"),
+        ));
+    }
+    let attribute: Option<String> = kwargs.peek("attribute")?;
+    // several attributes (`attribute='a,b'`) compare tuples: not checked
+    if attribute.as_deref().is_some_and(|a| a.contains(',')) {
+        return Ok(());
+    }
+    let Ok(items) = value.try_iter() else {
+        return Ok(());
+    };
+    let mut keys = Vec::new();
+    for item in items {
+        let mut key = item;
+        if let Some(attr) = attribute.as_deref() {
+            for part in attr.split('.') {
+                key = match part.parse::<i64>() {
+                    Ok(i) if key.kind() == ValueKind::Seq => key.get_item(&Value::from(i))?,
+                    _ => key.get_attr(part)?,
+                };
+            }
+        }
+        keys.push(key);
+    }
+    if keys.len() < 2 {
+        return Ok(());
+    }
+    let class = |v: &Value| match v.kind() {
+        ValueKind::Number | ValueKind::Bool => Some(0),
+        ValueKind::String => Some(1),
+        ValueKind::Seq => Some(2),
+        _ => None,
+    };
+    let first = &keys[0];
+    for other in &keys[1..] {
+        match (class(first), class(other)) {
+            (Some(a), Some(b)) if a == b => {}
+            _ => {
+                return Err(filter_error(
+                    filter,
+                    format!(
+                        "'<' not supported between instances of '{}' and '{}'",
+                        crate::render::python::py_type_name(other),
+                        crate::render::python::py_type_name(first)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Python's `sum(iterable, start=0)` (Jinja2's `sum(attribute=..., start=0)`): `+` as Python

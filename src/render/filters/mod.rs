@@ -67,12 +67,9 @@ fn builtin_aliases(env: &mut Environment<'static>) {
     env.add_filter("ansible.builtin.first", f::first);
     env.add_filter("ansible.builtin.last", f::last);
     env.add_filter("ansible.builtin.list", f::list);
-    env.add_filter("ansible.builtin.sort", f::sort);
     env.add_filter("ansible.builtin.map", f::map);
     env.add_filter("ansible.builtin.select", f::select);
     env.add_filter("ansible.builtin.reject", f::reject);
-    env.add_filter("ansible.builtin.min", f::min);
-    env.add_filter("ansible.builtin.max", f::max);
     env.add_filter("ansible.builtin.sum", f::sum);
     env.add_filter("ansible.builtin.round", f::round);
     env.add_filter("ansible.builtin.abs", f::abs);

@@ -176,6 +176,19 @@ fn version(
     {
         return Err(filter_error("version", "unknown version_type"));
     }
+    // Ansible refuses a falsy value or version (empty string, 0, None, ...)
+    if !value.is_true() {
+        return Err(filter_error(
+            "version",
+            "Input version value cannot be empty",
+        ));
+    }
+    if !other.is_true() {
+        return Err(filter_error(
+            "version",
+            "Version parameter to compare against cannot be empty",
+        ));
+    }
     let (va, vb) = (py_str(value), py_str(other));
     let strict_kind = kwargs_kind(kind.as_deref());
     let ord = match strict_kind {

@@ -31,8 +31,12 @@ pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "type_debug", type_debug);
     super::add_filter(env, "indent", indent);
     super::add_filter(env, "truncate", truncate);
+    // Jinja2: len(re.findall(r"\w+", s)): runs of letters, digits and underscores
     super::add_filter(env, "wordcount", |v: &Value| {
-        py_str(v).split_whitespace().count()
+        py_str(v)
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .count()
     });
     super::add_filter(env, "wordwrap", wordwrap);
     super::add_filter(env, "center", |v: &Value, width: Option<usize>| {

@@ -343,6 +343,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "..", "..", "target", "debug", "promvault"))
     ap.add_argument("--work", default="/tmp/promvault-diff-ansible")
     ap.add_argument("--shrink", type=int, default=8, help="differences to shrink (others are classified by tags)")
+    ap.add_argument("--shrink-known", action="store_true",
+                    help="shrink differences that use a listed feature too (slower, stricter)")
     ap.add_argument("--known", default=os.path.join(HERE, "known.txt"))
     ap.add_argument("--keep", action="store_true", help="keep every case dir (default: only differences)")
     ap.add_argument("--json", help="write the results here")
@@ -376,6 +378,15 @@ def main():
     for case, status, a, p, d in diffs:
         sig = signature(case)
         cls = next((c for c in classes if c[2] == status and c[0] <= sig), None)
+        reason = listed(sig, known)
+        if cls is None and reason and not args.shrink_known:
+            # it uses a feature of a listed class: counted as that class without shrinking
+            # (fast; --shrink-known shrinks these too, to check the class is really the cause)
+            tags = next(t for t, r in known if r == reason and t <= sig)
+            cls = next((c for c in classes if c[0] == tags), None)
+            if cls is None:
+                cls = [tags, case, status, a, p, [], d]
+                classes.append(cls)
         if cls is None and shrunk < args.shrink:
             shrunk += 1
             small = shrink(case, status, work, pv, args.jobs)
