@@ -24,8 +24,11 @@ pub(super) fn register(env: &mut Environment<'static>) {
          attr: String,
          test: Option<String>,
          args: Rest<ValueOrKwargs>| {
-            require_attribute("selectattr", &value, &attr, test.as_deref())?;
+            if !has_attribute(&value, &attr, test.as_deref())? {
+                return Ok(Value::UNDEFINED);
+            }
             minijinja::filters::selectattr(state, value, attr.into(), test.map(Into::into), args)
+                .map(Value::from)
         },
     );
     super::add_filter(
@@ -36,8 +39,11 @@ pub(super) fn register(env: &mut Environment<'static>) {
          attr: String,
          test: Option<String>,
          args: Rest<ValueOrKwargs>| {
-            require_attribute("rejectattr", &value, &attr, test.as_deref())?;
+            if !has_attribute(&value, &attr, test.as_deref())? {
+                return Ok(Value::UNDEFINED);
+            }
             minijinja::filters::rejectattr(state, value, attr.into(), test.map(Into::into), args)
+                .map(Value::from)
         },
     );
     super::add_filter(env, "dictsort", dictsort);
@@ -52,7 +58,9 @@ pub(super) fn register(env: &mut Environment<'static>) {
                 if let (Some(attr), true) =
                     (attr.as_str(), kwargs.get_attr("default")?.is_undefined())
                 {
-                    require_attribute("map", &value, attr, None)?;
+                    if !has_attribute(&value, attr, None)? {
+                        return Ok(Value::UNDEFINED);
+                    }
                 }
             }
             // `map('filter', args..., key=value)`: Jinja2 passes the keyword arguments on to
@@ -421,18 +429,14 @@ fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
-/// Without a test, `selectattr('x')` tests the attribute's truth: under Ansible's strict
-/// undefined, an item without it is an error, not a silent "false".
-fn require_attribute(
-    filter: &str,
-    value: &Value,
-    attr: &str,
-    test: Option<&str>,
-) -> Result<(), Error> {
+/// Whether every item has the attribute (a missing one matters unless the test is about
+/// definedness).
+fn has_attribute(value: &Value, attr: &str, test: Option<&str>) -> Result<bool, Error> {
     // Only `defined`/`undefined` accept a missing attribute: any other test (and plain
-    // truthiness) touches the undefined value, an error in Ansible
+    // truthiness) touches the undefined value, which makes the whole result undefined in
+    // Ansible (an error when printed, rescued by `default`)
     if matches!(test, Some("defined" | "undefined")) {
-        return Ok(());
+        return Ok(true);
     }
     for item in value.try_iter()? {
         let mut v = item;
@@ -440,13 +444,10 @@ fn require_attribute(
             v = v.get_attr(part)?;
         }
         if v.is_undefined() {
-            return Err(filter_error(
-                filter,
-                format!("an item has no attribute `{attr}`"),
-            ));
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Jinja2's `dictsort(value, case_sensitive=False, by='key', reverse=False)`, positional or
