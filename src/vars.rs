@@ -213,6 +213,13 @@ impl Object for Omit {
     }
 }
 
+/// Whether a value is a host's scope or `hostvars` (lazy maps, never walked whole).
+#[must_use]
+pub fn is_scope(value: &Value) -> bool {
+    value.downcast_object_ref::<HostScope>().is_some()
+        || value.downcast_object_ref::<HostVars>().is_some()
+}
+
 /// Whether a value is Ansible's `omit` placeholder.
 #[must_use]
 pub fn is_omit(value: &Value) -> bool {

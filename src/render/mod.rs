@@ -108,6 +108,12 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
         if value.is_none() || crate::vars::is_omit(value) {
             return Ok(());
         }
+        if contains_undefined(value, 0) {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                "an undefined value inside a list or dict is printed",
+            ));
+        }
         record_node(value);
         out.write_str(&python::py_str(value))
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write output"))
@@ -280,6 +286,28 @@ thread_local! {
     /// The values `{{ }}` blocks printed, per render in progress on this thread (innermost
     /// last): Ansible's concat keeps a lone non-string node as it is.
     static NODES: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether a list or dict (built in the template or by a filter) holds an undefined value,
+/// which Ansible refuses to print. Host scopes and `hostvars` are not walked.
+fn contains_undefined(value: &Value, depth: usize) -> bool {
+    if depth > 64 || crate::vars::is_scope(value) {
+        return false;
+    }
+    match value.kind() {
+        ValueKind::Undefined => depth > 0,
+        ValueKind::Seq => value
+            .try_iter()
+            .is_ok_and(|mut it| it.any(|v| contains_undefined(&v, depth + 1))),
+        ValueKind::Map => value.try_iter().is_ok_and(|mut it| {
+            it.any(|k| {
+                value
+                    .get_item(&k)
+                    .is_ok_and(|v| contains_undefined(&v, depth + 1))
+            })
+        }),
+        _ => false,
+    }
 }
 
 fn record_node(value: &Value) {
