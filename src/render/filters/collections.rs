@@ -85,31 +85,43 @@ pub(super) fn register(env: &mut Environment<'static>) {
         env,
         "sort",
         |state: &State, value: Value, kwargs: Kwargs| {
-            require_orderable("sort", &value, &kwargs)?;
+            require_orderable("sort", &value, kwargs.peek("attribute")?)?;
             minijinja::filters::sort(state, value, kwargs)
         },
     );
     super::add_filter(env, "min", |state: &State, value: Value, kwargs: Kwargs| {
-        require_orderable("min", &value, &kwargs)?;
+        require_orderable("min", &value, kwargs.peek("attribute")?)?;
+        require_items("min", &value)?;
         minijinja::filters::min(state, value, kwargs)
     });
     super::add_filter(env, "max", |state: &State, value: Value, kwargs: Kwargs| {
-        require_orderable("max", &value, &kwargs)?;
+        require_orderable("max", &value, kwargs.peek("attribute")?)?;
+        require_items("max", &value)?;
         minijinja::filters::max(state, value, kwargs)
     });
+}
+
+/// Ansible's min/max of nothing: "No aggregated item, sequence was empty."
+fn require_items(filter: &str, value: &Value) -> Result<(), Error> {
+    if value.len() == Some(0) {
+        return Err(filter_error(
+            filter,
+            "No aggregated item, sequence was empty.",
+        ));
+    }
+    Ok(())
 }
 
 /// Python orders numbers (bools included) with numbers, strings with strings, lists with
 /// lists; anything else (`None`, dicts, a string against a number) is a TypeError when two
 /// items are compared. minijinja orders everything, so sorting is checked first.
-fn require_orderable(filter: &str, value: &Value, kwargs: &Kwargs) -> Result<(), Error> {
+fn require_orderable(filter: &str, value: &Value, attribute: Option<String>) -> Result<(), Error> {
     if value.is_undefined() {
         return Err(Error::new(
             minijinja::ErrorKind::UndefinedError,
             format!("{filter}: the value is undefined"),
         ));
     }
-    let attribute: Option<String> = kwargs.peek("attribute")?;
     // several attributes (`attribute='a,b'`) compare tuples: not checked
     if attribute.as_deref().is_some_and(|a| a.contains(',')) {
         return Ok(());
@@ -484,6 +496,12 @@ fn dictsort(
             ))
         }
     };
+    // Python compares the keys (or values): mixed types are a TypeError
+    let sorted_on: Vec<Value> = entries
+        .iter()
+        .map(|(k, v)| if by_value { v.clone() } else { k.clone() })
+        .collect();
+    require_orderable("dictsort", &Value::from(sorted_on), None)?;
     let fold = |v: &Value| -> Value {
         match (case_sensitive, v.as_str()) {
             (false, Some(s)) => Value::from(s.to_lowercase()),

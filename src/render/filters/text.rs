@@ -284,10 +284,10 @@ fn regex_findall(value: &Value, pattern: &str, kwargs: Kwargs) -> Result<Value, 
 }
 
 fn regex_escape(value: &Value) -> Result<String, Error> {
-    // Python's re.escape: every character but [A-Za-z0-9_] and non-ASCII is escaped
+    // Python's re.escape (3.7+): only the regex special characters and whitespace
     let mut out = String::new();
     for c in super::text(value)?.chars() {
-        if !(c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()) {
+        if "()[]{}?*+-|^$\\.&~# \t\n\r\x0b\x0c".contains(c) {
             out.push('\\');
         }
         out.push(c);
