@@ -566,6 +566,26 @@ fn truncate(
         .unwrap_or_else(|| "...".to_string());
     let leeway = kwargs.get::<Option<usize>>("leeway")?.unwrap_or(5);
     kwargs.assert_all_used()?;
+    let end_len = end.chars().count();
+    if length < end_len {
+        return Err(super::filter_error(
+            "truncate",
+            format!("expected length >= {end_len}, got {length}"),
+        ));
+    }
+    // Jinja2 takes len() of the value itself: a number has none
+    if matches!(
+        value.kind(),
+        ValueKind::Number | ValueKind::Bool | ValueKind::None
+    ) {
+        return Err(super::filter_error(
+            "truncate",
+            format!(
+                "object of type '{}' has no len()",
+                crate::render::python::py_type_name(value)
+            ),
+        ));
+    }
     let s = super::text(value)?;
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= length + leeway {
