@@ -189,6 +189,10 @@ fn py_dict(
     kwargs: minijinja::value::Kwargs,
 ) -> Result<Value, Error> {
     let positional = args.0;
+    // as with filters, an undefined argument makes the result undefined
+    if positional.iter().any(Value::is_undefined) {
+        return Ok(Value::UNDEFINED);
+    }
     let mut out = indexmap::IndexMap::new();
     match positional.as_slice() {
         [] => {}
@@ -263,12 +267,9 @@ fn lookup(
                     }
                     Some(v) if !v.is_undefined() => found.push(v),
                     _ if default.is_some() => found.push(default.clone().unwrap_or_default()),
-                    _ => {
-                        return Err(Error::new(
-                            ErrorKind::UndefinedError,
-                            format!("lookup('vars'): `{key}` is not defined"),
-                        ))
-                    }
+                    // Ansible 2.19: an undefined value, which fails only where it is used
+                    // (`| default(...)` and `is defined` take it)
+                    _ => found.push(Value::UNDEFINED),
                 }
             }
             Ok(if found.len() == 1 { found.remove(0) } else { Value::from(found) })
