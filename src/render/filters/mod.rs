@@ -71,8 +71,38 @@ where
     Rv: FunctionResult,
     Args: for<'a> FunctionArgs<'a>,
 {
-    env.add_test(name, f.clone());
-    env.add_test(format!("ansible.builtin.{name}"), f);
+    if !matches!(
+        name,
+        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any"
+    ) {
+        env.add_test(name, f.clone());
+        env.add_test(format!("ansible.builtin.{name}"), f);
+        return;
+    }
+    // tests that compare the items of lists touch every item: an undefined one (from
+    // `query('vars', 'missing')`) fails, as in Ansible
+    let inner = Value::from_function(f);
+    let wrapped = move |state: &mut State,
+                        args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
+          -> Result<bool, Error> {
+        let args = args.into_values();
+        for arg in &args {
+            if arg.is_undefined()
+                || (arg.kind() == minijinja::value::ValueKind::Seq
+                    && arg
+                        .try_iter()
+                        .is_ok_and(|mut it| it.any(|v| v.is_undefined())))
+            {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("`{name}`: an undefined value is compared"),
+                ));
+            }
+        }
+        inner.call(state, &args).map(|v| v.is_true())
+    };
+    env.add_test(name, wrapped.clone());
+    env.add_test(format!("ansible.builtin.{name}"), wrapped);
 }
 
 /// Jinja2's own filters that Ansible templates call by their qualified names too.
