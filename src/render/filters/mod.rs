@@ -71,22 +71,30 @@ where
     Rv: FunctionResult,
     Args: for<'a> FunctionArgs<'a>,
 {
-    if !matches!(
-        name,
-        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any"
-    ) {
+    if matches!(name, "defined" | "undefined" | "none") {
         env.add_test(name, f.clone());
         env.add_test(format!("ansible.builtin.{name}"), f);
         return;
     }
-    // tests that compare the items of lists touch every item: an undefined one (from
+    let compares_items = matches!(
+        name,
+        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any"
+    );
+    // A test given an undefined value fails (only `defined`/`undefined` take one), and tests
+    // that compare the items of lists touch every item: an undefined one (from
     // `query('vars', 'missing')`) fails, as in Ansible
     let inner = Value::from_function(f);
     let wrapped = move |state: &mut State,
                         args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
           -> Result<bool, Error> {
         let args = args.into_values();
-        for arg in &args {
+        if args.first().is_some_and(Value::is_undefined) {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                format!("test `{name}`: the value is undefined"),
+            ));
+        }
+        for arg in args.iter().filter(|_| compares_items) {
             if arg.is_undefined()
                 || (arg.kind() == minijinja::value::ValueKind::Seq
                     && arg

@@ -130,27 +130,42 @@ enum Part {
 
 /// LooseVersion's components: runs of digits as numbers, runs of letters as text.
 fn loose(version: &str) -> Vec<Part> {
+    // LooseVersion: re.split(r'(\d+|[a-z]+|\.)') keeping the text between the matches,
+    // dropping empty parts and dots; digit runs are numbers, everything else text
     let mut parts = Vec::new();
+    let mut between = String::new();
     let mut chars = version.chars().peekable();
+    let flush = |between: &mut String, parts: &mut Vec<Part>| {
+        if !between.is_empty() {
+            parts.push(Part::Text(std::mem::take(between)));
+        }
+    };
     while let Some(&c) = chars.peek() {
         if c.is_ascii_digit() {
+            flush(&mut between, &mut parts);
             let mut n = String::new();
             while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
                 n.push(d);
                 chars.next();
             }
             parts.push(Part::Num(n.parse().unwrap_or(u64::MAX)));
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_lowercase() {
+            flush(&mut between, &mut parts);
             let mut t = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_alphabetic()) {
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_lowercase()) {
                 t.push(d);
                 chars.next();
             }
             parts.push(Part::Text(t));
+        } else if c == '.' {
+            flush(&mut between, &mut parts);
+            chars.next();
         } else {
+            between.push(c);
             chars.next();
         }
     }
+    flush(&mut between, &mut parts);
     parts
 }
 
