@@ -39,6 +39,17 @@ fn py_mod(value: &Value, n: i64, test: &str) -> Result<f64, Error> {
 
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_test(env, "version", version);
+    // Python's iter(): strings, lists, dicts, generators; not None, numbers or booleans
+    super::add_test(env, "iterable", |value: &Value| {
+        matches!(
+            value.kind(),
+            ValueKind::String
+                | ValueKind::Seq
+                | ValueKind::Map
+                | ValueKind::Iterable
+                | ValueKind::Bytes
+        )
+    });
     // Jinja2's `value % 2 == 0`: Python's modulo, a TypeError for what is not a number
     super::add_test(env, "even", |value: &Value| {
         Ok(py_mod(value, 2, "even")? == 0.0)
