@@ -213,6 +213,13 @@ impl Object for Omit {
     }
 }
 
+/// Whether a value is a host's scope or `hostvars` (lazy maps, never walked whole).
+#[must_use]
+pub fn is_scope(value: &Value) -> bool {
+    value.downcast_object_ref::<HostScope>().is_some()
+        || value.downcast_object_ref::<HostVars>().is_some()
+}
+
 /// Whether a value is Ansible's `omit` placeholder.
 #[must_use]
 pub fn is_omit(value: &Value) -> bool {
@@ -441,41 +448,188 @@ impl HostScope {
         })
     }
 
-    /// Templates one string: a lone `{{ expression }}` keeps its type, anything else is text.
+    /// Templates one string as Ansible templates a variable: backslashes in the string
+    /// literals of `{{ }}` blocks are literal (Ansible doubles them before Jinja reads them),
+    /// a result that is one printed non-string value keeps its type (`"{{ 5 }}"`, also with
+    /// statements around it), no output is `None`, and text keeps the source's trailing
+    /// newlines.
     pub fn template_str(self: &Arc<Self>, source: &str) -> Result<Value, Error> {
         let env = self.shared.env();
         let ctx = Value::from_dyn_object(self.clone());
+        let escaped = escape_backslashes(source);
+        let raw_kept = crate::render::keep_newline_after_raw(
+            &escaped,
+            &crate::render::Settings::default().block,
+        );
+        let source: &str = &raw_kept;
         if let Some(expr) = single_expression(source) {
-            let value = env.compile_expression(expr)?.eval(ctx)?;
-            if value.is_undefined() {
-                return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
+            if let Ok(compiled) = env.compile_expression(expr) {
+                let value = compiled.eval(ctx)?;
+                if value.is_undefined() {
+                    return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
+                }
+                return within_limits(value);
             }
-            if value
-                .as_str()
-                .is_some_and(|s| s.len() > crate::render::limits::VALUE_BYTES)
-            {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!(
-                        "the value would be larger than {} MiB (variables that repeat each other?)",
-                        crate::render::limits::VALUE_BYTES >> 20
-                    ),
-                ));
+        }
+        // Jinja drops one final newline; Ansible adds back those a text result lacks.
+        let stripped = source.strip_suffix('\n').unwrap_or(source);
+        match crate::render::render_nodes(|| env.render_str(stripped, ctx))? {
+            crate::render::Rendered::Nothing => Ok(Value::from(())),
+            crate::render::Rendered::Native(value) => within_limits(value),
+            crate::render::Rendered::Text(mut text) => {
+                let want = trailing_newlines(source);
+                let have = trailing_newlines(&text);
+                if want > have {
+                    text.push_str(&"\n".repeat(want - have));
+                }
+                within_limits(Value::from(text))
             }
-            return Ok(value);
         }
-        let text = env.render_str(source, ctx)?;
-        if text.len() > crate::render::limits::VALUE_BYTES {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!(
-                    "the value would be larger than {} MiB (variables that repeat each other?)",
-                    crate::render::limits::VALUE_BYTES >> 20
-                ),
-            ));
-        }
-        Ok(Value::from(text))
     }
+}
+
+/// A variable's templated value, unless it is larger than [`crate::render::limits::VALUE_BYTES`]
+/// (variables that repeat each other grow exponentially).
+fn within_limits(value: Value) -> Result<Value, Error> {
+    if value
+        .as_str()
+        .is_some_and(|s| s.len() > crate::render::limits::VALUE_BYTES)
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "the value would be larger than {} MiB (variables that repeat each other?)",
+                crate::render::limits::VALUE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+fn trailing_newlines(text: &str) -> usize {
+    text.bytes().rev().take_while(|&b| b == b'\n').count()
+}
+
+/// Ansible's lexer for variable templates: in the string literals of `{{ }}` blocks (not of
+/// `{% %}` statements), a backslash stands for itself. Rewritten here as literals minijinja
+/// reads to the same value.
+#[must_use]
+pub fn escape_backslashes(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\\') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let b = source.as_bytes();
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i] != b'{' || i + 1 >= b.len() {
+            i += 1;
+            continue;
+        }
+        match b[i + 1] {
+            b'#' => {
+                i = source[i..].find("#}").map_or(b.len(), |e| i + e + 2);
+            }
+            b'%' => {
+                let end = block_end(b, i + 2, b"%}");
+                let inner = source[i + 2..end.saturating_sub(2).max(i + 2)]
+                    .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+                i = end;
+                if inner == "raw" {
+                    i = find_endraw(source, i);
+                }
+            }
+            b'{' => {
+                out.push_str(&source[copied..i + 2]);
+                let mut j = i + 2;
+                let mut depth = 0usize;
+                while j < b.len() {
+                    match b[j] {
+                        q @ (b'\'' | b'"') => {
+                            let (end, raw) = string_literal(source, j, q);
+                            out.push(q as char);
+                            for c in raw.chars() {
+                                if c == '\\' || c == q as char {
+                                    out.push('\\');
+                                }
+                                out.push(c);
+                            }
+                            out.push(q as char);
+                            j = end;
+                            continue;
+                        }
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' => depth = depth.saturating_sub(1),
+                        b'}' if depth == 0 && b.get(j + 1) == Some(&b'}') => break,
+                        b'}' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    let ch = source[j..].chars().next().unwrap_or(' ');
+                    out.push(ch);
+                    j += ch.len_utf8();
+                }
+                copied = j;
+                i = j;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        out.push_str(&source[copied..i]);
+        copied = i;
+    }
+    out.push_str(&source[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The end (after the closing quote) and raw content of the string literal at `start`, as
+/// Jinja's lexer reads it (a backslash escapes the next character).
+fn string_literal(source: &str, start: usize, quote: u8) -> (usize, &str) {
+    let b = source.as_bytes();
+    let mut j = start + 1;
+    while j < b.len() && b[j] != quote {
+        j += if b[j] == b'\\' { 2 } else { 1 };
+    }
+    let end = j.min(b.len());
+    (end + 1, &source[start + 1..end])
+}
+
+/// The end of a `{% %}` block whose body starts at `from`, skipping string literals.
+fn block_end(b: &[u8], from: usize, close: &[u8]) -> usize {
+    let mut j = from;
+    while j < b.len() {
+        match b[j] {
+            q @ (b'\'' | b'"') => {
+                j += 1;
+                while j < b.len() && b[j] != q {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                j += 1;
+            }
+            _ if b[j..].starts_with(close) => return j + close.len(),
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+/// Where the `{% endraw %}` after `from` ends.
+fn find_endraw(source: &str, from: usize) -> usize {
+    let mut at = from;
+    while let Some(k) = source[at..].find("{%") {
+        let start = at + k;
+        let end = block_end(source.as_bytes(), start + 2, b"%}");
+        let inner = source[start + 2..end.saturating_sub(2).max(start + 2)]
+            .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+        if inner == "endraw" {
+            return end;
+        }
+        at = end;
+    }
+    source.len()
 }
 
 /// Names a minijinja error the way a person reads it.

@@ -195,6 +195,13 @@ pub fn call(
     method: &str,
     args: &[Value],
 ) -> Result<Value, Error> {
+    // a variable that failed to template fails the call (never printed as empty)
+    if let Some(bad) = args.iter().find(|a| a.kind() == ValueKind::Invalid) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{method}(): {}", py_str(bad)),
+        ));
+    }
     let ours = match value.kind() {
         ValueKind::String => string_method(value.as_str().unwrap_or(""), method, args)?,
         ValueKind::Seq => seq_method(value, method, args)?,

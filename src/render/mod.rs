@@ -125,6 +125,13 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
         if value.is_none() || crate::vars::is_omit(value) {
             return Ok(());
         }
+        if contains_undefined(value, 0) {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                "an undefined value inside a list or dict is printed",
+            ));
+        }
+        record_node(value);
         out.write_str(&python::py_str(value))
             .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write output"))
     });
@@ -133,8 +140,11 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     env.add_function("lookup", lookup);
     env.add_function(
         "query",
-        |state: &minijinja::State, name: &str, args: minijinja::value::Rest<Value>| {
-            lookup(state, name, args).map(|v| {
+        |state: &minijinja::State,
+         name: &str,
+         args: minijinja::value::Rest<Value>,
+         kwargs: minijinja::value::Kwargs| {
+            lookup(state, name, args, kwargs).map(|v| {
                 if v.kind() == ValueKind::Seq {
                     v
                 } else {
@@ -145,8 +155,11 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     );
     env.add_function(
         "q",
-        |state: &minijinja::State, name: &str, args: minijinja::value::Rest<Value>| {
-            lookup(state, name, args).map(|v| {
+        |state: &minijinja::State,
+         name: &str,
+         args: minijinja::value::Rest<Value>,
+         kwargs: minijinja::value::Kwargs| {
+            lookup(state, name, args, kwargs).map(|v| {
                 if v.kind() == ValueKind::Seq {
                     v
                 } else {
@@ -155,6 +168,7 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
             })
         },
     );
+    env.add_function("dict", py_dict);
     env.add_global("none", Value::from(()));
     env.add_global("True", Value::from(true));
     env.add_global("False", Value::from(false));
@@ -163,27 +177,116 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     Ok(env)
 }
 
+/// Jinja's lexer does not apply `trim_blocks` to the `{% raw %}` tag itself (only to
+/// `{% endraw %}`): the newline right after it is kept. minijinja trims it, unless the tag
+/// says `+%}`, which is what this writes.
+#[must_use]
+pub fn keep_newline_after_raw<'a>(
+    source: &'a str,
+    block: &(String, String),
+) -> std::borrow::Cow<'a, str> {
+    if !source.contains("raw") {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let pattern = format!(
+        r"({}[-+]?\s*raw\s*){}",
+        regex::escape(&block.0),
+        regex::escape(&block.1)
+    );
+    match regex::Regex::new(&pattern) {
+        Ok(re) => re.replace_all(source, format!("${{1}}+{}", block.1.replace('$', "$$"))),
+        Err(_) => std::borrow::Cow::Borrowed(source),
+    }
+}
+
+/// Python's `dict(iterable_or_mapping, **kwargs)`: pairs are any two-item sequences
+/// (two-character strings too), keys of any type; keyword arguments come last.
+fn py_dict(
+    args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, Error> {
+    let positional = args.0;
+    // as with filters, an undefined argument makes the result undefined
+    if positional.iter().any(Value::is_undefined) {
+        return Ok(Value::UNDEFINED);
+    }
+    let mut out = indexmap::IndexMap::new();
+    match positional.as_slice() {
+        [] => {}
+        [source] => {
+            if source.kind() == ValueKind::Map {
+                for key in source.try_iter()? {
+                    let value = source.get_item(&key)?;
+                    out.insert(key, value);
+                }
+            } else {
+                for (i, pair) in source.try_iter()?.enumerate() {
+                    let items: Vec<Value> = if let Some(s) = pair.as_str() {
+                        s.chars().map(|c| Value::from(c.to_string())).collect()
+                    } else {
+                        pair.try_iter()
+                            .map_err(|_| {
+                                Error::new(
+                                    ErrorKind::InvalidOperation,
+                                    format!("dict(): cannot convert dictionary update sequence element #{i} to a sequence"),
+                                )
+                            })?
+                            .collect()
+                    };
+                    let [k, v] = <[Value; 2]>::try_from(items).map_err(|items| {
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("dict(): dictionary update sequence element #{i} has length {}; 2 is required", items.len()),
+                        )
+                    })?;
+                    out.insert(k, v);
+                }
+            }
+        }
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("dict expected at most 1 argument, got {}", positional.len()),
+            ))
+        }
+    }
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        out.insert(Value::from(key), value);
+    }
+    Ok(Value::from_object(out))
+}
+
 /// Ansible's `lookup('vars', name...)`. Other lookups (env, file, pipe, password, ...) would
 /// make a render depend on the machine it runs on, so they are refused with a clear error.
 fn lookup(
     state: &minijinja::State,
     name: &str,
     args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
 ) -> Result<Value, Error> {
     let name = name.trim_start_matches("ansible.builtin.");
     match name {
         "vars" => {
+            let names = args.0;
+            let default: Option<Value> = kwargs.get("default")?;
+            kwargs.assert_all_used()?;
             let mut found = Vec::new();
-            for arg in args.iter() {
+            for arg in &names {
                 let key = python::py_str(arg);
                 match state.lookup(&key) {
-                    Some(v) if !v.is_undefined() => found.push(v),
-                    _ => {
+                    // a variable that failed to template fails the lookup
+                    Some(v) if v.kind() == ValueKind::Invalid => {
                         return Err(Error::new(
-                            ErrorKind::UndefinedError,
-                            format!("lookup('vars'): `{key}` is not defined"),
+                            ErrorKind::InvalidOperation,
+                            format!("lookup('vars'): `{key}` could not be templated"),
                         ))
                     }
+                    Some(v) if !v.is_undefined() => found.push(v),
+                    _ if default.is_some() => found.push(default.clone().unwrap_or_default()),
+                    // Ansible 2.19: an undefined value, which fails only where it is used
+                    // (`| default(...)` and `is defined` take it)
+                    _ => found.push(Value::UNDEFINED),
                 }
             }
             Ok(if found.len() == 1 { found.remove(0) } else { Value::from(found) })
@@ -196,6 +299,76 @@ fn lookup(
 }
 
 use crate::finding::Location;
+
+thread_local! {
+    /// The values `{{ }}` blocks printed, per render in progress on this thread (innermost
+    /// last): Ansible's concat keeps a lone non-string node as it is.
+    static NODES: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether a list or dict (built in the template or by a filter) holds an undefined value,
+/// which Ansible refuses to print. Host scopes and `hostvars` are not walked.
+fn contains_undefined(value: &Value, depth: usize) -> bool {
+    if depth > 64 || crate::vars::is_scope(value) {
+        return false;
+    }
+    match value.kind() {
+        ValueKind::Undefined => depth > 0,
+        ValueKind::Seq => value
+            .try_iter()
+            .is_ok_and(|mut it| it.any(|v| contains_undefined(&v, depth + 1))),
+        ValueKind::Map => value.try_iter().is_ok_and(|mut it| {
+            it.any(|k| {
+                value
+                    .get_item(&k)
+                    .is_ok_and(|v| contains_undefined(&v, depth + 1))
+            })
+        }),
+        _ => false,
+    }
+}
+
+fn record_node(value: &Value) {
+    NODES.with(|n| {
+        if let Some(top) = n.borrow_mut().last_mut() {
+            if top.len() < 2 {
+                top.push(value.clone());
+            }
+        }
+    });
+}
+
+/// What Ansible's template engine makes of a render: it concatenates the template's output
+/// nodes (literal text and printed values, `None` dropped) only when there are two or more; a
+/// single node is the value itself, no node at all is `None`.
+#[derive(Debug)]
+pub enum Rendered {
+    /// Nothing was output (`None` in Ansible).
+    Nothing,
+    /// One printed value that is not a string, and nothing else.
+    Native(Value),
+    /// Text.
+    Text(String),
+}
+
+/// Runs `render` (a minijinja render on this thread) and tells what Ansible's concat would
+/// have made of its output.
+///
+/// # Errors
+/// The render's error.
+pub fn render_nodes(render: impl FnOnce() -> Result<String, Error>) -> Result<Rendered, Error> {
+    NODES.with(|n| n.borrow_mut().push(Vec::new()));
+    let result = render();
+    let nodes = NODES.with(|n| n.borrow_mut().pop()).unwrap_or_default();
+    let text = result?;
+    Ok(match nodes.as_slice() {
+        [] if text.is_empty() => Rendered::Nothing,
+        [one] if one.as_str().is_none() && text == python::py_str(one) => {
+            Rendered::Native(one.clone())
+        }
+        _ => Rendered::Text(text),
+    })
+}
 
 /// A template that failed to render, with the place and the cause.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -249,33 +422,20 @@ fn render_inner(
         message: e.to_string(),
         undefined: false,
     })?;
-    // A template that is one `{{ expression }}` gives the expression's value (Ansible's
-    // native templating): a non-string is written as Python prints it, with no newline.
-    if settings.variable == Settings::default().variable {
-        if let Some(expr) = crate::vars::single_expression(stripped) {
-            if let Ok(compiled) = env.compile_expression(expr) {
-                match compiled.eval(Value::from_dyn_object(scope.clone())) {
-                    Ok(value) if value.is_undefined() => {}
-                    Ok(value)
-                        if value.as_str().is_none()
-                            && value.kind() != minijinja::value::ValueKind::Invalid =>
-                    {
-                        return Ok(if value.is_none() {
-                            String::new()
-                        } else {
-                            python::py_str(&value)
-                        });
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
+    let stripped = if settings.trim_blocks {
+        keep_newline_after_raw(stripped, &settings.block)
+    } else {
+        std::borrow::Cow::Borrowed(stripped)
+    };
     let tmpl = env
-        .template_from_named_str(name, stripped)
+        .template_from_named_str(name, &stripped)
         .map_err(|e| located(name, header_lines, &e, Vec::new()))?;
-    match tmpl.render(Value::from_dyn_object(scope.clone())) {
-        Ok(mut text) => {
+    // One printed non-string value and nothing else is that value (written as Python
+    // prints it, with no newline added back); no output at all is `None`, an empty file.
+    match render_nodes(|| tmpl.render(Value::from_dyn_object(scope.clone()))) {
+        Ok(Rendered::Nothing) => Ok(String::new()),
+        Ok(Rendered::Native(value)) => Ok(python::py_str(&value)),
+        Ok(Rendered::Text(mut text)) => {
             let have = trailing_newlines(&text);
             if wanted_newlines > have {
                 text.push_str(&"\n".repeat(wanted_newlines - have));

@@ -24,8 +24,11 @@ pub(super) fn register(env: &mut Environment<'static>) {
          attr: String,
          test: Option<String>,
          args: Rest<ValueOrKwargs>| {
-            require_attribute("selectattr", &value, &attr, test.as_deref())?;
+            if !has_attribute(&value, &attr, test.as_deref())? {
+                return Ok(Value::UNDEFINED);
+            }
             minijinja::filters::selectattr(state, value, attr.into(), test.map(Into::into), args)
+                .map(Value::from)
         },
     );
     super::add_filter(
@@ -36,8 +39,11 @@ pub(super) fn register(env: &mut Environment<'static>) {
          attr: String,
          test: Option<String>,
          args: Rest<ValueOrKwargs>| {
-            require_attribute("rejectattr", &value, &attr, test.as_deref())?;
+            if !has_attribute(&value, &attr, test.as_deref())? {
+                return Ok(Value::UNDEFINED);
+            }
             minijinja::filters::rejectattr(state, value, attr.into(), test.map(Into::into), args)
+                .map(Value::from)
         },
     );
     super::add_filter(env, "dictsort", dictsort);
@@ -52,12 +58,171 @@ pub(super) fn register(env: &mut Environment<'static>) {
                 if let (Some(attr), true) =
                     (attr.as_str(), kwargs.get_attr("default")?.is_undefined())
                 {
-                    require_attribute("map", &value, attr, None)?;
+                    if !has_attribute(&value, attr, None)? {
+                        return Ok(Value::UNDEFINED);
+                    }
                 }
             }
-            minijinja::filters::map(state, value, args)
+            // `map('filter', args..., key=value)`: Jinja2 passes the keyword arguments on to
+            // the filter (minijinja's own map drops them)
+            let has_kwargs = args.last().is_some_and(|v| v.is_kwargs());
+            let name = args.first().and_then(|v| v.as_str().map(str::to_string));
+            if let (true, Some(name)) = (has_kwargs, name) {
+                let rest: Vec<Value> = args.into_values().into_iter().skip(1).collect();
+                let mut out = Vec::new();
+                for item in value.try_iter()? {
+                    let mut call = vec![item];
+                    call.extend(rest.iter().cloned());
+                    out.push(state.apply_filter(&name, &call)?);
+                }
+                return Ok(Value::from(out));
+            }
+            minijinja::filters::map(state, value, args).map(Value::from)
         },
     );
+    super::add_filter(env, "sum", py_sum);
+    super::add_filter(
+        env,
+        "sort",
+        |state: &State, value: Value, kwargs: Kwargs| {
+            require_orderable("sort", &value, kwargs.peek("attribute")?)?;
+            minijinja::filters::sort(state, value, kwargs)
+        },
+    );
+    super::add_filter(env, "min", |state: &State, value: Value, kwargs: Kwargs| {
+        require_orderable("min", &value, kwargs.peek("attribute")?)?;
+        require_items("min", &value)?;
+        minijinja::filters::min(state, value, kwargs)
+    });
+    super::add_filter(env, "max", |state: &State, value: Value, kwargs: Kwargs| {
+        require_orderable("max", &value, kwargs.peek("attribute")?)?;
+        require_items("max", &value)?;
+        minijinja::filters::max(state, value, kwargs)
+    });
+}
+
+/// Ansible's min/max of nothing: "No aggregated item, sequence was empty."
+fn require_items(filter: &str, value: &Value) -> Result<(), Error> {
+    if value.len() == Some(0) {
+        return Err(filter_error(
+            filter,
+            "No aggregated item, sequence was empty.",
+        ));
+    }
+    Ok(())
+}
+
+/// Python orders numbers (bools included) with numbers, strings with strings, lists with
+/// lists; anything else (`None`, dicts, a string against a number) is a TypeError when two
+/// items are compared. minijinja orders everything, so sorting is checked first.
+fn require_orderable(filter: &str, value: &Value, attribute: Option<String>) -> Result<(), Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("{filter}: the value is undefined"),
+        ));
+    }
+    // several attributes (`attribute='a,b'`) compare tuples: not checked
+    if attribute.as_deref().is_some_and(|a| a.contains(',')) {
+        return Ok(());
+    }
+    let Ok(items) = value.try_iter() else {
+        return Ok(());
+    };
+    let mut keys = Vec::new();
+    for item in items {
+        let mut key = item;
+        if let Some(attr) = attribute.as_deref() {
+            for part in attr.split('.') {
+                key = match part.parse::<i64>() {
+                    Ok(i) if key.kind() == ValueKind::Seq => key.get_item(&Value::from(i))?,
+                    _ => key.get_attr(part)?,
+                };
+            }
+        }
+        keys.push(key);
+    }
+    if keys.len() < 2 {
+        return Ok(());
+    }
+    let class = |v: &Value| match v.kind() {
+        ValueKind::Number | ValueKind::Bool => Some(0),
+        ValueKind::String => Some(1),
+        ValueKind::Seq => Some(2),
+        _ => None,
+    };
+    let first = &keys[0];
+    for other in &keys[1..] {
+        match (class(first), class(other)) {
+            (Some(a), Some(b)) if a == b => {}
+            _ => {
+                return Err(filter_error(
+                    filter,
+                    format!(
+                        "'<' not supported between instances of '{}' and '{}'",
+                        crate::render::python::py_type_name(other),
+                        crate::render::python::py_type_name(first)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Python's `sum(iterable, start=0)` (Jinja2's `sum(attribute=..., start=0)`): `+` as Python
+/// does it, so numbers add, lists concatenate (from a list start), and a string is an error.
+fn py_sum(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let attribute: Option<String> = kwargs.get("attribute")?;
+    let mut total: Value = kwargs
+        .get::<Option<Value>>("start")?
+        .unwrap_or(Value::from(0));
+    kwargs.assert_all_used()?;
+    for item in value.try_iter()? {
+        let mut item = item;
+        if let Some(attr) = &attribute {
+            for part in attr.split('.') {
+                item = item.get_item(&Value::from(part))?;
+            }
+        }
+        let numeric = |v: &Value| matches!(v.kind(), ValueKind::Number | ValueKind::Bool);
+        total = match (total.kind(), item.kind()) {
+            _ if numeric(&total) && numeric(&item) => {
+                let as_num = |v: &Value| {
+                    if v.kind() == ValueKind::Bool {
+                        Value::from(i64::from(v.is_true()))
+                    } else {
+                        v.clone()
+                    }
+                };
+                let (a, b) = (as_num(&total), as_num(&item));
+                match (i64::try_from(a.clone()), i64::try_from(b.clone())) {
+                    (Ok(x), Ok(y)) if a.is_integer() && b.is_integer() => x
+                        .checked_add(y)
+                        .map_or_else(|| Value::from(i128::from(x) + i128::from(y)), Value::from),
+                    _ => Value::from(
+                        f64::try_from(a).unwrap_or(f64::NAN) + f64::try_from(b).unwrap_or(f64::NAN),
+                    ),
+                }
+            }
+            (ValueKind::Seq, ValueKind::Seq) => {
+                let mut all: Vec<Value> = total.try_iter()?.collect();
+                all.extend(item.try_iter()?);
+                Value::from(all)
+            }
+            _ => {
+                return Err(filter_error(
+                    "sum",
+                    format!(
+                        "unsupported operand type(s) for +: '{}' and '{}'",
+                        crate::render::python::py_type_name(&total),
+                        crate::render::python::py_type_name(&item)
+                    ),
+                ))
+            }
+        };
+    }
+    Ok(total)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,12 +323,13 @@ fn combine(value: &Value, others: Rest<Value>, kwargs: Kwargs) -> Result<Value, 
 }
 
 fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    let key_name: String = kwargs
-        .get::<Option<String>>("key_name")?
-        .unwrap_or_else(|| "key".into());
-    let value_name: String = kwargs
-        .get::<Option<String>>("value_name")?
-        .unwrap_or_else(|| "value".into());
+    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
+    let key_name: Value = kwargs
+        .get::<Option<Value>>("key_name")?
+        .unwrap_or_else(|| Value::from("key"));
+    let value_name: Value = kwargs
+        .get::<Option<Value>>("value_name")?
+        .unwrap_or_else(|| Value::from("value"));
     kwargs.assert_all_used()?;
     let entries = as_map(value).ok_or_else(|| {
         filter_error(
@@ -185,19 +351,20 @@ fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
 }
 
 fn items2dict(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    let key_name: String = kwargs
-        .get::<Option<String>>("key_name")?
-        .unwrap_or_else(|| "key".into());
-    let value_name: String = kwargs
-        .get::<Option<String>>("value_name")?
-        .unwrap_or_else(|| "value".into());
+    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
+    let key_name: Value = kwargs
+        .get::<Option<Value>>("key_name")?
+        .unwrap_or_else(|| Value::from("key"));
+    let value_name: Value = kwargs
+        .get::<Option<Value>>("value_name")?
+        .unwrap_or_else(|| Value::from("value"));
     kwargs.assert_all_used()?;
     let items = as_list(value)
         .ok_or_else(|| filter_error("items2dict", "requires a list of dictionaries"))?;
     let mut out = indexmap::IndexMap::new();
     for item in items {
-        let k = item.get_attr(&key_name)?;
-        let v = item.get_attr(&value_name)?;
+        let k = item.get_item(&key_name)?;
+        let v = item.get_item(&value_name)?;
         if k.is_undefined() || v.is_undefined() {
             return Err(filter_error(
                 "items2dict",
@@ -274,16 +441,14 @@ fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
-/// Without a test, `selectattr('x')` tests the attribute's truth: under Ansible's strict
-/// undefined, an item without it is an error, not a silent "false".
-fn require_attribute(
-    filter: &str,
-    value: &Value,
-    attr: &str,
-    test: Option<&str>,
-) -> Result<(), Error> {
-    if test.is_some() {
-        return Ok(());
+/// Whether every item has the attribute (a missing one matters unless the test is about
+/// definedness).
+fn has_attribute(value: &Value, attr: &str, test: Option<&str>) -> Result<bool, Error> {
+    // Only `defined`/`undefined` accept a missing attribute: any other test (and plain
+    // truthiness) touches the undefined value, which makes the whole result undefined in
+    // Ansible (an error when printed, rescued by `default`)
+    if matches!(test, Some("defined" | "undefined")) {
+        return Ok(true);
     }
     for item in value.try_iter()? {
         let mut v = item;
@@ -291,13 +456,10 @@ fn require_attribute(
             v = v.get_attr(part)?;
         }
         if v.is_undefined() {
-            return Err(filter_error(
-                filter,
-                format!("an item has no attribute `{attr}`"),
-            ));
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Jinja2's `dictsort(value, case_sensitive=False, by='key', reverse=False)`, positional or
@@ -334,6 +496,12 @@ fn dictsort(
             ))
         }
     };
+    // Python compares the keys (or values): mixed types are a TypeError
+    let sorted_on: Vec<Value> = entries
+        .iter()
+        .map(|(k, v)| if by_value { v.clone() } else { k.clone() })
+        .collect();
+    require_orderable("dictsort", &Value::from(sorted_on), None)?;
     let fold = |v: &Value| -> Value {
         match (case_sensitive, v.as_str()) {
             (false, Some(s)) => Value::from(s.to_lowercase()),

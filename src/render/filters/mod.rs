@@ -17,7 +17,7 @@ mod text;
 use minijinja::{
     functions::Function,
     value::{FunctionArgs, FunctionResult},
-    Environment, Error, ErrorKind, Value,
+    Environment, Error, ErrorKind, State, Value,
 };
 
 /// Registers every filter and test promvault provides, each also under its fully qualified
@@ -36,14 +36,34 @@ pub fn register(env: &mut Environment<'static>) {
 }
 
 /// Adds a filter under its name and as `ansible.builtin.NAME`.
+///
+/// As in Ansible 2.19, a filter is not called on an undefined value: the result is undefined
+/// too, so `nope | list | first | default('x')` is `x` and `(nope | upper) is defined` is
+/// false, while printing it still fails, naming the variable. `default`, `d` and `mandatory`
+/// are called, since they are about undefined values.
 pub(crate) fn add_filter<F, Rv, Args>(env: &mut Environment<'static>, name: &'static str, f: F)
 where
     F: Function<Rv, Args> + Clone,
     Rv: FunctionResult,
     Args: for<'a> FunctionArgs<'a>,
 {
-    env.add_filter(name, f.clone());
-    env.add_filter(format!("ansible.builtin.{name}"), f);
+    if matches!(name, "default" | "d" | "mandatory") {
+        env.add_filter(name, f.clone());
+        env.add_filter(format!("ansible.builtin.{name}"), f);
+        return;
+    }
+    let inner = Value::from_function(f);
+    let wrapped = move |state: &mut State,
+                        args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
+          -> Result<Value, Error> {
+        let args = args.into_values();
+        if args.first().is_some_and(Value::is_undefined) {
+            return Ok(Value::UNDEFINED);
+        }
+        inner.call(state, &args)
+    };
+    env.add_filter(name, wrapped.clone());
+    env.add_filter(format!("ansible.builtin.{name}"), wrapped);
 }
 
 /// Adds a test under its name and as `ansible.builtin.NAME`.
@@ -53,36 +73,74 @@ where
     Rv: FunctionResult,
     Args: for<'a> FunctionArgs<'a>,
 {
-    env.add_test(name, f.clone());
-    env.add_test(format!("ansible.builtin.{name}"), f);
+    if matches!(name, "defined" | "undefined" | "none") {
+        env.add_test(name, f.clone());
+        env.add_test(format!("ansible.builtin.{name}"), f);
+        return;
+    }
+    let compares_items = matches!(
+        name,
+        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any"
+    );
+    // A test given an undefined value fails (only `defined`/`undefined` take one), and tests
+    // that compare the items of lists touch every item: an undefined one (from
+    // `query('vars', 'missing')`) fails, as in Ansible
+    let inner = Value::from_function(f);
+    let wrapped = move |state: &mut State,
+                        args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
+          -> Result<bool, Error> {
+        let args = args.into_values();
+        if args.first().is_some_and(Value::is_undefined) {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                format!("test `{name}`: the value is undefined"),
+            ));
+        }
+        for arg in args.iter().filter(|_| compares_items) {
+            if arg.is_undefined()
+                || (arg.kind() == minijinja::value::ValueKind::Seq
+                    && arg
+                        .try_iter()
+                        .is_ok_and(|mut it| it.any(|v| v.is_undefined())))
+            {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("`{name}`: an undefined value is compared"),
+                ));
+            }
+        }
+        inner.call(state, &args).map(|v| v.is_true())
+    };
+    env.add_test(name, wrapped.clone());
+    env.add_test(format!("ansible.builtin.{name}"), wrapped);
 }
 
 /// Jinja2's own filters that Ansible templates call by their qualified names too.
 fn builtin_aliases(env: &mut Environment<'static>) {
     use minijinja::filters as f;
-    env.add_filter("ansible.builtin.upper", f::upper);
-    env.add_filter("ansible.builtin.lower", f::lower);
-    env.add_filter("ansible.builtin.capitalize", f::capitalize);
+    add_filter(env, "upper", f::upper);
+    add_filter(env, "lower", f::lower);
+    add_filter(env, "capitalize", f::capitalize);
+    add_filter(env, "title", f::title);
+    // minijinja's own `replace` (with a count) is not the exported function: left as it is
     env.add_filter("ansible.builtin.replace", f::replace);
-    env.add_filter("ansible.builtin.length", f::length);
-    env.add_filter("ansible.builtin.trim", f::trim);
-    env.add_filter("ansible.builtin.first", f::first);
-    env.add_filter("ansible.builtin.last", f::last);
-    env.add_filter("ansible.builtin.list", f::list);
-    env.add_filter("ansible.builtin.sort", f::sort);
-    env.add_filter("ansible.builtin.map", f::map);
-    env.add_filter("ansible.builtin.select", f::select);
-    env.add_filter("ansible.builtin.reject", f::reject);
-    env.add_filter("ansible.builtin.min", f::min);
-    env.add_filter("ansible.builtin.max", f::max);
-    env.add_filter("ansible.builtin.sum", f::sum);
-    env.add_filter("ansible.builtin.round", f::round);
-    env.add_filter("ansible.builtin.abs", f::abs);
-    env.add_filter("ansible.builtin.reverse", f::reverse);
-    env.add_filter("ansible.builtin.batch", f::batch);
-    env.add_filter("ansible.builtin.slice", f::slice);
-    env.add_filter("ansible.builtin.groupby", f::groupby);
-    env.add_filter("ansible.builtin.format", f::format);
+    add_filter(env, "length", f::length);
+    add_filter(env, "count", f::length);
+    add_filter(env, "trim", f::trim);
+    add_filter(env, "first", f::first);
+    add_filter(env, "last", f::last);
+    add_filter(env, "list", f::list);
+    add_filter(env, "select", f::select);
+    add_filter(env, "reject", f::reject);
+    add_filter(env, "round", f::round);
+    add_filter(env, "abs", f::abs);
+    add_filter(env, "reverse", f::reverse);
+    add_filter(env, "batch", f::batch);
+    add_filter(env, "slice", f::slice);
+    add_filter(env, "groupby", f::groupby);
+    add_filter(env, "format", f::format);
+    add_filter(env, "items", f::items);
+    add_filter(env, "split", f::split);
 }
 
 /// A filter's input as Python's `str()` gives it; an undefined input is an error, as with

@@ -8,17 +8,32 @@ pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "human_readable", human_readable);
     super::add_filter(env, "human_to_bytes", human_to_bytes);
     super::add_filter(env, "filesizeformat", filesizeformat);
-    super::add_filter(env, "log", |x: f64, base: Option<f64>| match base {
-        Some(b) => x.ln() / b.ln(),
-        None => x.ln(),
+    // Ansible: math.log10(x) for base 10, else math.log(x, base); Python's domain errors
+    super::add_filter(env, "log", |x: f64, base: Option<f64>| {
+        let domain = || super::filter_error("log", "math domain error");
+        if x <= 0.0 || x.is_nan() {
+            return Err(domain());
+        }
+        match base {
+            Some(b) if (b - 10.0).abs() < f64::EPSILON => Ok(x.log10()),
+            Some(b) if b <= 0.0 => Err(domain()),
+            Some(b) if (b - 1.0).abs() < f64::EPSILON => {
+                Err(super::filter_error("log", "float division by zero"))
+            }
+            Some(b) => Ok(x.ln() / b.ln()),
+            None => Ok(x.ln()),
+        }
     });
     super::add_filter(env, "pow", |x: f64, y: f64| x.powf(y));
     super::add_filter(env, "root", |x: f64, base: Option<f64>| {
         let b = base.unwrap_or(2.0);
         if (b - 2.0).abs() < f64::EPSILON {
-            x.sqrt()
+            if x < 0.0 {
+                return Err(super::filter_error("root", "math domain error"));
+            }
+            Ok(x.sqrt())
         } else {
-            x.powf(1.0 / b)
+            Ok(x.powf(1.0 / b))
         }
     });
 }

@@ -43,6 +43,12 @@ pub(super) fn register(env: &mut Environment<'static>) {
 }
 
 fn list(name: &str, v: &Value) -> Result<Vec<Value>, Error> {
+    if v.is_undefined() {
+        return Err(Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("{name}: the value is undefined"),
+        ));
+    }
     if let Some(s) = v.as_str() {
         return Ok(s.chars().map(|c| Value::from(c.to_string())).collect());
     }

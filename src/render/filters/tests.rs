@@ -9,8 +9,64 @@ use minijinja::{
 use super::filter_error;
 use crate::render::python::py_str;
 
+/// A number as Python sees it in arithmetic (`True` is 1).
+fn number(value: &Value, test: &str) -> Result<f64, Error> {
+    match value.kind() {
+        ValueKind::Number | ValueKind::Bool => {
+            if let Ok(i) = i64::try_from(value.clone()) {
+                #[allow(clippy::cast_precision_loss)]
+                return Ok(i as f64);
+            }
+            f64::try_from(value.clone()).map_err(|e| filter_error(test, e.to_string()))
+        }
+        _ => Err(filter_error(
+            test,
+            format!(
+                "unsupported operand type(s) for %: '{}' and 'int'",
+                crate::render::python::py_type_name(value)
+            ),
+        )),
+    }
+}
+
+/// `value % n` with Python's sign rule (the result has the sign of `n`).
+fn py_mod(value: &Value, n: i64, test: &str) -> Result<f64, Error> {
+    #[allow(clippy::cast_precision_loss)]
+    let n = n as f64;
+    let v = number(value, test)?;
+    Ok(v - n * (v / n).floor())
+}
+
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_test(env, "version", version);
+    // Python's iter(): strings, lists, dicts, generators; not None, numbers or booleans
+    super::add_test(env, "iterable", |value: &Value| {
+        matches!(
+            value.kind(),
+            ValueKind::String
+                | ValueKind::Seq
+                | ValueKind::Map
+                | ValueKind::Iterable
+                | ValueKind::Bytes
+        )
+    });
+    // Jinja2's `value % 2 == 0`: Python's modulo, a TypeError for what is not a number
+    super::add_test(env, "even", |value: &Value| {
+        Ok(py_mod(value, 2, "even")? == 0.0)
+    });
+    super::add_test(env, "odd", |value: &Value| {
+        Ok(py_mod(value, 2, "odd")? == 1.0)
+    });
+    super::add_test(env, "divisibleby", |value: &Value, n: &Value| {
+        let n = number(n, "divisibleby")?;
+        if n == 0.0 {
+            return Err(filter_error(
+                "divisibleby",
+                "integer division or modulo by zero",
+            ));
+        }
+        Ok(number(value, "divisibleby")? % n == 0.0)
+    });
     super::add_test(env, "version_compare", version);
     super::add_test(
         env,
@@ -85,27 +141,42 @@ enum Part {
 
 /// LooseVersion's components: runs of digits as numbers, runs of letters as text.
 fn loose(version: &str) -> Vec<Part> {
+    // LooseVersion: re.split(r'(\d+|[a-z]+|\.)') keeping the text between the matches,
+    // dropping empty parts and dots; digit runs are numbers, everything else text
     let mut parts = Vec::new();
+    let mut between = String::new();
     let mut chars = version.chars().peekable();
+    let flush = |between: &mut String, parts: &mut Vec<Part>| {
+        if !between.is_empty() {
+            parts.push(Part::Text(std::mem::take(between)));
+        }
+    };
     while let Some(&c) = chars.peek() {
         if c.is_ascii_digit() {
+            flush(&mut between, &mut parts);
             let mut n = String::new();
             while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
                 n.push(d);
                 chars.next();
             }
             parts.push(Part::Num(n.parse().unwrap_or(u64::MAX)));
-        } else if c.is_alphabetic() {
+        } else if c.is_ascii_lowercase() {
+            flush(&mut between, &mut parts);
             let mut t = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_alphabetic()) {
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_lowercase()) {
                 t.push(d);
                 chars.next();
             }
             parts.push(Part::Text(t));
+        } else if c == '.' {
+            flush(&mut between, &mut parts);
+            chars.next();
         } else {
+            between.push(c);
             chars.next();
         }
     }
+    flush(&mut between, &mut parts);
     parts
 }
 
@@ -130,6 +201,19 @@ fn version(
         .is_some_and(|k| !matches!(k, "loose" | "strict" | "semver" | "semantic" | "pep440"))
     {
         return Err(filter_error("version", "unknown version_type"));
+    }
+    // Ansible refuses a falsy value or version (empty string, 0, None, ...)
+    if !value.is_true() {
+        return Err(filter_error(
+            "version",
+            "Input version value cannot be empty",
+        ));
+    }
+    if !other.is_true() {
+        return Err(filter_error(
+            "version",
+            "Version parameter to compare against cannot be empty",
+        ));
     }
     let (va, vb) = (py_str(value), py_str(other));
     let strict_kind = kwargs_kind(kind.as_deref());

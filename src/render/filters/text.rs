@@ -31,8 +31,12 @@ pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "type_debug", type_debug);
     super::add_filter(env, "indent", indent);
     super::add_filter(env, "truncate", truncate);
+    // Jinja2: len(re.findall(r"\w+", s)): runs of letters, digits and underscores
     super::add_filter(env, "wordcount", |v: &Value| {
-        py_str(v).split_whitespace().count()
+        py_str(v)
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .count()
     });
     super::add_filter(env, "wordwrap", wordwrap);
     super::add_filter(env, "center", |v: &Value, width: Option<usize>| {
@@ -280,10 +284,10 @@ fn regex_findall(value: &Value, pattern: &str, kwargs: Kwargs) -> Result<Value, 
 }
 
 fn regex_escape(value: &Value) -> Result<String, Error> {
-    // Python's re.escape: every character but [A-Za-z0-9_] and non-ASCII is escaped
+    // Python's re.escape (3.7+): only the regex special characters and whitespace
     let mut out = String::new();
     for c in super::text(value)?.chars() {
-        if !(c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()) {
+        if "()[]{}?*+-|^$\\.&~# \t\n\r\x0b\x0c".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -562,6 +566,26 @@ fn truncate(
         .unwrap_or_else(|| "...".to_string());
     let leeway = kwargs.get::<Option<usize>>("leeway")?.unwrap_or(5);
     kwargs.assert_all_used()?;
+    let end_len = end.chars().count();
+    if length < end_len {
+        return Err(super::filter_error(
+            "truncate",
+            format!("expected length >= {end_len}, got {length}"),
+        ));
+    }
+    // Jinja2 takes len() of the value itself: a number has none
+    if matches!(
+        value.kind(),
+        ValueKind::Number | ValueKind::Bool | ValueKind::None
+    ) {
+        return Err(super::filter_error(
+            "truncate",
+            format!(
+                "object of type '{}' has no len()",
+                crate::render::python::py_type_name(value)
+            ),
+        ));
+    }
     let s = super::text(value)?;
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= length + leeway {
