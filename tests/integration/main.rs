@@ -7,6 +7,7 @@ mod age_interop;
 mod ansible_cases;
 mod check;
 mod concurrency;
+mod crash;
 mod e2e;
 mod edit;
 mod example;
