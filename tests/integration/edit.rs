@@ -334,3 +334,28 @@ fn a_plaintext_left_by_a_killed_edit_is_wiped_by_the_next_one() {
     );
     assert!(sb.leftovers().is_empty(), "{:?}", sb.leftovers());
 }
+
+#[test]
+fn no_core_dump_can_hold_the_plaintext() {
+    let sb = Sandbox::new();
+    sb.set("prod", "pw", "x");
+    let limits = sb.home.join("limits.txt");
+    // the editor reads promvault's own limits (its parent), and its own inherited ones
+    let editor = sb.script(
+        "limits.sh",
+        &format!(
+            "grep 'Max core file size' /proc/$PPID/limits > '{0}'; ulimit -Hc >> '{0}'",
+            limits.display()
+        ),
+    );
+    sb.cmd(&["edit", "prod"])
+        .env("EDITOR", &editor)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&limits).unwrap();
+    let mut lines = text.lines();
+    let own: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    // `Max core file size  SOFT  HARD  bytes`
+    assert_eq!(&own[4..6], ["0", "0"], "{text}");
+    assert_eq!(lines.next(), Some("0"), "{text}");
+}
