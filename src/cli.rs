@@ -153,6 +153,9 @@ pub enum Command {
         /// Keep a trailing newline read from stdin (by default one is dropped).
         #[arg(long)]
         keep_newline: bool,
+        /// Accept an empty (or white-space only) value.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Move ansible-vault files (1.1/1.2) and inline `!vault` values of vars files into an
     /// environment's vault. Only names are printed.
@@ -193,7 +196,13 @@ pub enum Command {
         force: bool,
     },
     /// Re-encrypt vaults to the recipients listed in promvault.yml (default: all).
-    Rekey { envs: Vec<String> },
+    Rekey {
+        envs: Vec<String>,
+        /// Re-encrypt even a vault already encrypted to exactly its recipients (a new file
+        /// key: after a key may have leaked).
+        #[arg(long)]
+        force: bool,
+    },
     /// List, add or remove who can open the vaults; adding or removing rekeys them.
     Recipients {
         #[command(subcommand)]
@@ -204,6 +213,9 @@ pub enum Command {
         /// bcrypt cost (4-16).
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
         cost: u32,
+        /// Accept an empty (or white-space only) password.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
@@ -333,7 +345,8 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             env,
             key,
             keep_newline,
-        } => ctx.set(env, key, *keep_newline),
+            allow_empty,
+        } => ctx.set(env, key, *keep_newline, *allow_empty),
         Command::Encrypt {
             file,
             output,
@@ -345,7 +358,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             output,
             force,
         } => ctx.decrypt(file, output.as_deref(), *force),
-        Command::Rekey { envs } => ctx.rekey(envs),
+        Command::Rekey { envs, force } => ctx.rekey(envs, *force),
         Command::Recipients { action } => match action {
             None => ctx.list_recipients(),
             Some(RecipientsAction::Add { key, comment, env }) => ctx.change_recipients(
@@ -357,7 +370,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
                 ctx.change_recipients(env.as_deref(), key, recipients::Change::Remove)
             }
         },
-        Command::Hash { cost } => ctx.hash(*cost),
+        Command::Hash { cost, allow_empty } => ctx.hash(*cost, *allow_empty),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "promvault", &mut io::stdout());
             Ok(0)
@@ -905,7 +918,13 @@ impl Context<'_> {
         Ok(0)
     }
 
-    fn set(&self, env_name: &str, key: &str, keep_newline: bool) -> Result<u8, Error> {
+    fn set(
+        &self,
+        env_name: &str,
+        key: &str,
+        keep_newline: bool,
+        allow_empty: bool,
+    ) -> Result<u8, Error> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
         let display = project.display_path(&env.vault);
@@ -917,6 +936,7 @@ impl Context<'_> {
         }
         // read the value first: a prompt must not hold the lock
         let value = read_secret_input(&format!("value for {key}"), keep_newline)?;
+        refuse_empty(&value, allow_empty)?;
         let _lock = vault::VaultLock::acquire([env.vault.as_path()])?;
         let opened = self.vault_for_change(&project, &env)?;
         match vault::set_value(&opened.text, key, value.expose_secret(), &display)? {
@@ -1070,7 +1090,7 @@ impl Context<'_> {
         Ok(0)
     }
 
-    fn rekey(&self, names: &[String]) -> Result<u8, Error> {
+    fn rekey(&self, names: &[String], force: bool) -> Result<u8, Error> {
         let project = self.project()?;
         let envs = if names.is_empty() {
             project.environments()
@@ -1081,16 +1101,22 @@ impl Context<'_> {
                 .collect::<Result<Vec<_>, _>>()?
         };
         let ids = self.identities(Some(&project))?;
-        let done = recipients::rekey(&project, &envs, &ids)?;
+        let done = recipients::rekey(&project, &envs, &ids, force)?;
         self.report_rekeyed(&done);
         Ok(0)
     }
 
     fn report_rekeyed(&self, done: &[recipients::Rekeyed]) {
         for r in done {
-            match r.recipients {
-                Some(n) => self.say(&format!("{}: rekeyed to {n} recipient(s)", r.display)),
-                None => self.say(&format!("{}: no vault yet, nothing to rekey", r.display)),
+            match (r.recipients, r.unchanged) {
+                (Some(n), true) => self.say(&format!(
+                    "{}: already encrypted to its {n} recipient(s), left as it is (--force rotates its file key)",
+                    r.display
+                )),
+                (Some(n), false) => {
+                    self.say(&format!("{}: rekeyed to {n} recipient(s)", r.display));
+                }
+                (None, _) => self.say(&format!("{}: no vault yet, nothing to rekey", r.display)),
             }
         }
     }
@@ -1131,7 +1157,7 @@ impl Context<'_> {
         Ok(0)
     }
 
-    fn hash(&self, cost: u32) -> Result<u8, Error> {
+    fn hash(&self, cost: u32, allow_empty: bool) -> Result<u8, Error> {
         let max = crate::render::filters::MAX_BCRYPT_COST;
         if !(4..=max).contains(&cost) {
             return Err(Error::usage(
@@ -1140,6 +1166,7 @@ impl Context<'_> {
             ));
         }
         let password = read_secret_input("password to hash", false)?;
+        refuse_empty(&password, allow_empty)?;
         let hashed = bcrypt::hash(password.expose_secret(), cost)
             .map_err(|e| Error::usage(format!("cannot hash: {e}"), None))?;
         outln!("{hashed}")?;
@@ -1209,6 +1236,18 @@ fn read_vault_password(file: Option<&Path>) -> Result<Zeroizing<Vec<u8>>, Error>
         "no ansible-vault password: pass --vault-password-file FILE (or set ANSIBLE_VAULT_PASSWORD_FILE)",
         None,
     ))
+}
+
+/// An empty or white-space-only secret is almost always a mistake (an empty pipe, a variable
+/// that was not set): refused unless asked for.
+fn refuse_empty(secret: &SecretString, allow_empty: bool) -> Result<(), Error> {
+    if !allow_empty && secret.expose_secret().trim().is_empty() {
+        return Err(Error::usage(
+            "the value is empty (or only white space); nothing was changed",
+            Some("pipe the value in (`printf %s \"$VALUE\" | promvault set ...`), or pass --allow-empty if you mean it".to_string()),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a secret from a no-echo prompt (asked twice) on a terminal, else from all of stdin

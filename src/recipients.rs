@@ -22,6 +22,8 @@ pub enum Change<'a> {
 pub struct Rekeyed {
     pub display: String,
     pub recipients: Option<usize>,
+    /// The vault was already encrypted to exactly these recipients and was left as it is.
+    pub unchanged: bool,
 }
 
 /// Re-encrypts the vaults of `envs` to the recipients promvault.yml lists, all decrypted
@@ -33,13 +35,45 @@ pub fn rekey(
     project: &Project,
     envs: &[Environment],
     ids: &Identities,
+    force: bool,
 ) -> Result<Vec<Rekeyed>, Error> {
     let _lock = vault::VaultLock::acquire(envs.iter().map(|e| e.vault.as_path()))?;
     let opened = envs
         .iter()
         .map(|env| vault::open(env, &project.display_path(&env.vault), ids))
         .collect::<Result<Vec<_>, _>>()?;
-    write_all(project, envs, &opened)
+    // a vault whose record says it is encrypted to exactly its recipients is left alone (its
+    // bytes, and so git, do not change) unless a new file key is asked for
+    let (mut stay, mut change) = (Vec::new(), Vec::new());
+    for (env, opened) in envs.iter().zip(opened) {
+        let current = !force
+            && opened.as_ref().is_some_and(|o| {
+                vault::record::read(&env.vault)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|r| {
+                        r.sha256 == vault::record::digest(&o.raw)
+                            && r.recipients.len() == env.recipients.len()
+                            && env
+                                .recipients
+                                .iter()
+                                .all(|w| r.recipients.iter().any(|x| project::same_recipient(x, w)))
+                    })
+            });
+        if current {
+            stay.push(Rekeyed {
+                display: project.display_path(&env.vault),
+                recipients: Some(env.recipients.len()),
+                unchanged: true,
+            });
+        } else {
+            change.push((env.clone(), opened));
+        }
+    }
+    let (envs, opened): (Vec<Environment>, Vec<Option<vault::Opened>>) = change.into_iter().unzip();
+    let mut done = write_all(project, &envs, &opened)?;
+    done.extend(stay);
+    Ok(done)
 }
 
 fn write_all(
@@ -66,6 +100,7 @@ fn write_all(
         done.push(Rekeyed {
             display,
             recipients,
+            unchanged: false,
         });
     }
     Ok(done)

@@ -119,7 +119,7 @@ fn sigkill_at_any_instant_leaves_old_or_new_files() {
     assert_eq!(left, ["out.txt"], "temporary files left: {left:?}");
     // rekey: 40 kills; both vaults always open
     for delay in delays(13, 40) {
-        kill_after(&sb, &["rekey"], None, delay);
+        kill_after(&sb, &["rekey", "--force"], None, delay);
         kills += 1;
         for env in ["prod", "staging"] {
             let out = sb.cmd(&["view", env, "start"]).output().unwrap();

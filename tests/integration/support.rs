@@ -124,10 +124,11 @@ impl Sandbox {
 
     /// Runs `promvault set ENV KEY` with `value` on stdin; asserts success.
     pub fn set(&self, env: &str, key: &str, value: &str) {
-        self.cmd(&["set", env, key, "--keep-newline"])
-            .write_stdin(value)
-            .assert()
-            .success();
+        let mut args = vec!["set", env, key, "--keep-newline"];
+        if value.trim().is_empty() {
+            args.push("--allow-empty");
+        }
+        self.cmd(&args).write_stdin(value).assert().success();
     }
 
     /// `promvault view ENV [KEY]`'s stdout; asserts success.

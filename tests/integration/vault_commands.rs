@@ -297,3 +297,44 @@ fn environment_names_cannot_escape_their_folders() {
         stderr(&out)
     );
 }
+
+#[test]
+fn empty_secrets_are_refused_unless_asked_for() {
+    let sb = Sandbox::new();
+    for input in ["", "   \n", "\n"] {
+        let out = sb
+            .cmd(&["set", "prod", "pw"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        assert!(
+            stderr(&out).contains("the value is empty"),
+            "{}",
+            stderr(&out)
+        );
+        let out = sb.cmd(&["hash"]).write_stdin(input).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+    }
+    assert!(!sb.path("vault/prod.yml.age").exists());
+    sb.cmd(&["set", "prod", "pw", "--allow-empty"])
+        .write_stdin("")
+        .assert()
+        .success();
+    assert_eq!(sb.view(&["prod", "pw"]), "");
+}
+
+#[test]
+fn rekey_leaves_a_current_vault_untouched_unless_forced() {
+    let sb = Sandbox::new();
+    sb.set("prod", "pw", "x");
+    let before = sb.read("vault/prod.yml.age");
+    let out = sb.cmd(&["rekey", "prod"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("left as it is"), "{}", stderr(&out));
+    assert_eq!(sb.read("vault/prod.yml.age"), before);
+    let out = sb.cmd(&["rekey", "prod", "--force"]).output().unwrap();
+    assert!(out.status.success());
+    assert_ne!(sb.read("vault/prod.yml.age"), before);
+    assert_eq!(sb.view(&["prod", "pw"]), "x");
+}
