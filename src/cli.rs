@@ -21,7 +21,7 @@ use crate::{
     git,
     identity::{self, Identities, IdentityError, Lookup},
     output, pipeline, probe,
-    project::{Environment, Project},
+    project::{self, Environment, Project},
     recipients, scaffold, vault, yaml,
 };
 
@@ -1124,15 +1124,23 @@ impl Context<'_> {
     fn list_recipients(&self) -> Result<u8, Error> {
         let project = self.project()?;
         let mut out = String::new();
+        let list = |scope: &project::RecipientScope, out: &mut String| -> Result<(), Error> {
+            for (r, comment) in project::recipients_with_comments(&project.text, scope)? {
+                match comment {
+                    Some(c) => out.push_str(&format!("  {r}  # {c}\n")),
+                    None => out.push_str(&format!("  {r}\n")),
+                }
+            }
+            Ok(())
+        };
         out.push_str("all environments:\n");
-        for r in &project.config.recipients {
-            out.push_str(&format!("  {r}\n"));
-        }
+        list(&project::RecipientScope::Project, &mut out)?;
         for env in project.environments().iter().filter(|e| e.own_recipients) {
             out.push_str(&format!("{} (its own list):\n", env.name));
-            for r in &env.recipients {
-                out.push_str(&format!("  {r}\n"));
-            }
+            list(
+                &project::RecipientScope::Environment(env.name.clone()),
+                &mut out,
+            )?;
         }
         out!("{out}")?;
         Ok(0)

@@ -556,6 +556,33 @@ pub fn add_recipient(
     Ok(ensure_newline_join(&out))
 }
 
+/// The recipients of `scope` with the `# comment` written after each (who it is), in order.
+///
+/// # Errors
+/// The project file does not parse.
+pub fn recipients_with_comments(
+    text: &str,
+    scope: &RecipientScope,
+) -> Result<Vec<(String, Option<String>)>, ProjectError> {
+    let (list, lines) = locate_list(text, scope)?;
+    let Some(list) = list else {
+        return Ok(Vec::new());
+    };
+    Ok(list
+        .items
+        .iter()
+        .map(|(line, value)| {
+            let comment = lines
+                .get(*line)
+                .and_then(|l| l.split_once(value.as_str()).map(|(_, rest)| rest))
+                .and_then(|rest| rest.split_once('#'))
+                .map(|(_, c)| c.trim().to_string())
+                .filter(|c| !c.is_empty() && !list.flow);
+            (value.clone(), comment)
+        })
+        .collect())
+}
+
 /// Returns the project file text with `key` removed from the list of `scope`.
 ///
 /// # Errors

@@ -34,7 +34,15 @@ fn an_added_recipient_opens_every_vault_and_a_removed_one_opens_none() {
         sb.cmd(&["view", env, "-i", bob]).assert().success();
     }
     let listed = stdout(&sb.cmd(&["recipients"]).output().unwrap());
-    assert!(listed.contains(&bob_recipient), "{listed}");
+    // with who each one is
+    assert!(
+        listed.contains(&format!("  {bob_recipient}  # bob (SRE)\n")),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!("  {}  # me\n", sb.recipient)),
+        "{listed}"
+    );
 
     sb.cmd(&["recipients", "remove", &bob_recipient])
         .assert()
