@@ -118,6 +118,21 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         };
         let real = identities.and_then(|ids| match pipeline::vault_layer(project, &env, ids) {
             Ok(layer) => Some(layer),
+            Err(pipeline::RunError::Vault(e))
+                if matches!(e, crate::vault::VaultError::Damaged { .. }) =>
+            {
+                // the record may match (it was rewritten with the damaged file): only a key
+                // can tell, and this one says the payload does not authenticate
+                report.findings.push(
+                    Finding::error(
+                        "vault-damaged",
+                        Location::file(project.display_path(&env.vault)),
+                        e.to_string(),
+                    )
+                    .with_fix(e.hint().unwrap_or_default()),
+                );
+                None
+            }
             Err(_) => {
                 report.notes.push(format!(
                     "checked with stand-ins and leak scan without the values of {}: your identities cannot open it",

@@ -92,3 +92,22 @@ fn an_ansible_vault_file_is_named_as_such() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_damaged_vault_whose_record_was_rewritten_is_still_found_by_check() {
+    let (sb, original) = sandbox_with_secret();
+    let mut bytes = original.clone();
+    // change one character of the armored payload (not the header), keeping valid base64
+    let at = bytes.len() - 40;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    fs::write(sb.path("vault/prod.yml.age"), &bytes).unwrap();
+    // the record rewritten to match the damaged file, as a careless merge might
+    let record = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
+    let old = promvault::vault::record::digest(&original);
+    let new = promvault::vault::record::digest(&bytes);
+    sb.write("vault/prod.yml.age.recipients", &record.replace(&old, &new));
+    let out = sb.cmd(&["check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("[vault-damaged]"), "{text}");
+}
