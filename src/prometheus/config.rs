@@ -1131,7 +1131,8 @@ fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmana
     ) {
         any |= !items.is_empty();
         for (p, item) in items {
-            if item.is_null() {
+            // A `*AlertmanagerConfig`: `Null` allocates one with the defaults.
+            if item.is_nil() {
                 cx.err(&p, Some(item), "empty or null Alertmanager config");
                 continue;
             }
@@ -1375,7 +1376,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
         let azuread = v3 && http::azuread(cx, o.get("azuread"), &o.child("azuread"));
         let google = v3 && http::google_iam(cx, o.get("google_iam"), &o.child("google_iam"));
 
-        if url.is_none() && o.get("url").is_none_or(Node::is_null) {
+        if url.is_none() && o.get("url").is_none_or(Node::is_nil) {
             cx.err(
                 &o.child("url"),
                 Some(o.node),
@@ -1624,7 +1625,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
             &o.child("required_matchers"),
         );
         let mut http = http::decode(cx, &o);
-        if url.is_none() && o.get("url").is_none_or(Node::is_null) {
+        if url.is_none() && o.get("url").is_none_or(Node::is_nil) {
             cx.err(
                 &o.child("url"),
                 Some(o.node),

@@ -54,8 +54,10 @@ impl Cx {
         }
     }
 
-    /// Decodes `node` as a struct with the given field names. `None` for null (Go's zero value)
-    /// and for non-mappings (reported).
+    /// Decodes `node` as a struct with the given field names. `None` for nil (`null`, `~`,
+    /// empty: Go's zero value, no unmarshaler called) and for non-mappings (reported, a quoted
+    /// "null" included); `Null`/`NULL` is an empty struct, as yaml.v2 calls the struct's
+    /// unmarshaler on it (`Node::is_nil`).
     pub fn obj<'a>(
         &mut self,
         node: &'a Node,
@@ -63,8 +65,15 @@ impl Cx {
         type_name: &str,
         fields: &[&str],
     ) -> Option<Obj<'a>> {
-        if node.is_null() {
+        if node.is_nil() {
             return None;
+        }
+        if node.is_null() {
+            return Some(Obj {
+                path: path.to_string(),
+                node,
+                entries: Vec::new(),
+            });
         }
         let Kind::Map(_) = &node.kind else {
             self.type_error(node, path, type_name);
