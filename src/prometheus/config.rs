@@ -1183,7 +1183,9 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
     cx.string(o.get("path_prefix"), &o.child("path_prefix"));
     dur_field(cx, &o, "timeout");
     if let Some(n) = o.get("api_version") {
-        if !n.is_null() {
+        // `AlertmanagerAPIVersion`'s unmarshaler checks it: `Null` gives it "", a quoted
+        // "null" skips it (`Node::quoted_nil`).
+        if !n.is_nil() && !n.quoted_nil() {
             let v = cx.string(Some(n), &o.child("api_version"));
             let supported: &[&str] = if v3 { &["v2"] } else { &["v1", "v2"] };
             if !supported.contains(&v.as_str()) {

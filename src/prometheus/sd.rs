@@ -175,7 +175,11 @@ pub(crate) fn label_set(cx: &mut Cx, node: Option<&Node>, path: &str) -> Vec<(St
     if let Some(entries) = cx.map(node, path, "model.LabelSet") {
         for (name, key, value) in entries {
             let child = super::decode::join(path, &name.text);
-            if !key.is_null() && !is_valid_label_name(&name.text, name.valid_utf8, legacy) {
+            // The key is a `LabelName`, whose unmarshaler `null`/`~` (quoted too) skip.
+            if !key.is_nil()
+                && !key.quoted_nil()
+                && !is_valid_label_name(&name.text, name.valid_utf8, legacy)
+            {
                 cx.err(
                     &child,
                     Some(key),
