@@ -17,30 +17,37 @@ pub(crate) struct GoRegex {
 
 thread_local! {
     /// Compiled patterns: a large config repeats the same relabel regexes in every job.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<GoRegex, String>>> =
+    static CACHE: std::cell::RefCell<std::collections::HashMap<(String, bool), Result<GoRegex, String>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 impl GoRegex {
     /// Compiles `pattern` as Go's `regexp.Compile` would, with Go-like error messages.
     pub fn compile(pattern: &str) -> Result<GoRegex, String> {
-        if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        Self::compile_go(pattern, false)
+    }
+
+    /// As [`GoRegex::compile`], with Go 1.22's syntax when `go122` (Prometheus 3 is built with
+    /// a newer Go): `(?<name>x)` is a named group there as well as `(?P<name>x)`.
+    pub fn compile_go(pattern: &str, go122: bool) -> Result<GoRegex, String> {
+        let key = (pattern.to_string(), go122);
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
             return hit;
         }
-        let compiled = Self::compile_uncached(pattern);
+        let compiled = Self::compile_uncached(pattern, go122);
         CACHE.with(|c| {
             let mut cache = c.borrow_mut();
             if cache.len() > 4096 {
                 cache.clear();
             }
-            cache.insert(pattern.to_string(), compiled.clone());
+            cache.insert(key, compiled.clone());
         });
         compiled
     }
 
-    fn compile_uncached(pattern: &str) -> Result<GoRegex, String> {
-        let (translated, names) =
-            translate(pattern).map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
+    fn compile_uncached(pattern: &str, go122: bool) -> Result<GoRegex, String> {
+        let (translated, names) = translate(pattern, go122)
+            .map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
         let re = regex::RegexBuilder::new(&translated)
             .size_limit(1 << 28)
             .dfa_size_limit(1 << 28)
@@ -269,7 +276,7 @@ const GO_POSIX_CLASSES: &[&str] = &[
 /// The translated pattern, and Go's group names by group number (group 0 first).
 type Translated = (String, Vec<Option<String>>);
 
-fn translate(pattern: &str) -> Result<Translated, String> {
+fn translate(pattern: &str, go122: bool) -> Result<Translated, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut names: Vec<Option<String>> = vec![None];
     let mut out = String::with_capacity(pattern.len() + 16);
@@ -494,9 +501,14 @@ fn translate(pattern: &str) -> Result<Translated, String> {
             '(' if chars.get(i + 1) == Some(&'?') => {
                 // Flags: Go knows i, m, s, U and named groups (?P<name>.
                 let mut j = i + 2;
-                if chars.get(j) == Some(&'P') && chars.get(j + 1) == Some(&'<') {
+                let angle = go122 && chars.get(j) == Some(&'<');
+                if angle || (chars.get(j) == Some(&'P') && chars.get(j + 1) == Some(&'<')) {
                     // Go 1.19 takes only `(?P<name>`, a name of ASCII letters, digits and
-                    // `_` (a leading digit and repeated names included); not `(?<name>`.
+                    // `_` (a leading digit and repeated names included); not `(?<name>`,
+                    // which Go 1.22 added.
+                    if angle {
+                        j -= 1; // `(?<name>` read as `(?P<name>`
+                    }
                     let Some(end) = (j + 2..chars.len()).find(|&k| chars[k] == '>') else {
                         let text: String = chars[i..].iter().collect();
                         return Err(format!("invalid named capture: `{text}`"));
@@ -600,6 +612,8 @@ mod tests {
         assert!(!ok("(?P<a-b>x)"));
         assert!(!ok("(?P<n>x"));
         assert!(!ok("(?<n>x)"));
+        assert!(GoRegex::compile_go("(?<n>x)(?P<m>y)", true).is_ok());
+        assert!(GoRegex::compile_go("(?<n-x>x)", true).is_err());
         assert!(!ok("(?P=n)"));
         assert!(ok("[[:^alpha:][:word:]]"));
         assert!(ok("[[:foo]"));

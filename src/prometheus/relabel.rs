@@ -210,7 +210,7 @@ fn label_name_ok(cx: &Cx, name: &GoStr) -> bool {
 /// Compiles a relabel regex anchored as Prometheus does (`^(?:…)$`, `^(?s:…)$` in 3.x).
 pub(crate) fn compile(v3: bool, text: &str) -> Result<GoRegex, String> {
     if v3 {
-        GoRegex::compile(&format!("^(?s:{text})$"))
+        GoRegex::compile_go(&format!("^(?s:{text})$"), true)
     } else {
         GoRegex::compile(&format!("^(?:{text})$"))
     }
