@@ -1131,7 +1131,8 @@ fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmana
     ) {
         any |= !items.is_empty();
         for (p, item) in items {
-            if item.is_null() {
+            // A `*AlertmanagerConfig`: `Null` allocates one with the defaults.
+            if item.is_nil() {
                 cx.err(&p, Some(item), "empty or null Alertmanager config");
                 continue;
             }
@@ -1182,7 +1183,9 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
     cx.string(o.get("path_prefix"), &o.child("path_prefix"));
     dur_field(cx, &o, "timeout");
     if let Some(n) = o.get("api_version") {
-        if !n.is_null() {
+        // `AlertmanagerAPIVersion`'s unmarshaler checks it: `Null` gives it "", a quoted
+        // "null" skips it (`Node::quoted_nil`).
+        if !n.is_nil() && !n.quoted_nil() {
             let v = cx.string(Some(n), &o.child("api_version"));
             let supported: &[&str] = if v3 { &["v2"] } else { &["v1", "v2"] };
             if !supported.contains(&v.as_str()) {
@@ -1375,7 +1378,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
         let azuread = v3 && http::azuread(cx, o.get("azuread"), &o.child("azuread"));
         let google = v3 && http::google_iam(cx, o.get("google_iam"), &o.child("google_iam"));
 
-        if url.is_none() && o.get("url").is_none_or(Node::is_null) {
+        if url.is_none() && o.get("url").is_none_or(Node::is_nil) {
             cx.err(
                 &o.child("url"),
                 Some(o.node),
@@ -1624,7 +1627,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
             &o.child("required_matchers"),
         );
         let mut http = http::decode(cx, &o);
-        if url.is_none() && o.get("url").is_none_or(Node::is_null) {
+        if url.is_none() && o.get("url").is_none_or(Node::is_nil) {
             cx.err(
                 &o.child("url"),
                 Some(o.node),

@@ -54,8 +54,10 @@ impl Cx {
         }
     }
 
-    /// Decodes `node` as a struct with the given field names. `None` for null (Go's zero value)
-    /// and for non-mappings (reported).
+    /// Decodes `node` as a struct with the given field names. `None` for nil (`null`, `~`,
+    /// empty: Go's zero value, no unmarshaler called) and for non-mappings (reported, a quoted
+    /// "null" included); `Null`/`NULL` is an empty struct, as yaml.v2 calls the struct's
+    /// unmarshaler on it (`Node::is_nil`).
     pub fn obj<'a>(
         &mut self,
         node: &'a Node,
@@ -63,8 +65,15 @@ impl Cx {
         type_name: &str,
         fields: &[&str],
     ) -> Option<Obj<'a>> {
-        if node.is_null() {
+        if node.is_nil() {
             return None;
+        }
+        if node.is_null() {
+            return Some(Obj {
+                path: path.to_string(),
+                node,
+                entries: Vec::new(),
+            });
         }
         let Kind::Map(_) = &node.kind else {
             self.type_error(node, path, type_name);
@@ -253,14 +262,10 @@ impl Cx {
             let v: Option<i128> = match s.resolve() {
                 Resolved::Int(i) => Some(i128::from(i)),
                 Resolved::Uint(u) => Some(i128::from(u)),
-                Resolved::Float(f) if f.is_finite() => {
-                    // Go converts the float to the integer type (truncating).
-                    if f >= min as f64 && f <= max as f64 {
-                        Some(f.trunc() as i128)
-                    } else {
-                        None
-                    }
-                }
+                // yaml.v2 takes a float when `f <= MaxInt64` (or `MaxUint64`), which lets NaN
+                // and +Inf out but -Inf and large negatives in, then converts it as Go does on
+                // amd64 (`go_float_to_int`).
+                Resolved::Float(f) if f <= max as f64 => Some(go_float_to_int(f, min == 0)),
                 _ => None,
             };
             if let Some(v) = v {
@@ -412,6 +417,28 @@ impl GoStr {
     }
 }
 
+/// Go's `int64(f)` (or `uint64(f)` when `unsigned`) for a float64 on amd64: a truncation by
+/// `CVTTSD2SQ`, whose result for NaN or a value outside int64 is `0x8000000000000000`; `uint64`
+/// subtracts 2^63 first from values at or above it and sets the top bit again. So `-Inf` is
+/// `i64::MIN` as an int64 and 2^63 as a uint64, and `-1.5` is `u64::MAX` as a uint64.
+pub(crate) fn go_float_to_int(f: f64, unsigned: bool) -> i128 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let cvtt = |x: f64| {
+        if x.is_nan() || !(-TWO_63..TWO_63).contains(&x) {
+            i64::MIN
+        } else {
+            x as i64
+        }
+    };
+    if !unsigned {
+        i128::from(cvtt(f))
+    } else if f < TWO_63 {
+        i128::from(cvtt(f) as u64)
+    } else {
+        i128::from((cvtt(f - TWO_63) | i64::MIN) as u64)
+    }
+}
+
 /// The Go integer types the configs use.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum IntType {
@@ -540,6 +567,25 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_convert_as_go_on_amd64() {
+        assert_eq!(
+            go_float_to_int(f64::NEG_INFINITY, false),
+            i128::from(i64::MIN)
+        );
+        assert_eq!(go_float_to_int(f64::NEG_INFINITY, true), 1 << 63);
+        assert_eq!(go_float_to_int(-1.5, true), i128::from(u64::MAX));
+        assert_eq!(go_float_to_int(-0.5, true), 0);
+        assert_eq!(go_float_to_int(1e3, true), 1000);
+        assert_eq!(go_float_to_int(18446744073709551616.0, true), 1 << 63);
+        assert_eq!(go_float_to_int(1.8e19, true), 18_000_000_000_000_000_000);
+        assert_eq!(
+            go_float_to_int(9223372036854775808.0, false),
+            i128::from(i64::MIN)
+        );
+        assert_eq!(go_float_to_int(-2.7, false), -2);
+    }
 
     #[test]
     fn suggests_close_names() {

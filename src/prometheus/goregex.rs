@@ -10,34 +10,44 @@ use regex::Regex;
 #[derive(Debug, Clone)]
 pub(crate) struct GoRegex {
     pub re: Regex,
+    /// Go's group names, by group number: the translation leaves every group unnamed, since Go
+    /// takes names the regex crate refuses (`(?P<1a>x)`) and the same name twice.
+    names: Vec<Option<String>>,
 }
 
 thread_local! {
     /// Compiled patterns: a large config repeats the same relabel regexes in every job.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<GoRegex, String>>> =
+    static CACHE: std::cell::RefCell<std::collections::HashMap<(String, bool), Result<GoRegex, String>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 impl GoRegex {
     /// Compiles `pattern` as Go's `regexp.Compile` would, with Go-like error messages.
     pub fn compile(pattern: &str) -> Result<GoRegex, String> {
-        if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        Self::compile_go(pattern, false)
+    }
+
+    /// As [`GoRegex::compile`], with Go 1.22's syntax when `go122` (Prometheus 3 is built with
+    /// a newer Go): `(?<name>x)` is a named group there as well as `(?P<name>x)`.
+    pub fn compile_go(pattern: &str, go122: bool) -> Result<GoRegex, String> {
+        let key = (pattern.to_string(), go122);
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
             return hit;
         }
-        let compiled = Self::compile_uncached(pattern);
+        let compiled = Self::compile_uncached(pattern, go122);
         CACHE.with(|c| {
             let mut cache = c.borrow_mut();
             if cache.len() > 4096 {
                 cache.clear();
             }
-            cache.insert(pattern.to_string(), compiled.clone());
+            cache.insert(key, compiled.clone());
         });
         compiled
     }
 
-    fn compile_uncached(pattern: &str) -> Result<GoRegex, String> {
-        let translated =
-            translate(pattern).map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
+    fn compile_uncached(pattern: &str, go122: bool) -> Result<GoRegex, String> {
+        let (translated, names) = translate(pattern, go122)
+            .map_err(|e| format!("error parsing regexp: {e}: `{pattern}`"))?;
         let re = regex::RegexBuilder::new(&translated)
             .size_limit(1 << 28)
             .dfa_size_limit(1 << 28)
@@ -53,7 +63,7 @@ impl GoRegex {
                 };
                 format!("error parsing regexp: {detail}: `{pattern}`")
             })?;
-        Ok(GoRegex { re })
+        Ok(GoRegex { re, names })
     }
 
     /// Whether the whole of `s` matches (the patterns are anchored by their callers).
@@ -67,7 +77,7 @@ impl GoRegex {
         let groups = (0..caps.len())
             .map(|i| caps.get(i).map(|m| m.as_str()))
             .collect();
-        let names = self.re.capture_names().collect();
+        let names = self.names.iter().map(Option::as_deref).collect();
         Some((groups, names))
     }
 }
@@ -257,8 +267,18 @@ const GO_SCRIPTS: &[&str] = &[
     "Zanabazar_Square",
 ];
 
-fn translate(pattern: &str) -> Result<String, String> {
+/// Go's POSIX classes (`[:alpha:]`, `[:^alpha:]`); any other name is refused.
+const GO_POSIX_CLASSES: &[&str] = &[
+    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+    "space", "upper", "word", "xdigit",
+];
+
+/// The translated pattern, and Go's group names by group number (group 0 first).
+type Translated = (String, Vec<Option<String>>);
+
+fn translate(pattern: &str, go122: bool) -> Result<Translated, String> {
     let chars: Vec<char> = pattern.chars().collect();
+    let mut names: Vec<Option<String>> = vec![None];
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut i = 0;
     let mut in_class = false;
@@ -426,10 +446,16 @@ fn translate(pattern: &str) -> Result<String, String> {
             if c == ']' && !class_start {
                 in_class = false;
             } else if c == '[' && chars.get(i + 1) == Some(&':') {
-                // A POSIX class [:alpha:] is copied whole.
+                // A POSIX class [:alpha:] is copied whole; Go refuses unknown names (its
+                // search for the closing `:]` runs to the end of the pattern).
                 if let Some(end) = (i + 2..chars.len().saturating_sub(1))
                     .find(|&j| chars[j] == ':' && chars[j + 1] == ']')
                 {
+                    let name: String = chars[i + 2..end].iter().collect();
+                    let bare = name.strip_prefix('^').unwrap_or(&name);
+                    if !GO_POSIX_CLASSES.contains(&bare) {
+                        return Err(format!("invalid character class range: `[:{name}:]`"));
+                    }
                     out.extend(&chars[i..end + 2]);
                     i = end + 2;
                     class_start = false;
@@ -475,9 +501,28 @@ fn translate(pattern: &str) -> Result<String, String> {
             '(' if chars.get(i + 1) == Some(&'?') => {
                 // Flags: Go knows i, m, s, U and named groups (?P<name>.
                 let mut j = i + 2;
-                if chars.get(j) == Some(&'P') || chars.get(j) == Some(&'<') {
-                    out.push(c);
-                    i += 1;
+                let angle = go122 && chars.get(j) == Some(&'<');
+                if angle || (chars.get(j) == Some(&'P') && chars.get(j + 1) == Some(&'<')) {
+                    // Go 1.19 takes only `(?P<name>`, a name of ASCII letters, digits and
+                    // `_` (a leading digit and repeated names included); not `(?<name>`,
+                    // which Go 1.22 added.
+                    if angle {
+                        j -= 1; // `(?<name>` read as `(?P<name>`
+                    }
+                    let Some(end) = (j + 2..chars.len()).find(|&k| chars[k] == '>') else {
+                        let text: String = chars[i..].iter().collect();
+                        return Err(format!("invalid named capture: `{text}`"));
+                    };
+                    let name: String = chars[j + 2..end].iter().collect();
+                    if name.is_empty()
+                        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        let text: String = chars[i..=end].iter().collect();
+                        return Err(format!("invalid named capture: `{text}`"));
+                    }
+                    names.push(Some(name));
+                    out.push('(');
+                    i = end + 1;
                     continue;
                 }
                 while j < chars.len() && chars[j] != ')' && chars[j] != ':' {
@@ -530,6 +575,7 @@ fn translate(pattern: &str) -> Result<String, String> {
                 i += 1;
                 continue;
             }
+            '(' => names.push(None),
             _ => {}
         }
         out.push(c);
@@ -538,7 +584,7 @@ fn translate(pattern: &str) -> Result<String, String> {
     if in_class {
         return Err("missing closing ]".to_string());
     }
-    Ok(out)
+    Ok((out, names))
 }
 
 #[cfg(test)]
@@ -560,6 +606,21 @@ mod tests {
         assert!(ok("[]a]"));
         assert!(ok("(?i)abc"));
         assert!(ok("(?P<name>x)"));
+        assert!(ok("(?P<1a>x)(?P<_>y)(?P<1>z)"));
+        assert!(ok("(?P<n>a)(?P<n>b)"));
+        assert!(!ok("(?P<>x)"));
+        assert!(!ok("(?P<a-b>x)"));
+        assert!(!ok("(?P<n>x"));
+        assert!(!ok("(?<n>x)"));
+        assert!(GoRegex::compile_go("(?<n>x)(?P<m>y)", true).is_ok());
+        assert!(GoRegex::compile_go("(?<n-x>x)", true).is_err());
+        assert!(!ok("(?P=n)"));
+        assert!(ok("[[:^alpha:][:word:]]"));
+        assert!(ok("[[:foo]"));
+        assert!(!ok("[[:foo:]]"));
+        assert!(!ok("[[:^foo:]]"));
+        assert!(!ok("[[:Alpha:]]"));
+        assert!(!ok("[a[:foo:]"));
         assert!(ok(r"\x{263a}\x41\p{Greek}\pL\PN"));
         assert!(ok(r"\p{^Greek}[\P{^Lu}\p{Any}]"));
         assert!(!ok(r"\p{IsGreek}"));
@@ -575,6 +636,16 @@ mod tests {
         assert!(!ok("(?x)a"));
         assert!(!ok("a**"));
         assert!(!ok("[a"));
+    }
+
+    #[test]
+    fn group_names_as_go_numbers_them() {
+        let re = GoRegex::compile("^(?:(a)(?P<1a>b)(?:c)(?P<1a>d)?)$").expect("compiles");
+        let (groups, names) = re.captures("abc").expect("matches");
+        assert_eq!(groups, [Some("abc"), Some("a"), Some("b"), None]);
+        assert_eq!(names, [None, None, Some("1a"), Some("1a")]);
+        let re = GoRegex::compile(r"^(?:\(([(])[\(])$").expect("compiles");
+        assert_eq!(re.captures("(((").expect("matches").1.len(), 2);
     }
 
     #[test]

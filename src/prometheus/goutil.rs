@@ -712,10 +712,13 @@ pub(crate) fn expand(template: &str, groups: &[Option<&str>], names: &[Option<&s
                         }
                     }
                     None => {
-                        if let Some(i) = names.iter().position(|n| *n == Some(name)) {
-                            if let Some(Some(g)) = groups.get(i) {
-                                out.push_str(g);
-                            }
+                        // Go takes the first group of that name that took part in the match.
+                        let hit = names
+                            .iter()
+                            .zip(groups)
+                            .find_map(|(n, g)| g.filter(|_| *n == Some(name)));
+                        if let Some(g) = hit {
+                            out.push_str(g);
                         }
                     }
                 }
@@ -822,5 +825,7 @@ mod tests {
         assert_eq!(expand("$1x", &groups, &names), "");
         assert_eq!(expand("$x", &groups, &names), "a");
         assert_eq!(expand("$$1", &groups, &names), "$1");
+        let (groups, names) = ([Some("ab"), None, Some("b")], [None, Some("n"), Some("n")]);
+        assert_eq!(expand("<$n>", &groups, &names), "<b>");
     }
 }

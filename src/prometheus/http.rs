@@ -365,7 +365,7 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
         } else {
             &["username", "password", "password_file"]
         };
-        if !node.is_null() {
+        if !node.is_nil() {
             nondefault = true;
             let mut b = BasicAuth::default();
             if let Some(o) = cx.obj(node, &path, "basic_auth", f) {
@@ -386,7 +386,7 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
         } else {
             &["type", "credentials", "credentials_file"]
         };
-        if !node.is_null() {
+        if !node.is_nil() {
             nondefault = true;
             let mut a = Authorization::default();
             if let Some(o) = cx.obj(node, &path, "authorization", f) {
@@ -399,7 +399,7 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
         }
     }
     if let Some(node) = obj.get("oauth2") {
-        if !node.is_null() {
+        if !node.is_nil() {
             nondefault = true;
             http.oauth2 = Some(oauth2(cx, node, &obj.child("oauth2")));
         }
@@ -484,7 +484,13 @@ fn proxy(cx: &mut Cx, obj: &Obj<'_>) -> Proxy {
 
 /// A `config.URL`: `None` when absent, null or unparsable (reported).
 pub(crate) fn url(cx: &mut Cx, node: &Node, path: &str) -> Option<super::goutil::GoUrl> {
-    if node.is_null() {
+    // `config.URL` has an unmarshaler: `Null` is parsed as "" (an empty, non-nil URL); a
+    // quoted "null" skips it and is no struct.
+    if node.quoted_nil() {
+        cx.type_error(node, path, "config.URL");
+        return None;
+    }
+    if node.is_nil() {
         return None;
     }
     let text = cx.string(Some(node), path);
@@ -632,7 +638,11 @@ pub(crate) fn tls(cx: &mut Cx, node: &Node, path: &str) -> Tls {
     let mut versions = false;
     for name in ["min_version", "max_version"] {
         if let Some(n) = obj.get(name) {
-            if n.is_null() {
+            // `TLSVersion` (a uint16) has an unmarshaler: `Null` reaches it as "".
+            if n.quoted_nil() {
+                cx.type_error(n, &obj.child(name), "config.TLSVersion");
+            }
+            if n.is_nil() {
                 continue;
             }
             let v = cx.string(Some(n), &obj.child(name));
@@ -728,7 +738,7 @@ pub(crate) fn sigv4(cx: &mut Cx, node: Option<&Node>, path: &str) -> bool {
     let Some(node) = node else {
         return false;
     };
-    if node.is_null() {
+    if node.is_nil() {
         return false;
     }
     let v3 = cx.v3();

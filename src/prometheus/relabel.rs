@@ -93,7 +93,9 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
             let mut names = Vec::new();
             for (p, n) in items {
                 let name = cx.string(Some(n), &p);
-                if !n.is_null() && !label_name_ok(cx, &name) {
+                // `LabelName`'s unmarshaler checks the name; `null`, `~` and their quoted
+                // spellings skip it, `Null` gives it "".
+                if !n.is_nil() && !n.quoted_nil() && !label_name_ok(cx, &name) {
                     cx.err(
                         &p,
                         Some(n),
@@ -111,7 +113,11 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
     };
     let regex_set = obj.get("regex").is_some();
     let regex_text = match obj.get("regex") {
-        Some(n) if n.is_null() => Some(GoStr {
+        Some(n) if n.quoted_nil() => {
+            cx.type_error(n, &obj.child("regex"), "relabel.Regexp");
+            return None;
+        }
+        Some(n) if n.is_nil() => Some(GoStr {
             text: String::new(),
             valid_utf8: true,
         }),
@@ -149,7 +155,9 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
     };
     let action = match obj.get("action") {
         None => "replace".to_string(),
-        Some(n) if n.is_null() => String::new(),
+        // The action's unmarshaler, which checks it, is skipped: "null" stays as written.
+        Some(n) if n.quoted_nil() => cx.string(Some(n), &obj.child("action")).text,
+        Some(n) if n.is_nil() => String::new(),
         Some(n) => {
             let raw = cx.string(Some(n), &obj.child("action"));
             let lower = raw.text.to_lowercase();
@@ -202,7 +210,7 @@ fn label_name_ok(cx: &Cx, name: &GoStr) -> bool {
 /// Compiles a relabel regex anchored as Prometheus does (`^(?:…)$`, `^(?s:…)$` in 3.x).
 pub(crate) fn compile(v3: bool, text: &str) -> Result<GoRegex, String> {
     if v3 {
-        GoRegex::compile(&format!("^(?s:{text})$"))
+        GoRegex::compile_go(&format!("^(?s:{text})$"), true)
     } else {
         GoRegex::compile(&format!("^(?:{text})$"))
     }

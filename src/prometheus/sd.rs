@@ -129,7 +129,8 @@ pub(crate) fn decode_all(cx: &mut Cx, obj: &Obj<'_>) -> Discovered {
             continue;
         };
         for (p, item) in items {
-            if item.is_null() {
+            // A pointer: `Null` allocates it and runs its unmarshaler on an empty mapping.
+            if item.is_nil() {
                 cx.err(&p, Some(item), format!("empty or null section in {key}"));
                 continue;
             }
@@ -174,7 +175,11 @@ pub(crate) fn label_set(cx: &mut Cx, node: Option<&Node>, path: &str) -> Vec<(St
     if let Some(entries) = cx.map(node, path, "model.LabelSet") {
         for (name, key, value) in entries {
             let child = super::decode::join(path, &name.text);
-            if !key.is_null() && !is_valid_label_name(&name.text, name.valid_utf8, legacy) {
+            // The key is a `LabelName`, whose unmarshaler `null`/`~` (quoted too) skip.
+            if !key.is_nil()
+                && !key.quoted_nil()
+                && !is_valid_label_name(&name.text, name.valid_utf8, legacy)
+            {
                 cx.err(
                     &child,
                     Some(key),
@@ -331,7 +336,13 @@ fn decode_fields(cx: &mut Cx, obj: &Obj<'_>, fields: &[(&'static str, Ty)]) -> V
 
 /// A `model.Duration` value (reported when invalid).
 pub(crate) fn duration(cx: &mut Cx, node: &Node, path: &str) -> Option<u64> {
-    if node.is_null() {
+    // `model.Duration` has an unmarshaler: `Null` reaches it as "" (an error); a quoted "null"
+    // skips it and cannot be an int64.
+    if node.quoted_nil() {
+        cx.type_error(node, path, "model.Duration");
+        return None;
+    }
+    if node.is_nil() {
         return Some(0);
     }
     let text = cx.string(Some(node), path);

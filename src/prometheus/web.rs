@@ -144,7 +144,10 @@ fn tls_config(cx: &mut Cx, node: &Node, path: &str) -> TlsSettings {
     names(cx, "curve_preferences", CURVES, "curve");
     for f in ["min_version", "max_version"] {
         if let Some(n) = o.get(f) {
-            if n.is_null() {
+            if n.quoted_nil() {
+                cx.type_error(n, &o.child(f), "config.TLSVersion");
+            }
+            if n.is_nil() {
                 continue;
             }
             let v = cx.string(Some(n), &o.child(f));

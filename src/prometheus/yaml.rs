@@ -86,6 +86,34 @@ impl Node {
         }
     }
 
+    /// Whether yaml.v2's `decoder.prepare` takes the node for null and it is one: tagged
+    /// `!!null`, or plain `null`, `~` or empty. Only then does a Go pointer stay nil and a
+    /// type's `UnmarshalYAML` go uncalled (the zero value is set). `Null` and `NULL` are null
+    /// values but not spelled so: they allocate pointers and call unmarshalers with an empty
+    /// value. For the quoted spellings, see `quoted_nil`.
+    pub fn is_nil(&self) -> bool {
+        match &self.kind {
+            Kind::Scalar(s) => match s.tag.as_deref() {
+                Some("tag:yaml.org,2002:null") => self.is_null(),
+                Some(_) => false,
+                None => s.plain && matches!(s.text.as_str(), "null" | "~" | ""),
+            },
+            _ => false,
+        }
+    }
+
+    /// A quoted `"null"` or `"~"`, untagged: `prepare` takes it for null too (no unmarshaler
+    /// called, a pointer not allocated), but it is decoded as the string it is: a type error
+    /// for a struct, pointer or number, an unchecked string for a string type.
+    pub fn quoted_nil(&self) -> bool {
+        match &self.kind {
+            Kind::Scalar(s) => {
+                s.tag.is_none() && !s.plain && matches!(s.text.as_str(), "null" | "~")
+            }
+            _ => false,
+        }
+    }
+
     /// yaml.v2's short name of the node's type, as in its error messages (`!!map`, `!!str`).
     pub fn type_name(&self) -> String {
         match &self.kind {

@@ -2,8 +2,9 @@
 //! YAML 1.2 scanner the tree is built with, emulated around it:
 //! - [`prepare`]: NEL, LS and PS are line breaks in yaml.v2 (`is_break`), so they become `\n`;
 //!   `\'` is a known escape in double-quoted scalars, and a comment may follow a quoted scalar
-//!   or a flow collection's end with no space before `#`: the text is repaired so the 1.2
-//!   scanner reads it the same way;
+//!   or a flow collection's end with no space before `#`, and a tag runs on over `,`, `[`, `]`
+//!   and `!` (in flow context too): the text is repaired so the 1.2 scanner reads it the same
+//!   way;
 //! - [`check`]: what yaml.v2 refuses that the 1.2 scanner takes: tabs where libyaml wants
 //!   spaces (`yaml_parser_scan_to_next_token` skips a tab only in flow context or where no
 //!   simple key may start; plain and block scalars refuse one in their indentation), `%YAML`
@@ -45,12 +46,104 @@ pub(crate) fn prepare(text: &str) -> Cow<'_, str> {
     };
     for _ in 0..MAX_REPAIRS {
         let Some(err) = first_error(&text) else { break };
-        let Some(fixed) = repair(&text, &err) else {
+        let Some(fixed) = repair(&text, &err).or_else(|| tag_repair(&text, &err)) else {
             break;
         };
         text = Cow::Owned(fixed);
     }
-    text
+    match tag_suffixes(&text) {
+        Some(fixed) => Cow::Owned(fixed),
+        None => text,
+    }
+}
+
+/// A tag the 1.2 scanner refuses where it meets `,`, `[`, `]` or `!` (`- !!str,x a`) and
+/// yaml.v2 reads on: that run percent-encoded (see [`tag_suffixes`]).
+fn tag_repair(text: &str, err: &ScanError) -> Option<String> {
+    if !err.info().contains("tag") {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut at = err.marker().index();
+    if chars.get(at) == Some(&'!') {
+        // The tag's start: past its handle (`!`, `!!` or `!word!`) to the suffix.
+        let mut j = at + 1;
+        while j < chars.len() && (chars[j].is_ascii_alphanumeric() || "-_".contains(chars[j])) {
+            j += 1;
+        }
+        at = if chars.get(j) == Some(&'!') {
+            j + 1
+        } else {
+            at + 1
+        };
+        while at < chars.len() && is_uri(chars[at]) && !",[]!".contains(chars[at]) {
+            at += 1;
+        }
+    }
+    if !chars.get(at).is_some_and(|c| ",[]!".contains(*c)) {
+        return None;
+    }
+    let mut stop = at;
+    while stop < chars.len() && is_uri(chars[stop]) {
+        stop += 1;
+    }
+    Some(encode_run(&chars, &[(at, stop)]))
+}
+
+/// A character of yaml.v2's tag URIs.
+fn is_uri(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_-;/?:@&=+$,.!~*'()[]%".contains(c)
+}
+
+/// The text with `,`, `[`, `]` and `!` percent-encoded in the given runs.
+fn encode_run(chars: &[char], runs: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(chars.len() + 8);
+    let mut at = 0;
+    for &(from, to) in runs {
+        out.extend(&chars[at..from]);
+        for &c in &chars[from..to] {
+            if ",[]!".contains(c) {
+                out.push_str(&format!("%{:02X}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        at = to;
+    }
+    out.extend(&chars[at..]);
+    out
+}
+
+/// yaml.v2's tag scanner (`yaml_parser_scan_tag_uri`) takes every URI character, `,`, `[`, `]`
+/// and `!` included, in flow context too: `[!!str]` is a tag `!!str]` and an unclosed sequence,
+/// `[!!str, b]` the tagged item `b`. The 1.2 scanner stops a tag at those characters; they are
+/// percent-encoded (which both decode to the same tag) so it reads the tag as yaml.v2 does.
+/// `None` when no tag runs on so.
+fn tag_suffixes(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut runs = Vec::new();
+    for tok in scanner(text) {
+        let Ok(tok) = tok else { break };
+        let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
+        if !matches!(kind, TokenType::Tag(..)) {
+            continue;
+        }
+        let (start, end) = (span.start.index(), span.end.index());
+        if chars.get(start + 1) == Some(&'<') {
+            continue; // a verbatim tag `!<…>` ends at its `>`
+        }
+        let mut stop = end;
+        while stop < chars.len() && is_uri(chars[stop]) {
+            stop += 1;
+        }
+        if stop > end && ",[]!".contains(chars[end]) {
+            runs.push((end, stop));
+        }
+    }
+    if runs.is_empty() {
+        return None;
+    }
+    Some(encode_run(&chars, &runs))
 }
 
 fn first_error(text: &str) -> Option<ScanError> {
