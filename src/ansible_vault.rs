@@ -243,6 +243,45 @@ pub fn read_variables(path: &str, text: &str, password: &[u8]) -> Result<Importe
     Ok(imported)
 }
 
+/// The vault text `text` (named `display`) with the `incoming` variables (name, value, the
+/// file it came from) set, every other line kept. A name the vault already has is refused,
+/// and nothing changes, unless `overwrite`.
+///
+/// # Errors
+/// Names the vault already has, or a vault text that cannot be edited line-wise.
+pub fn merge_into(
+    text: &str,
+    display: &str,
+    incoming: &[(String, crate::data::Data, String)],
+    overwrite: bool,
+) -> Result<Zeroizing<String>, crate::Error> {
+    let existing = crate::vault::variables(text, display)?;
+    let conflicts: Vec<String> = incoming
+        .iter()
+        .filter(|(n, _, _)| existing.contains_key(n))
+        .map(|(n, _, _)| format!("`{n}`"))
+        .collect();
+    if !conflicts.is_empty() && !overwrite {
+        return Err(crate::Error::usage(
+            format!(
+                "{display} already has {}; nothing was imported",
+                conflicts.join(", ")
+            ),
+            Some(
+                "pass --overwrite to replace them, or rename them in the ansible-vault file"
+                    .to_string(),
+            ),
+        ));
+    }
+    let mut merged = Zeroizing::new(text.to_string());
+    for (name, value, _) in incoming {
+        if let Some(new) = crate::vault::set_data(&merged, name, value, display)? {
+            merged = new;
+        }
+    }
+    Ok(merged)
+}
+
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
     if !text.len().is_multiple_of(2) {

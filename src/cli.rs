@@ -854,34 +854,7 @@ impl Context<'_> {
         }
         let _lock = vault::VaultLock::acquire([env.vault.as_path()])?;
         let opened = self.vault_for_change(&project, &env)?;
-        let existing = vault::variables(&opened.text, &display)?;
-        let conflicts: Vec<&str> = incoming
-            .iter()
-            .map(|(n, _, _)| n.as_str())
-            .filter(|n| existing.contains_key(*n))
-            .collect();
-        if !conflicts.is_empty() && !overwrite {
-            return Err(Error::usage(
-                format!(
-                    "{display} already has {}; nothing was imported",
-                    conflicts
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Some(
-                    "pass --overwrite to replace them, or rename them in the ansible-vault file"
-                        .to_string(),
-                ),
-            ));
-        }
-        let mut text = opened.text.clone();
-        for (name, value, _) in &incoming {
-            if let Some(new) = vault::set_data(&text, name, value, &display)? {
-                text = new;
-            }
-        }
+        let text = ansible_vault::merge_into(&opened.text, &display, &incoming, overwrite)?;
         if *text != *opened.text {
             vault::write_if_unchanged(
                 &env.vault,
