@@ -493,3 +493,96 @@ fn a_bcrypt_cost_that_would_run_for_days_is_refused() {
         stderr(&out)
     );
 }
+
+/// Every form in which a secret could be printed.
+fn forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let json = serde_json::to_string(secret).unwrap();
+    let ascii: String = secret
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("\\u{:04x}", c as u32)
+            }
+        })
+        .collect();
+    let url: String = secret
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    vec![
+        secret.to_string(),
+        json.trim_matches('"').to_string(),
+        ascii,
+        url,
+        base64::engine::general_purpose::STANDARD.encode(secret),
+    ]
+}
+
+#[test]
+fn no_error_path_prints_a_vault_value_in_any_form() {
+    let secret = "Zq7 s3cret/+é:#{x}";
+    let templates = [
+        // a rule's message quotes the value
+        "global:\n  scrape_interval: {{ pw }}\n",
+        "global:\n  scrape_interval: {{ pw | to_json }}\n",
+        "scrape_configs:\n  - job_name: {{ pw | to_json }}\n    static_configs:\n      - targets: [{{ pw | to_json }}]\n",
+        // a filter's message quotes its input
+        "x: {{ pw | from_json }}\n",
+        "x: {{ pw | b64decode }}\n",
+        "x: {{ pw | urlencode }} {{ pw | b64encode }}\n",
+        // the value breaks the YAML
+        "scrape_configs:\n  - job_name: a\n    basic_auth:\n      password: {{ pw }}\n",
+    ];
+    let mut seen = String::new();
+    for template in templates {
+        let sb = project(
+            "  - template: templates/plain.j2\n    dest: \"out/{{ env }}/prometheus.yml\"\n",
+        );
+        sb.set("prod", "pw", secret);
+        sb.write("templates/plain.j2", template);
+        for args in [
+            &["render", "prod"][..],
+            &["render", "prod", "--check", "--diff"],
+            &["render", "prod", "--no-validate", "--check", "--diff"],
+            &["check"],
+            &["check", "--format", "json"],
+        ] {
+            let out = sb.cmd(args).output().unwrap();
+            seen.push_str(&stdout(&out));
+            seen.push_str(&stderr(&out));
+        }
+        // an edit that breaks the YAML around the value
+        let editor = sb.script("break.sh", "printf 'pw: [Zq7 s3cret/+é:#{x}\\n' > \"$1\"");
+        let out = sb
+            .cmd(&["edit", "prod"])
+            .env("EDITOR", &editor)
+            .output()
+            .unwrap();
+        seen.push_str(&stderr(&out));
+        // a wrong identity
+        let (other, _) = sb.other_identity("other.txt");
+        let out = sb
+            .cmd(&["view", "prod", "-i", other.to_str().unwrap()])
+            .output()
+            .unwrap();
+        seen.push_str(&stdout(&out));
+        seen.push_str(&stderr(&out));
+    }
+    assert!(seen.contains("<vault:pw>"), "the paths ran: {seen}");
+    for form in forms(secret) {
+        assert!(!seen.contains(&form), "`{form}` was printed:\n{seen}");
+    }
+    // and the distinctive parts of it
+    for part in ["Zq7 s3cret", "s3cret/+"] {
+        assert!(!seen.contains(part), "`{part}` was printed:\n{seen}");
+    }
+}
