@@ -440,17 +440,28 @@ fn scan_private_keys(display: &str, text: &str, report: &mut Report) {
 
 /// Finds vault values in a file: as written, and as `to_json` or YAML quoting writes them.
 fn scan_leaks(display: &str, text: &str, masker: &Masker, report: &mut Report) {
-    if let Some((label, offset)) = masker.find(text) {
+    // every leaked value, each with its line (one finding per value and line)
+    let mut reported: Vec<(String, usize)> = Vec::new();
+    for (label, offset) in masker.find_all(text) {
         let name = label.trim_start_matches("<vault:").trim_end_matches('>');
+        let line = line_of(text, offset);
+        if reported.iter().any(|(n, l)| n == name && *l == line) {
+            continue;
+        }
+        reported.push((name.to_string(), line));
+        let fix = if name == pipeline::HASH_KEY_NAME {
+            // the hash key is never used in a template: it only salts bcrypt hashes
+            "remove it and rotate it (`promvault edit ENV`: a new random `promvault_hash_key`; every bcrypt hash changes once)".to_string()
+        } else {
+            format!("remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret")
+        };
         report.findings.push(
             Finding::error(
                 "leak",
-                Location::line(display, Some(line_of(text, offset))),
+                Location::line(display, Some(line)),
                 format!("holds the plaintext of the vault value `{name}`"),
             )
-            .with_fix(format!(
-                "remove it (use `{{{{ {name} }}}}` in templates) and rotate that secret"
-            )),
+            .with_fix(fix),
         );
     }
 }

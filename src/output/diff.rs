@@ -81,15 +81,22 @@ impl Masker {
         }
     }
 
-    /// The first place a secret (in any of its written forms) stands in `text`: its label and
-    /// byte offset.
+    /// Every place a secret (in any of its written forms) stands in `text`: its label and
+    /// byte offset, in text order, one per place (the longest form wins where forms overlap).
     #[must_use]
-    pub fn find(&self, text: &str) -> Option<(&str, usize)> {
-        self.needles
-            .iter()
-            .filter(|(needle, _)| needle.chars().count() >= 4)
-            .filter_map(|(needle, label)| text.find(needle.as_str()).map(|at| (label.as_str(), at)))
-            .min_by_key(|(_, at)| *at)
+    pub fn find_all(&self, text: &str) -> Vec<(&str, usize)> {
+        let mut found: Vec<(&str, usize, usize)> = Vec::new();
+        // needles are sorted longest first: a shorter form inside a longer match is skipped
+        for (needle, label) in self.needles.iter().filter(|(n, _)| n.chars().count() >= 4) {
+            for (at, _) in text.match_indices(needle.as_str()) {
+                let end = at + needle.len();
+                if !found.iter().any(|(_, s, e)| at < *e && *s < end) {
+                    found.push((label.as_str(), at, end));
+                }
+            }
+        }
+        found.sort_by_key(|(_, at, _)| *at);
+        found.into_iter().map(|(l, at, _)| (l, at)).collect()
     }
 
     /// `text` with every secret replaced by its label.

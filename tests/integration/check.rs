@@ -361,3 +361,26 @@ fn vault_mappings_keep_their_shape_in_checks() {
     let (code, out) = check(&sb, &[]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn every_leaked_value_is_listed_with_its_line() {
+    let sb = repo();
+    let hash_key = sb.view(&["prod", "promvault_hash_key"]);
+    let staging = sb.view(&["staging", "api_key"]);
+    sb.write(
+        "notes.txt",
+        &format!("prod: prod-api-key-value\nnothing here\nstaging: {staging}\nkey: {hash_key}\n"),
+    );
+    git(&sb, &["add", "notes.txt"]);
+    let (code, out) = check(&sb, &["--staged"]);
+    assert_eq!(code, 1, "{out}");
+    for line in [1, 3, 4] {
+        assert!(out.contains(&format!("notes.txt:{line}: [leak]")), "{out}");
+    }
+    assert!(!out.contains("notes.txt:2:"), "{out}");
+    assert!(!out.contains("{{ promvault_hash_key }}"), "{out}");
+    assert!(
+        !out.contains(&hash_key) && !out.contains("prod-api-key-value"),
+        "{out}"
+    );
+}
