@@ -234,7 +234,9 @@ fn check_vault(
         }
     };
     if !vault::looks_encrypted(&raw) {
-        if crate::ansible_vault::is_ansible_vault(&raw) {
+        if vault::has_conflict_markers(&raw) {
+            finding("vault-conflict", format!("this vault holds a git merge conflict (<<<<<<< ... >>>>>>>), and neither side opens as it is: keep one side (`git checkout --theirs {display}` or `--ours`), then make the other side's changes again with `promvault edit {}`", env.name));
+        } else if crate::ansible_vault::is_ansible_vault(&raw) {
             finding("vault-ansible", format!("this vault is an ansible-vault file, not an age file: move it aside (`git mv {display} {display}.ansible`) and run `promvault import-ansible-vault {display}.ansible --env {}`", env.name));
         } else {
             finding("vault-plaintext", format!("this vault is not encrypted (plaintext?); encrypt it with `promvault encrypt {display}`, and if the plaintext was ever committed, rotate its secrets"));

@@ -43,6 +43,8 @@ pub enum VaultError {
         "{path} is not encrypted: it looks like plaintext, where an age-encrypted vault must be"
     )]
     Plaintext { path: String },
+    #[error("{path} holds a git merge conflict (two versions of the vault between <<<<<<< and >>>>>>> markers): it cannot be opened")]
+    MergeConflict { path: String },
     #[error("{path} is an ansible-vault file, not an age file")]
     AnsibleVault { path: String },
     #[error("{path} is damaged or was tampered with: {what}")]
@@ -81,6 +83,9 @@ impl VaultError {
             }
             VaultError::Plaintext { path } => format!(
                 "encrypt it with `promvault encrypt {path}` (and never commit the plaintext)"
+            ),
+            VaultError::MergeConflict { path } => format!(
+                "keep one side (`git checkout --theirs {path}` or `--ours`), make the other side's changes again with `promvault edit ENV` (`git show :2:{path} > other.age && promvault decrypt other.age -o -` shows it), then `git add {path}`"
             ),
             VaultError::AnsibleVault { path } => format!(
                 "move it aside (`git mv {path} {path}.ansible`), then `promvault import-ansible-vault {path}.ansible --env ENV --vault-password-file FILE`"
@@ -258,7 +263,18 @@ pub fn decrypt(
     decrypt_bytes(&raw, display, identities, expected)
 }
 
-/// Whether a file's bytes look like an age file (armored or binary) by their start.
+/// Whether git left merge-conflict markers in the file (two versions of a vault, merged as
+/// text: neither opens).
+#[must_use]
+pub fn has_conflict_markers(raw: &[u8]) -> bool {
+    let starts = |marker: &[u8]| {
+        raw.split(|&b| b == b'\n')
+            .any(|line| line.starts_with(marker))
+    };
+    starts(b"<<<<<<< ") && starts(b">>>>>>> ")
+}
+
+/// Whether `raw` starts as an age file does (armored or binary).
 #[must_use]
 pub fn looks_encrypted(raw: &[u8]) -> bool {
     raw.starts_with(ARMOR_BEGIN.as_bytes()) || raw.starts_with(BINARY_MAGIC.as_bytes())
@@ -306,6 +322,10 @@ pub fn decrypt_binary(
         raw.to_vec()
     } else if raw.starts_with(b"$ANSIBLE_VAULT") {
         return Err(VaultError::AnsibleVault {
+            path: display.to_string(),
+        });
+    } else if has_conflict_markers(raw) {
+        return Err(VaultError::MergeConflict {
             path: display.to_string(),
         });
     } else if raw.is_empty() {

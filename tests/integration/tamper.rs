@@ -111,3 +111,23 @@ fn a_damaged_vault_whose_record_was_rewritten_is_still_found_by_check() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("[vault-damaged]"), "{text}");
 }
+
+#[test]
+fn a_vault_with_merge_conflict_markers_is_named_as_a_conflict() {
+    let (sb, original) = sandbox_with_secret();
+    let text = String::from_utf8(original).unwrap();
+    let conflicted = format!("<<<<<<< HEAD\n{text}=======\n{text}>>>>>>> feature\n");
+    fs::write(sb.path("vault/prod.yml.age"), conflicted).unwrap();
+    let out = sb.cmd(&["view", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("git merge conflict"), "{err}");
+    assert!(
+        err.contains("git checkout --theirs vault/prod.yml.age"),
+        "{err}"
+    );
+    assert!(!err.contains("tampered") && !err.contains("rekey"), "{err}");
+    let out = sb.cmd(&["check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[vault-conflict]"), "{text}");
+}
