@@ -626,6 +626,7 @@ impl Context<'_> {
             if !self.cli.quiet {
                 for (r, outcome) in rendered.iter().zip(outcomes) {
                     let word = match outcome {
+                        output::WriteOutcome::Created => "created",
                         output::WriteOutcome::Changed => "changed",
                         output::WriteOutcome::Unchanged => "unchanged",
                     };

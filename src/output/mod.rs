@@ -19,7 +19,9 @@ use std::{
 /// What a write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
-    /// The file was created or its content or mode changed.
+    /// The file did not exist: it was created.
+    Created,
+    /// The file's content or mode changed.
     Changed,
     /// The file already held exactly these bytes with this mode: it was left alone.
     Unchanged,
@@ -82,11 +84,16 @@ pub fn write_all_atomic(
                 ),
             ));
         }
+        let existed = fs::symlink_metadata(path).is_ok();
         let parent = parent_of(path);
         fs::create_dir_all(parent).map_err(|e| (parent.to_path_buf(), e))?;
         let temp = write_temp_beside(path, bytes, *mode).map_err(|e| (path.to_path_buf(), e))?;
         prepared.push((temp, *path));
-        outcomes.push(WriteOutcome::Changed);
+        outcomes.push(if existed {
+            WriteOutcome::Changed
+        } else {
+            WriteOutcome::Created
+        });
     }
     for (temp, path) in prepared {
         temp.persist(path)

@@ -49,7 +49,7 @@ fn renders_every_output_owner_only_and_says_what_changed() {
         "out/prod/node1-prod/web.yml",
         "out/prod/node2-prod/web.yml",
     ] {
-        assert!(summary.contains(&format!("changed: {path}\n")), "{summary}");
+        assert!(summary.contains(&format!("created: {path}\n")), "{summary}");
     }
     assert_eq!(sb.mode("out/prod/prometheus.yml"), 0o600);
     assert_eq!(sb.mode("out/prod/node1-prod/web.yml"), 0o640);
@@ -388,4 +388,25 @@ fn an_io_error_on_a_late_output_writes_none_of_them() {
         before,
         "the first output was replaced"
     );
+}
+
+#[test]
+fn render_says_created_changed_and_unchanged() {
+    let sb = project();
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(
+        stdout(&out).contains("created: out/prod/prometheus.yml\n"),
+        "{}",
+        stdout(&out)
+    );
+    sb.set("prod", "vault_scrape_password", "rotated-pw");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("changed: out/prod/prometheus.yml\n"),
+        "{text}"
+    );
+    assert!(!text.contains("created: "), "{text}");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(stdout(&out).contains("unchanged: out/prod/prometheus.yml\n"));
 }
