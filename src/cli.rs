@@ -52,7 +52,7 @@ macro_rules! outln {
 #[derive(Debug, Parser)]
 #[command(
     name = "promvault",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PROMVAULT_COMMIT"), ")"),
     about = "Prometheus configuration from Jinja templates and Ansible-style inventories, with secrets in age-encrypted vaults",
     max_term_width = 100
 )]

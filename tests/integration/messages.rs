@@ -83,3 +83,22 @@ fn invalid_edit() {
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!(settle(&sb, &stderr(&out)));
 }
+
+#[test]
+fn version_names_the_commit() {
+    let out = std::process::Command::new(crate::support::BIN)
+        .arg("--version")
+        .output()
+        .unwrap();
+    let version = String::from_utf8_lossy(&out.stdout).into_owned();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    assert_eq!(
+        version.trim(),
+        format!("promvault {} ({commit})", env!("CARGO_PKG_VERSION"))
+    );
+}
