@@ -6,7 +6,7 @@
 use minijinja::Value;
 use zeroize::Zeroizing;
 
-use crate::render::python::{json_dumps, JsonOptions};
+use crate::render::python::{json_dumps, url_quote, JsonOptions};
 
 /// Masks secrets in text.
 pub struct Masker {
@@ -52,8 +52,8 @@ impl Masker {
             // what `urlencode` and `b64encode` make of it (a URL parameter, a header value)
             if value.chars().count() >= 4 {
                 use base64::Engine as _;
-                forms.push(percent_encoded(value, "/"));
-                forms.push(percent_encoded(value, ""));
+                forms.push(url_quote(value, "/", false));
+                forms.push(url_quote(value, "", false));
                 forms.push(base64::engine::general_purpose::STANDARD.encode(value));
                 forms.push(base64::engine::general_purpose::URL_SAFE.encode(value));
             }
@@ -234,20 +234,6 @@ pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> S
         .context_radius(3)
         .header(&old_label, path)
         .to_string()
-}
-
-/// Python's `urllib.parse.quote(value, safe)`: every byte but letters, digits, `_.-~` and
-/// `safe` written as `%XX` (as Ansible's `urlencode` filter writes a string).
-fn percent_encoded(value: &str, safe: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1094,6 +1094,23 @@ const PRINTABLE: [u32; 1400] = [
     0x3134a, 0xe0100, 0xe01ef,
 ];
 
+/// Python's `urllib.parse.quote(s, safe)` (`quote_plus` with `plus`): every byte but letters,
+/// digits, `_.-~` and `safe` written as `%XX`.
+#[must_use]
+pub fn url_quote(s: &str, safe: &str, plus: bool) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b) {
+            out.push(b as char);
+        } else if plus && b == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use minijinja::{value::ValueKind, Environment, Error, Value};
 
 use super::{as_map, filter_error};
-use crate::render::python::{json_dumps, py_str, JsonOptions};
+use crate::render::python::{json_dumps, py_str, url_quote, JsonOptions};
 
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "escape", escape);
@@ -56,20 +56,6 @@ fn striptags(value: &Value) -> Result<String, Error> {
     Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn quote(s: &str, safe: &str, plus: bool) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b) {
-            out.push(b as char);
-        } else if plus && b == b' ' {
-            out.push('+');
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Jinja2's `urlencode`: a string is quoted (`/` kept, space as `%20`); a dict or list of
 /// pairs becomes a query string (`quote_plus`-style values).
 fn urlencode(value: &Value) -> Result<String, Error> {
@@ -80,8 +66,8 @@ fn urlencode(value: &Value) -> Result<String, Error> {
             .map(|(k, v)| {
                 format!(
                     "{}={}",
-                    quote(&py_str(k), "", true),
-                    quote(&py_str(v), "", true)
+                    url_quote(&py_str(k), "", true),
+                    url_quote(&py_str(v), "", true)
                 )
             })
             .collect::<Vec<_>>()
@@ -93,13 +79,13 @@ fn urlencode(value: &Value) -> Result<String, Error> {
                 let v = pair.get_item_by_index(1)?;
                 parts.push(format!(
                     "{}={}",
-                    quote(&py_str(&k), "", true),
-                    quote(&py_str(&v), "", true)
+                    url_quote(&py_str(&k), "", true),
+                    url_quote(&py_str(&v), "", true)
                 ));
             }
             Ok(parts.join("&"))
         }
-        _ => Ok(quote(&super::text(value)?, "/", false)),
+        _ => Ok(url_quote(&super::text(value)?, "/", false)),
     }
 }
 
