@@ -199,10 +199,7 @@ fn wipe_leftovers(base: &Path) {
         if !meta.is_dir() || std::os::unix::fs::MetadataExt::uid(&meta) != uid {
             continue;
         }
-        // SAFETY: kill with signal 0 only checks whether the process exists.
-        let alive = unsafe { libc::kill(pid, 0) } == 0
-            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-        if !alive {
+        if !crate::output::is_running(pid) {
             wipe_dir(&entry.path());
             let _ = writeln!(
                 io::stderr(),

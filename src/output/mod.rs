@@ -141,13 +141,19 @@ fn remove_stale_temps(path: &Path) {
         else {
             continue;
         };
-        // SAFETY: kill with signal 0 only checks whether the process exists.
-        let alive = unsafe { libc::kill(pid, 0) } == 0
-            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-        if !alive {
+        if !is_running(pid) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether a process with this id runs (files named after their writer's process can then be
+/// told from the leftovers of a killed one).
+#[must_use]
+pub fn is_running(pid: i32) -> bool {
+    // SAFETY: kill with signal 0 only checks whether the process exists.
+    let signalled = unsafe { libc::kill(pid, 0) } == 0;
+    signalled || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 fn write_temp_beside(path: &Path, bytes: &[u8], mode: u32) -> io::Result<tempfile::NamedTempFile> {
