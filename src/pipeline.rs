@@ -21,7 +21,6 @@ use crate::{
     secrets::Secrets,
     vars::{Play, Shared},
     vault::{self, VaultError},
-    yaml::load,
 };
 
 /// The vault variable holding the key for deterministic bcrypt salts.
@@ -210,30 +209,24 @@ pub fn vault_layer(
 /// # Errors
 /// Not a mapping.
 pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, RunError> {
-    // position-only errors first: the YAML parser's messages could quote a secret
-    vault::variables(text, display)?;
-    let doc = load::load(text).map_err(|e| RunError::Invalid {
-        location: Location::line(format!("{display} (decrypted)"), Some(e.line)),
-        message: "invalid YAML".to_string(),
-    })?;
-    let mut layer = VarLayer::new();
-    if let Data::Map(entries) = doc.data.clone() {
-        for (k, v) in entries {
-            if let Some(name) = k.as_str() {
-                layer.insert(
-                    name.to_string(),
-                    Var {
-                        data: v.marked_unsafe(),
-                        origin: Origin {
-                            file: format!("{display} (vault)"),
-                            line: doc.line_of(name),
-                        },
-                    },
-                );
-            }
-        }
-    }
-    Ok(layer)
+    // read once, with Ansible's rules and position-only errors (a parser's message could
+    // quote a secret)
+    Ok(vault::variables(text, display)?
+        .into_iter()
+        .map(|(name, var)| {
+            let origin = Origin {
+                file: format!("{display} (vault)"),
+                line: var.line,
+            };
+            (
+                name,
+                Var {
+                    data: var.value.marked_unsafe(),
+                    origin,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Whether a host name can become part of a file path as it is: no `/`, `\\` or NUL, and not
