@@ -340,7 +340,8 @@ fn check_render(
                     .location()
                     .unwrap_or_else(|| Location::file(project::PROJECT_FILE));
                 let mut message = masker.mask(&e.detail());
-                if !message.contains("(environment `") {
+                // a template's render error names its environment and host already
+                if !matches!(&e, pipeline::RunError::Render(r) if r.names_host) {
                     message.push_str(&in_env(None));
                 }
                 let mut finding = Finding::error("render", location, message);

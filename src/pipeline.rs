@@ -396,6 +396,7 @@ pub fn render_environment(
                 render::render(&shared, &scope, &output.template, &source).map_err(|mut e| {
                     e.message =
                         format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
+                    e.names_host = true;
                     e
                 })?;
             rendered.push(Rendered {

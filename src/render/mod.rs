@@ -379,6 +379,8 @@ pub struct RenderError {
     pub message: String,
     /// Whether the problem is an undefined variable (in the template or a variable it uses).
     pub undefined: bool,
+    /// Whether the message already names the environment and host it was rendered for.
+    pub names_host: bool,
 }
 
 /// Renders `source` (the template file `name`) for `scope`.
@@ -405,6 +407,7 @@ fn render_inner(
         location: Location::line(name, Some(1)),
         message,
         undefined: false,
+        names_host: false,
     })?;
     let header_lines = usize::from(body.len() != source.len());
     // Ansible leaves a file without template syntax exactly as it is.
@@ -421,6 +424,7 @@ fn render_inner(
         location: Location::line(name, Some(1)),
         message: e.to_string(),
         undefined: false,
+        names_host: false,
     })?;
     let stripped = if settings.trim_blocks {
         keep_newline_after_raw(stripped, &settings.block)
@@ -454,7 +458,8 @@ fn render_inner(
                 return Err(RenderError {
                     location: Location::line(name, err.line().map(|l| l + header_lines)),
                     message: format!("while rendering: {first}"),
-                    undefined: false,
+                    undefined: err.kind() == ErrorKind::UndefinedError,
+                    names_host: false,
                 });
             }
             let missing = missing_variables(&tmpl, scope);
@@ -480,6 +485,7 @@ fn located(name: &str, header_lines: usize, err: &Error, missing: Vec<String>) -
         location: Location::line(name, err.line().map(|l| l + header_lines)),
         message,
         undefined,
+        names_host: false,
     }
 }
 

@@ -319,3 +319,29 @@ fn diff_masks_secrets_that_went_through_urlencode_or_b64encode() {
         "{diff}"
     );
 }
+
+#[test]
+fn an_undefined_variable_inside_a_variable_gets_the_same_hint() {
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "{{ web_service_api_key | to_json }}",
+    );
+    sb.write(
+        "inventories/prod/group_vars/all.yml",
+        "x_nested: \"{{ missing_thing }}\"\n",
+    );
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "scrape_configs: []\ny: {{ x_nested }}\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("undefined variable `missing_thing`"), "{err}");
+    assert!(err.contains("hint: define it"), "{err}");
+    for (code, out) in checks(&sb, &[]) {
+        assert_eq!(code, 1, "{out}");
+        // named once, with its environment and host
+        assert_eq!(out.matches("(environment `prod`").count(), 1, "{out}");
+    }
+}
