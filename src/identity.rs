@@ -210,9 +210,9 @@ impl Lookup {
     }
 }
 
-/// Refuses what is not a regular file (a FIFO or a device would block or never end), and
-/// notes an identity other users can read.
-fn check_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
+/// Refuses what is not a regular file (a FIFO or a device would block or never end); returns
+/// a warning when other users may read the identity.
+fn check_file(path: &Path) -> Result<Option<String>, IdentityError> {
     use std::os::unix::fs::PermissionsExt;
     let meta = fs::metadata(path).map_err(|e| IdentityError::Unreadable {
         source_name: path.display().to_string(),
@@ -226,18 +226,17 @@ fn check_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> 
         });
     }
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        found.warnings.push(format!(
+    Ok((mode & 0o077 != 0).then(|| {
+        format!(
             "{} holds a private key and other users may read it (mode {mode:04o}): `chmod 600 {}`",
             path.display(),
             path.display()
-        ));
-    }
-    Ok(())
+        )
+    }))
 }
 
 fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
-    check_file(path, found)?;
+    found.warnings.extend(check_file(path)?);
     let name = path.display().to_string();
     let unreadable = |message: String| IdentityError::Unreadable {
         source_name: name.clone(),
@@ -269,14 +268,7 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
 /// `age-plugin-NAME` from PATH, an SSH or passphrase-protected key would prompt.
 fn load_demo_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
     // public by design: no warning about who may read it, but never a pipe or a device
-    let mut ignored = Identities {
-        identities: Vec::new(),
-        sources: Vec::new(),
-        recipients: Vec::new(),
-        skipped: Vec::new(),
-        warnings: Vec::new(),
-    };
-    check_file(path, &mut ignored)?;
+    check_file(path)?;
     let name = path.display().to_string();
     let unreadable = |message: String| IdentityError::Unreadable {
         source_name: name.clone(),

@@ -630,45 +630,18 @@ pub fn set_data(
     if let Some(s) = value.as_str() {
         return set_value(text, key, s, display);
     }
-    if !yaml::is_variable_name(key) {
-        return Err(VaultError::Unsupported {
-            message: format!("`{key}` is not a valid variable name"),
-        });
-    }
-    let before = variables(text, display)?;
-    let same = |a: &Data, b: &Data| a.to_value() == b.to_value();
-    if before.get(key).is_some_and(|v| same(&v.value, value)) {
-        return Ok(None);
-    }
     let mapping = Data::Map(vec![(Data::Str(key.to_string()), value.clone())]);
-    let entry = Zeroizing::new(
-        yaml::dump::dump(
-            &mapping.to_value(),
-            &yaml::dump::DumpOptions::to_nice_yaml(),
-        )
-        .map_err(|_| VaultError::Unsupported {
-            message: format!("the value of `{key}` cannot be written as YAML"),
-        })?,
-    );
-    let unsupported = || VaultError::Unsupported {
-        message: format!(
-            "{display} is written as a flow mapping ({{...}}); change it with `promvault edit`"
-        ),
-    };
-    let new = Zeroizing::new(
-        yaml::replace_top_level_entry(text, key, &entry)
-            .map_err(|_| unsupported())?
-            .ok_or_else(unsupported)?,
-    );
-    let after = variables(&new, display)?;
-    let others_kept = before
-        .iter()
-        .filter(|(k, _)| *k != key)
-        .all(|(k, v)| after.get(k).is_some_and(|a| same(&a.value, &v.value)));
-    if !after.get(key).is_some_and(|v| same(&v.value, value)) || !others_kept {
-        return Err(unsupported());
-    }
-    Ok(Some(new))
+    let entry = yaml::dump::dump(
+        &mapping.to_value(),
+        &yaml::dump::DumpOptions::to_nice_yaml(),
+    )
+    .map_err(|_| VaultError::Unsupported {
+        message: format!("the value of `{key}` cannot be written as YAML"),
+    })?;
+    let wanted = value.to_value();
+    replace_entry(text, key, &Zeroizing::new(entry), display, |d| {
+        d.to_value() == wanted
+    })
 }
 
 /// Returns the vault text with `key` set to the string `value`, every other line kept, or
@@ -683,6 +656,20 @@ pub fn set_value(
     value: &str,
     display: &str,
 ) -> Result<Option<Zeroizing<String>>, VaultError> {
+    let entry = Zeroizing::new(format!("{key}: {}\n", yaml::double_quoted(value)));
+    replace_entry(text, key, &entry, display, |d| d.as_str() == Some(value))
+}
+
+/// Replaces (or appends) the top-level entry `key` by the lines `entry`, then reads the result
+/// back: `key` must hold what `holds` accepts and every other variable be unchanged, else
+/// nothing is returned but an error. `None` when `key` already holds it.
+fn replace_entry(
+    text: &str,
+    key: &str,
+    entry: &str,
+    display: &str,
+    holds: impl Fn(&crate::data::Data) -> bool,
+) -> Result<Option<Zeroizing<String>>, VaultError> {
     if !yaml::is_variable_name(key) {
         return Err(VaultError::Unsupported {
             message: format!(
@@ -691,29 +678,28 @@ pub fn set_value(
         });
     }
     let before = variables(text, display)?;
-    let holds_value = |vars: &IndexMap<String, yaml::Variable>| {
-        vars.get(key).and_then(|v| v.value.as_str()) == Some(value)
-    };
-    if holds_value(&before) {
+    let key_holds =
+        |vars: &IndexMap<String, yaml::Variable>| vars.get(key).is_some_and(|v| holds(&v.value));
+    if key_holds(&before) {
         return Ok(None);
     }
-    let entry = Zeroizing::new(format!("{key}: {}\n", yaml::double_quoted(value)));
     let unsupported = || VaultError::Unsupported {
         message: format!(
             "{display} is written as a flow mapping ({{...}}); change it with `promvault edit`"
         ),
     };
-    let new = yaml::replace_top_level_entry(text, key, &entry)
-        .map_err(|_| unsupported())?
-        .ok_or_else(unsupported)?;
-    let new = Zeroizing::new(new);
+    let new = Zeroizing::new(
+        yaml::replace_top_level_entry(text, key, entry)
+            .map_err(|_| unsupported())?
+            .ok_or_else(unsupported)?,
+    );
     let after = variables(&new, display)?;
     let others_kept = before
         .iter()
         .filter(|(k, _)| *k != key)
         .all(|(k, v)| after.get(k).map(|a| &a.value) == Some(&v.value));
     let count = before.len() + usize::from(!before.contains_key(key));
-    if !holds_value(&after) || !others_kept || after.len() != count {
+    if !key_holds(&after) || !others_kept || after.len() != count {
         return Err(unsupported());
     }
     Ok(Some(new))
