@@ -322,8 +322,9 @@ fn combine(value: &Value, others: Rest<Value>, kwargs: Kwargs) -> Result<Value, 
     }))
 }
 
-fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
+/// The `key_name` and `value_name` of `dict2items`/`items2dict`: any value names an item's key
+/// (`key_name=1` for dicts with integer keys), as in Python.
+fn item_names(kwargs: &Kwargs) -> Result<(Value, Value), Error> {
     let key_name: Value = kwargs
         .get::<Option<Value>>("key_name")?
         .unwrap_or_else(|| Value::from("key"));
@@ -331,6 +332,11 @@ fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
         .get::<Option<Value>>("value_name")?
         .unwrap_or_else(|| Value::from("value"));
     kwargs.assert_all_used()?;
+    Ok((key_name, value_name))
+}
+
+fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let (key_name, value_name) = item_names(&kwargs)?;
     let entries = as_map(value).ok_or_else(|| {
         filter_error(
             "dict2items",
@@ -351,14 +357,7 @@ fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
 }
 
 fn items2dict(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
-    // any value names an item's key (`key_name=1` for dicts with integer keys), as in Python
-    let key_name: Value = kwargs
-        .get::<Option<Value>>("key_name")?
-        .unwrap_or_else(|| Value::from("key"));
-    let value_name: Value = kwargs
-        .get::<Option<Value>>("value_name")?
-        .unwrap_or_else(|| Value::from("value"));
-    kwargs.assert_all_used()?;
+    let (key_name, value_name) = item_names(&kwargs)?;
     let items = as_list(value)
         .ok_or_else(|| filter_error("items2dict", "requires a list of dictionaries"))?;
     let mut out = indexmap::IndexMap::new();
