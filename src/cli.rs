@@ -1141,7 +1141,7 @@ impl Context<'_> {
 
     fn hash(&self, cost: u32, allow_empty: bool) -> Result<u8, Error> {
         let max = crate::render::filters::MAX_BCRYPT_COST;
-        if !(4..=max).contains(&cost) {
+        if !crate::render::filters::bcrypt_cost_allowed(cost) {
             return Err(Error::usage(
                 format!("--cost {cost} is refused: promvault computes costs 4 to {max}"),
                 Some("each step doubles the time; 10 to 12 is usual for a web config".to_string()),

@@ -229,12 +229,6 @@ pub fn vault_layer_from_text(text: &str, display: &str) -> Result<VarLayer, RunE
         .collect())
 }
 
-/// Whether a host name can become part of a file path as it is: no `/`, `\\` or NUL, and not
-/// `.` or `..`.
-fn is_path_safe_host(host: &str) -> bool {
-    !host.contains(['/', '\\', '\0']) && host != "." && host != ".."
-}
-
 fn hash_key(vault: &VarLayer, env: &str) -> Vec<u8> {
     match vault.get(HASH_KEY_NAME).and_then(|v| v.data.as_str()) {
         Some(key) => key.as_bytes().to_vec(),
@@ -351,7 +345,7 @@ pub fn render_environment(
             )?;
             let dest_rel = PathBuf::from(dest_text.trim());
             if output.hosts.is_some()
-                && !is_path_safe_host(host)
+                && !crate::sandbox::is_file_name(host)
                 && dest_text.contains(host.as_str())
             {
                 return Err(invalid(format!(

@@ -45,6 +45,13 @@ pub fn refusal(path: &Path) -> Option<&'static str> {
     None
 }
 
+/// Whether `name` can be one component of a file path as it is: no `/`, `\\` or NUL, and
+/// not `.` or `..` (a host name used in a `dest`).
+#[must_use]
+pub fn is_file_name(name: &str) -> bool {
+    !name.contains(['/', '\\', '\0']) && name != "." && name != ".."
+}
+
 /// A path written in promvault.yml, resolved against the project `root`, after checking it
 /// stays inside the project (lexically, and through symlinks where it exists already).
 ///

@@ -50,9 +50,15 @@ const BCRYPT64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose:
 /// web config wants a low cost anyway.
 pub const MAX_BCRYPT_COST: u32 = 16;
 
+/// Whether promvault computes a bcrypt hash of this cost (4 to [`MAX_BCRYPT_COST`]).
+#[must_use]
+pub fn bcrypt_cost_allowed(cost: u32) -> bool {
+    (4..=MAX_BCRYPT_COST).contains(&cost)
+}
+
 /// Refuses a cost that would run for hours (or that bcrypt does not have).
 pub(crate) fn checked_cost(filter: &str, cost: u32) -> Result<u32, Error> {
-    if (4..=MAX_BCRYPT_COST).contains(&cost) {
+    if bcrypt_cost_allowed(cost) {
         Ok(cost)
     } else {
         Err(filter_error(

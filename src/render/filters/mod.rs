@@ -5,7 +5,7 @@
 mod collections;
 mod hashing;
 
-pub use hashing::MAX_BCRYPT_COST;
+pub use hashing::{bcrypt_cost_allowed, MAX_BCRYPT_COST};
 mod markup;
 mod numbers;
 mod paths;
