@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     secrets::Secrets,
-    yaml::tree::{self, Node, NodeKind},
+    yaml::node::{Kind, Node, Scalar},
 };
 
 /// One lint finding.
@@ -54,13 +54,13 @@ const SCHEMES: &[&str] = &["Bearer", "Basic", "Digest", "Negotiate", "NTLM", "ap
 /// Lints a rendered Prometheus configuration. `secrets` are the vault's values.
 #[must_use]
 pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
-    let Some(doc) = tree::parse(text) else {
+    let Some(doc) = crate::prometheus::document(text) else {
         // Not YAML at all (Prometheus' rules report that); a vault value may be the cause.
         return broken_secrets(text, None, secrets);
     };
     let mut lints = Vec::new();
     doc.walk("", &mut |path, node| {
-        let NodeKind::Scalar { text: value, .. } = &node.kind else {
+        let Kind::Scalar(Scalar { text: value, .. }) = &node.kind else {
             return;
         };
         if path.ends_with("basic_auth.password") && is_bcrypt_hash(value) {
@@ -111,10 +111,10 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
 /// `None` when the text is not YAML.
 #[must_use]
 pub fn credential_values(text: &str) -> Option<std::collections::HashMap<String, String>> {
-    let doc = tree::parse(text)?;
+    let doc = crate::prometheus::document(text)?;
     let mut out = std::collections::HashMap::new();
     doc.walk("", &mut |path, node| {
-        if let NodeKind::Scalar { text: value, .. } = &node.kind {
+        if let Kind::Scalar(Scalar { text: value, .. }) = &node.kind {
             if is_credential_field(path) {
                 out.insert(path.to_string(), value.clone());
             }
@@ -129,7 +129,7 @@ fn broken_secrets(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint
     let mut scalars: Vec<&str> = Vec::new();
     if let Some(doc) = doc {
         doc.walk("", &mut |_, node| {
-            if let NodeKind::Scalar { text, .. } = &node.kind {
+            if let Kind::Scalar(Scalar { text, .. }) = &node.kind {
                 scalars.push(text);
             }
         });

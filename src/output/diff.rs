@@ -182,12 +182,13 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
 /// Replaces the values of credential fields (passwords, tokens, ...) found in a YAML text by
 /// `label`: what the vault masker cannot know (an old secret, a literal one) is hidden too.
 fn mask_credentials(text: &str, label: &str) -> String {
-    let Some(doc) = crate::yaml::tree::parse(text) else {
+    let Some(doc) = crate::prometheus::document(text) else {
         return text.to_string();
     };
     let mut values: Vec<String> = Vec::new();
     doc.walk("", &mut |path, node| {
-        if let crate::yaml::tree::NodeKind::Scalar { text, .. } = &node.kind {
+        if let crate::yaml::node::Kind::Scalar(crate::yaml::node::Scalar { text, .. }) = &node.kind
+        {
             if crate::lints::is_credential_field(path)
                 && text.chars().count() >= 4
                 && !text.starts_with("<vault:")

@@ -97,6 +97,13 @@ impl std::fmt::Display for Finding {
     }
 }
 
+/// The node tree of a YAML text as Prometheus (yaml.v2) reads it: what the lints and the diff
+/// masker walk. `None` when the text is empty or not YAML (the validator says why).
+#[must_use]
+pub fn document(text: &str) -> Option<crate::yaml::node::Node> {
+    yaml::load(text).ok().flatten()
+}
+
 fn syntax_finding(e: &yaml::SyntaxError) -> Finding {
     Finding {
         path: "(document)".to_string(),

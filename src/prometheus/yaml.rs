@@ -1,44 +1,16 @@
-//! The YAML document tree the Prometheus checks walk, loaded the way Go's `gopkg.in/yaml.v2`
-//! sees it: every node keeps its 1-based line and column, anchors are expanded at their
-//! aliases, scalars are resolved with yaml.v2's YAML 1.1 rules (`yes`/`on`/`y` are booleans,
-//! `0x1f` and `0777` are integers, `!!binary` is base64), and only the first document counts.
-//! Duplicate keys are kept, so the checks can report them as yaml.v2's `UnmarshalStrict` does.
+//! Go's `gopkg.in/yaml.v2` reading of the shared YAML node tree ([`crate::yaml::node`]):
+//! what the Prometheus checks walk. Scalars are resolved with yaml.v2's YAML 1.1 rules
+//! (`yes`/`on`/`y` are booleans, `0x1f` and `0777` are integers, `!!binary` is base64), only
+//! the first document counts, and duplicate keys are kept, so the checks can report them as
+//! yaml.v2's `UnmarshalStrict` does. The methods below (`resolve`, `is_null`, `is_nil`,
+//! `type_name`, ...) are this resolver's; the node layer itself decides no types.
 
 use base64::Engine as _;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
-use crate::yaml::{Budget, Cost};
-
-/// The long prefix of the YAML core tags (`!!str` is `tag:yaml.org,2002:str`).
-const CORE: &str = "tag:yaml.org,2002:";
-
-/// A node of the document, with its position.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub kind: Kind,
-    /// 1-based line of the node's first character.
-    pub line: usize,
-    /// 1-based column of the node's first character.
-    pub column: usize,
-}
-
-/// What a node holds.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
-    Scalar(Scalar),
-    Seq(Vec<Node>),
-    /// Entries in document order; duplicates are kept.
-    Map(Vec<(Node, Node)>),
-}
-
-/// A scalar as written: its text, whether it was plain (unquoted), and its tag if any.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Scalar {
-    pub text: String,
-    pub plain: bool,
-    /// The full tag (`tag:yaml.org,2002:int`, `!custom`), if one was written.
-    pub tag: Option<String>,
-}
+use crate::yaml::node::{self, Documents};
+pub(crate) use crate::yaml::node::{
+    Kind, LoadError as SyntaxError, Node, Scalar, CORE_TAG as CORE,
+};
 
 /// What yaml.v2 resolves a scalar to.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,16 +34,8 @@ pub(crate) enum Resolved {
 }
 
 impl Node {
-    /// The scalar, when this is one.
-    pub fn scalar(&self) -> Option<&Scalar> {
-        match &self.kind {
-            Kind::Scalar(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// Whether yaml.v2 treats this node as null (`~`, `null`, an empty plain value, `!!null`).
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         match &self.kind {
             Kind::Scalar(s) => {
                 if s.tag.as_deref() == Some("tag:yaml.org,2002:null") {
@@ -91,7 +55,7 @@ impl Node {
     /// type's `UnmarshalYAML` go uncalled (the zero value is set). `Null` and `NULL` are null
     /// values but not spelled so: they allocate pointers and call unmarshalers with an empty
     /// value. For the quoted spellings, see `quoted_nil`.
-    pub fn is_nil(&self) -> bool {
+    pub(crate) fn is_nil(&self) -> bool {
         match &self.kind {
             Kind::Scalar(s) => match s.tag.as_deref() {
                 Some("tag:yaml.org,2002:null") => self.is_null(),
@@ -105,7 +69,7 @@ impl Node {
     /// A quoted `"null"` or `"~"`, untagged: `prepare` takes it for null too (no unmarshaler
     /// called, a pointer not allocated), but it is decoded as the string it is: a type error
     /// for a struct, pointer or number, an unchecked string for a string type.
-    pub fn quoted_nil(&self) -> bool {
+    pub(crate) fn quoted_nil(&self) -> bool {
         match &self.kind {
             Kind::Scalar(s) => {
                 s.tag.is_none() && !s.plain && matches!(s.text.as_str(), "null" | "~")
@@ -115,7 +79,7 @@ impl Node {
     }
 
     /// yaml.v2's short name of the node's type, as in its error messages (`!!map`, `!!str`).
-    pub fn type_name(&self) -> String {
+    pub(crate) fn type_name(&self) -> String {
         match &self.kind {
             Kind::Seq(_) => "!!seq".to_string(),
             Kind::Map(_) => "!!map".to_string(),
@@ -133,7 +97,7 @@ impl Node {
     }
 
     /// A short rendering of the node for messages: the scalar text, or its type.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.kind {
             // Whole or not at all: a cut-off secret would get past the masking of messages.
             Kind::Scalar(s) if s.text.chars().count() <= 80 && !s.text.contains('\n') => {
@@ -146,7 +110,7 @@ impl Node {
 
 impl Scalar {
     /// Resolves the scalar as yaml.v2 does (`resolve` in its `resolve.go`).
-    pub fn resolve(&self) -> Resolved {
+    pub(crate) fn resolve(&self) -> Resolved {
         match self.tag.as_deref() {
             None if !self.plain => Resolved::Str,
             None => resolve_plain(&self.text, true),
@@ -182,7 +146,7 @@ impl Scalar {
     }
 
     /// Whether this scalar is a `<<` merge key.
-    pub fn is_merge(&self) -> bool {
+    pub(crate) fn is_merge(&self) -> bool {
         self.text == "<<"
             && match self.tag.as_deref() {
                 None => self.plain,
@@ -439,204 +403,17 @@ fn is_timestamp(s: &str) -> bool {
     }
 }
 
-/// A syntax error with its 1-based position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-/// Loads the first document of `text`; `Ok(None)` for an empty stream or document. Nesting
-/// and alias expansion are bounded by a [`Budget`] (yaml.v2 has limits of its own, "exceeded
-/// max depth" and "excessive aliasing"; a configuration that reaches ours is refused either
-/// way).
+/// Loads the first document of `text` as yaml.v2 reads it (after [`super::yamlv2::prepare`]
+/// repairs what granit reads differently); `Ok(None)` for an empty stream or document.
+/// Nesting and alias expansion are bounded by the node layer's budget (yaml.v2 has limits of
+/// its own, "exceeded max depth" and "excessive aliasing"; a configuration that reaches ours is
+/// refused either way).
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     let text = super::yamlv2::prepare(text);
     let text = text.as_ref();
-    let mut loader = Loader {
-        parser: Budget::parser(text),
-        anchors: Vec::new(),
-        budget: Budget::for_text(text),
-    };
-    let root = loader.document()?;
+    let root = node::load(text, Documents::First)?;
     super::yamlv2::check(text)?;
     Ok(root)
-}
-
-struct Loader<'a> {
-    parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    anchors: Vec<(usize, Node, Cost)>,
-    budget: Budget,
-}
-
-fn scan_error(e: &ScanError) -> SyntaxError {
-    SyntaxError {
-        line: e.marker().line(),
-        column: e.marker().col() + 1,
-        message: e.info().to_string(),
-    }
-}
-
-fn at(span: &Span, message: impl Into<String>) -> SyntaxError {
-    SyntaxError {
-        line: span.start.line(),
-        column: span.start.col() + 1,
-        message: message.into(),
-    }
-}
-
-impl<'a> Loader<'a> {
-    fn next(&mut self) -> Result<(Event<'a>, Span), SyntaxError> {
-        loop {
-            match self.parser.next_event() {
-                Some(Ok((Event::Comment(..), _))) | Some(Ok((Event::Anchor(..), _))) => continue,
-                Some(Ok(ev)) => return Ok(ev),
-                Some(Err(e)) => return Err(scan_error(&e)),
-                None => {
-                    return Err(SyntaxError {
-                        line: 0,
-                        column: 0,
-                        message: "unexpected end of YAML".to_string(),
-                    })
-                }
-            }
-        }
-    }
-
-    fn document(&mut self) -> Result<Option<Node>, SyntaxError> {
-        loop {
-            let (event, span) = self.next()?;
-            match event {
-                Event::StreamStart | Event::DocumentEnd => {}
-                Event::StreamEnd => return Ok(None),
-                Event::DocumentStart(..) => {
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::DocumentEnd) {
-                        return Ok(None);
-                    }
-                    // Only the first document counts (yaml.v2 reads no further).
-                    return self.node(event, &span).map(Some);
-                }
-                other => return self.node(other, &span).map(Some),
-            }
-        }
-    }
-
-    /// Keeps a copy of an anchored node for its aliases (the copy counts against the budget).
-    fn remember(
-        &mut self,
-        anchor: usize,
-        node: &Node,
-        cost: Cost,
-        span: &Span,
-    ) -> Result<(), SyntaxError> {
-        if anchor != 0 {
-            self.budget
-                .anchor(cost)
-                .map_err(|e| at(span, e.to_string()))?;
-            self.anchors.push((anchor, node.clone(), cost));
-        }
-        Ok(())
-    }
-
-    // `node` recurses once per level of nesting: the work of each kind of node is in a
-    // function of its own, so that each level's stack frame stays small (even unoptimized).
-    fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Node, SyntaxError> {
-        let mark = self.budget.begin();
-        let (node, anchor) = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                (self.scalar(&text, style, tag.as_deref(), span)?, anchor)
-            }
-            Event::Alias(id) => return self.alias(id, span),
-            Event::UnresolvedAlias(name) => {
-                return Err(at(span, format!("unknown anchor '{name}' referenced")))
-            }
-            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
-            Event::MappingStart(_, anchor, _) => (self.mapping(span)?, anchor),
-            _ => return Err(at(span, "unexpected YAML event")),
-        };
-        let cost = self.budget.end(mark);
-        self.remember(anchor, &node, cost, span)?;
-        Ok(node)
-    }
-
-    fn scalar(
-        &mut self,
-        text: &str,
-        style: ScalarStyle,
-        tag: Option<&Tag>,
-        span: &Span,
-    ) -> Result<Node, SyntaxError> {
-        self.budget
-            .scalar(text.len())
-            .map_err(|e| at(span, e.to_string()))?;
-        Ok(Node {
-            kind: Kind::Scalar(Scalar {
-                text: text.to_string(),
-                plain: style == ScalarStyle::Plain,
-                tag: tag.map(full_tag),
-            }),
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        })
-    }
-
-    fn alias(&mut self, id: usize, span: &Span) -> Result<Node, SyntaxError> {
-        let (_, node, cost) = self
-            .anchors
-            .iter()
-            .rev()
-            .find(|(a, _, _)| *a == id)
-            .ok_or_else(|| at(span, "unknown anchor referenced"))?;
-        self.budget
-            .alias(*cost)
-            .map_err(|e| at(span, e.to_string()))?;
-        Ok(node.clone())
-    }
-
-    fn sequence(&mut self, span: &Span) -> Result<Node, SyntaxError> {
-        self.budget.open().map_err(|e| at(span, e.to_string()))?;
-        let mut items = Vec::new();
-        loop {
-            let (event, span) = self.next()?;
-            if matches!(event, Event::SequenceEnd) {
-                break;
-            }
-            items.push(self.node(event, &span)?);
-        }
-        self.budget.close();
-        Ok(Node {
-            kind: Kind::Seq(items),
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        })
-    }
-
-    fn mapping(&mut self, span: &Span) -> Result<Node, SyntaxError> {
-        self.budget.open().map_err(|e| at(span, e.to_string()))?;
-        let mut entries = Vec::new();
-        loop {
-            let (event, key_span) = self.next()?;
-            if matches!(event, Event::MappingEnd) {
-                break;
-            }
-            let key = self.node(event, &key_span)?;
-            let (event, value_span) = self.next()?;
-            let value = self.node(event, &value_span)?;
-            entries.push((key, value));
-        }
-        self.budget.close();
-        Ok(Node {
-            kind: Kind::Map(entries),
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        })
-    }
-}
-
-fn full_tag(tag: &Tag) -> String {
-    format!("{}{}", tag.handle(), tag.suffix())
 }
 
 #[cfg(test)]
@@ -696,36 +473,5 @@ mod tests {
             tag: Some("tag:yaml.org,2002:binary".to_string()),
         };
         assert!(matches!(bad.resolve(), Resolved::Error(_)));
-    }
-
-    #[test]
-    fn bombs_and_deep_nesting_are_syntax_errors_with_their_position() {
-        use crate::yaml::hostile::{
-            alias_bomb, deep_block, deep_flow, deep_through_aliases, text_bomb,
-        };
-        let err = load(&alias_bomb(12)).unwrap_err();
-        assert!(
-            err.message
-                .contains("aliases expand to more than 1000000 nodes (an alias bomb?)"),
-            "{err:?}"
-        );
-        assert_eq!(err.line, 6, "{err:?}");
-        assert!(load(&alias_bomb(4)).is_ok());
-        let err = load(&text_bomb()).unwrap_err();
-        assert!(
-            err.message.contains("MiB of text (an alias bomb?)"),
-            "{err:?}"
-        );
-        assert_eq!(err.line, 2);
-        for text in [
-            deep_flow(10_000),
-            deep_block(10_000),
-            deep_through_aliases(3),
-        ] {
-            let err = load(&text).unwrap_err();
-            assert_eq!(err.message, "YAML nesting deeper than 256", "{err:?}");
-        }
-        assert!(load(&deep_flow(256)).is_ok());
-        assert!(load(&deep_through_aliases(2)).is_ok());
     }
 }

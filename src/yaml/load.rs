@@ -3,29 +3,15 @@
 //! keys, duplicate keys (the last wins, as in PyYAML). `!vault` values (inline ansible-vault)
 //! are refused with a message saying where to put the secret instead.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
-
 use crate::{
     data::Data,
     yaml::{
+        node::{self, Documents, Kind, Node},
         resolve::{resolve_plain, Resolved},
-        Budget, Cost,
     },
 };
 
-/// A load failure with its 1-based position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
+pub use crate::yaml::node::LoadError;
 
 /// A loaded document: its value, and the 1-based line of each top-level mapping key.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,251 +54,177 @@ pub fn load_decrypting(
     text: &str,
     decrypt: Option<VaultDecrypter<'_>>,
 ) -> Result<Document, LoadError> {
-    let mut loader = Loader {
-        parser: Budget::parser(text),
-        anchors: Vec::new(),
-        key_lines: Vec::new(),
-        budget: Budget::for_text(text),
-        decrypt,
+    let Some(root) = node::load(text, Documents::One)? else {
+        return Ok(Document {
+            data: Data::Null,
+            key_lines: Vec::new(),
+        });
     };
-    let data = loader.document()?;
+    let resolver = Resolver { decrypt };
+    let mut key_lines = Vec::new();
+    if let Kind::Map(entries) = &root.kind {
+        for (key, _) in entries {
+            if let Data::Str(k) = resolver.value(key)? {
+                if !is_merge(key) {
+                    key_lines.push((k, key.line));
+                }
+            }
+        }
+    }
     Ok(Document {
-        data,
-        key_lines: loader.key_lines,
+        data: resolver.value(&root)?,
+        key_lines,
     })
 }
 
-struct Loader<'a> {
-    parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    anchors: Vec<(usize, Data, Cost)>,
-    key_lines: Vec<(String, usize)>,
-    budget: Budget,
-    decrypt: Option<VaultDecrypter<'a>>,
+/// PyYAML's reading of a node tree (its `SafeConstructor`, with Ansible's tags).
+struct Resolver<'d> {
+    decrypt: Option<VaultDecrypter<'d>>,
 }
 
-fn scan_error(e: &ScanError) -> LoadError {
+fn at(node: &Node, message: impl Into<String>) -> LoadError {
     LoadError {
-        line: e.marker().line(),
-        column: e.marker().col() + 1,
-        message: e.info().to_string(),
-    }
-}
-
-fn at(span: &Span, message: impl Into<String>) -> LoadError {
-    LoadError {
-        line: span.start.line(),
-        column: span.start.col() + 1,
+        line: node.line,
+        column: node.column,
         message: message.into(),
     }
 }
 
-impl<'a> Loader<'a> {
-    fn next(&mut self) -> Result<(Event<'a>, Span), LoadError> {
-        match self.parser.next_event() {
-            Some(Ok((Event::Comment(..), _))) => self.next(),
-            Some(Ok(ev)) => Ok(ev),
-            Some(Err(e)) => Err(scan_error(&e)),
-            None => Err(LoadError {
-                line: 0,
-                column: 0,
-                message: "unexpected end of YAML".to_string(),
-            }),
-        }
-    }
-
-    fn document(&mut self) -> Result<Data, LoadError> {
-        let mut data = Data::Null;
-        let mut documents = 0;
-        loop {
-            let (event, span) = self.next()?;
-            match event {
-                Event::StreamStart | Event::DocumentEnd => {}
-                Event::StreamEnd => return Ok(data),
-                Event::DocumentStart(..) => {
-                    documents += 1;
-                    if documents > 1 {
-                        return Err(at(
-                            &span,
-                            "several YAML documents in one file; Ansible reads only one",
-                        ));
-                    }
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::DocumentEnd) {
-                        continue;
-                    }
-                    data = self.node(event, &span)?;
-                }
-                other => data = self.node(other, &span)?,
+/// A merge key: `<<` plain and untagged, or tagged `!!merge`.
+fn is_merge(key: &Node) -> bool {
+    key.scalar().is_some_and(|s| {
+        s.text == "<<"
+            && match s.core_tag() {
+                Some(tag) => tag == "merge",
+                None => s.plain && s.tag.is_none(),
             }
+    })
+}
+
+impl Resolver<'_> {
+    // Recurses once per level of nesting, which the node layer's budget bounds.
+    fn value(&self, node: &Node) -> Result<Data, LoadError> {
+        match &node.kind {
+            Kind::Scalar(_) => self.scalar(node),
+            Kind::Seq(items) => items
+                .iter()
+                .map(|item| self.value(item))
+                .collect::<Result<_, _>>()
+                .map(Data::Seq),
+            Kind::Map(entries) => self.mapping(entries),
         }
     }
 
-    /// Keeps a copy of an anchored node for its aliases (the copy counts against the budget).
-    fn remember(
-        &mut self,
-        anchor: usize,
-        data: &Data,
-        cost: Cost,
-        span: &Span,
-    ) -> Result<(), LoadError> {
-        if anchor != 0 {
-            self.budget
-                .anchor(cost)
-                .map_err(|e| at(span, e.to_string()))?;
-            self.anchors.push((anchor, data.clone(), cost));
+    /// A mapping as PyYAML constructs it: [`flatten`] its `<<` merges, then a Python dict.
+    fn mapping(&self, entries: &[(Node, Node)]) -> Result<Data, LoadError> {
+        let pairs = flatten(entries)?;
+        let mut built = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            built.push((self.value(key)?, self.value(value)?));
         }
-        Ok(())
+        Ok(Data::Map(as_dict(built.into_iter())))
     }
 
-    // `node` recurses once per level of nesting: the work of each kind of node is in a
-    // function of its own, so that each level's stack frame stays small (even unoptimized).
-    fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Data, LoadError> {
-        let mark = self.budget.begin();
-        let (data, anchor) = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                self.budget
-                    .scalar(text.len())
-                    .map_err(|e| at(span, e.to_string()))?;
-                (
-                    scalar(&text, style, tag.as_deref(), span, self.decrypt)?,
-                    anchor,
-                )
-            }
-            Event::Alias(id) => return self.alias(id, span),
-            Event::SequenceStart(_, anchor, _) => (self.sequence(span)?, anchor),
-            Event::MappingStart(_, anchor, _) => (self.mapping(mark.depth() == 0, span)?, anchor),
-            _ => return Err(at(span, "unexpected YAML event")),
+    fn scalar(&self, node: &Node) -> Result<Data, LoadError> {
+        let Kind::Scalar(s) = &node.kind else {
+            unreachable!("called for scalars")
         };
-        let cost = self.budget.end(mark);
-        self.remember(anchor, &data, cost, span)?;
-        Ok(data)
-    }
-
-    fn alias(&mut self, id: usize, span: &Span) -> Result<Data, LoadError> {
-        let (_, data, cost) = self
-            .anchors
-            .iter()
-            .rev()
-            .find(|(a, _, _)| *a == id)
-            .ok_or_else(|| at(span, "alias to an unknown anchor"))?;
-        self.budget
-            .alias(*cost)
-            .map_err(|e| at(span, e.to_string()))?;
-        Ok(data.clone())
-    }
-
-    fn sequence(&mut self, span: &Span) -> Result<Data, LoadError> {
-        self.budget.open().map_err(|e| at(span, e.to_string()))?;
-        let mut items = Vec::new();
-        loop {
-            let (event, span) = self.next()?;
-            if matches!(event, Event::SequenceEnd) {
-                break;
-            }
-            items.push(self.node(event, &span)?);
+        let text = &s.text;
+        if let Some(suffix) = s.core_tag() {
+            return Ok(match suffix {
+                "null" => Data::Null,
+                "bool" | "int" | "float" => resolved(resolve_plain(text), text),
+                _ => Data::Str(text.clone()),
+            });
         }
-        self.budget.close();
-        Ok(Data::Seq(items))
-    }
-
-    /// A mapping; `top` when it is the document's (whose key lines are kept).
-    fn mapping(&mut self, top: bool, span: &Span) -> Result<Data, LoadError> {
-        self.budget.open().map_err(|e| at(span, e.to_string()))?;
-        let mut entries: Vec<(Data, Data)> = Vec::new();
-        let mut merged: Vec<(Data, Data)> = Vec::new();
-        loop {
-            let (event, key_span) = self.next()?;
-            if matches!(event, Event::MappingEnd) {
-                break;
-            }
-            let is_merge =
-                matches!(&event, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
-            let key = self.node(event, &key_span)?;
-            let (event, value_span) = self.next()?;
-            let value = self.node(event, &value_span)?;
-            if is_merge {
-                merge_into(&mut merged, value, &value_span)?;
-                continue;
-            }
-            if top {
-                if let Some(k) = key.as_str() {
-                    self.key_lines.push((k.to_string(), key_span.start.line()));
-                }
-            }
-            entries.retain(|(k, _)| k != &key);
-            entries.push((key, value));
+        match s.tag.as_deref() {
+            Some("!unsafe") => Ok(Data::Unsafe(text.clone())),
+            Some("!vault" | "!vault-encrypted") => match self.decrypt {
+                Some(decrypt) => decrypt(text).map(Data::Unsafe).map_err(|why| at(node, why)),
+                None => Err(at(
+                    node,
+                    "an inline ansible-vault value (!vault): move it into the promvault vault with `promvault import-ansible-vault FILE --env ENV` and refer to it by name",
+                )),
+            },
+            Some(_) => Ok(Data::Str(text.clone())),
+            None if !s.plain => Ok(Data::Str(text.clone())),
+            None => Ok(resolved(resolve_plain(text), text)),
         }
-        self.budget.close();
-        // Merged keys come first; the mapping's own keys win.
-        merged.retain(|(k, _)| !entries.iter().any(|(own, _)| own == k));
-        merged.extend(entries);
-        Ok(Data::Map(merged))
     }
 }
 
-fn merge_into(merged: &mut Vec<(Data, Data)>, value: Data, span: &Span) -> Result<(), LoadError> {
-    let maps = match value {
-        Data::Map(_) => vec![value],
-        Data::Seq(items) => items,
-        _ => {
-            return Err(at(
-                span,
-                "`<<` must be given a mapping or a list of mappings",
-            ))
+/// PyYAML's `flatten_mapping` (PyYAML 6.0.x, as ansible-core 2.19 uses it): the entries of
+/// each `<<` merge (a mapping, or each mapping of a list in order, themselves flattened) come
+/// first, then the mapping's own entries. A merged entry is skipped when an earlier merged
+/// entry has the *same key object* (`id()` in Python): in practice only keys of one character
+/// (or none), which CPython keeps as single shared strings. So in `<<: [{b: 1}, {b: 3}]` the
+/// first `b` wins, while in `<<: [{bb: 1}, {bb: 3}]` both stay and the dict takes the last
+/// (ansible-core agrees: the `duplicate-keys-keep-first-place` case). An alias repeated in a
+/// merge list is the same node in PyYAML and a copy here, which only matters when another
+/// mapping between the two copies sets one of its keys.
+fn flatten(entries: &[(Node, Node)]) -> Result<Vec<(&Node, &Node)>, LoadError> {
+    let mut merged: Vec<(&Node, &Node)> = Vec::new();
+    let mut shared_keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut own = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        if !is_merge(key) {
+            own.push((key, value));
+            continue;
         }
-    };
-    // Earlier mappings in the list win over later ones.
-    for map in maps {
-        let Data::Map(entries) = map else {
-            return Err(at(
-                span,
-                "`<<` must be given a mapping or a list of mappings",
-            ));
+        let not_a_mapping =
+            |node: &Node| at(node, "`<<` must be given a mapping or a list of mappings");
+        let sources: Vec<&[(Node, Node)]> = match &value.kind {
+            Kind::Map(entries) => vec![entries.as_slice()],
+            Kind::Seq(items) => items
+                .iter()
+                .map(|item| match &item.kind {
+                    Kind::Map(entries) => Ok(entries.as_slice()),
+                    _ => Err(not_a_mapping(item)),
+                })
+                .collect::<Result<_, _>>()?,
+            Kind::Scalar(_) => return Err(not_a_mapping(value)),
         };
-        for (k, v) in entries {
-            if !merged.iter().any(|(existing, _)| existing == &k) {
+        for source in sources {
+            for (k, v) in flatten(source)? {
+                let shared = k
+                    .scalar()
+                    .map(|s| s.text.as_str())
+                    .filter(|t| t.chars().count() <= 1 && t.chars().all(|c| u32::from(c) < 256));
+                if let Some(text) = shared {
+                    if !shared_keys.insert(text) {
+                        continue;
+                    }
+                }
                 merged.push((k, v));
             }
         }
     }
-    Ok(())
+    merged.extend(own);
+    Ok(merged)
 }
 
-fn scalar(
-    text: &str,
-    style: ScalarStyle,
-    tag: Option<&Tag>,
-    span: &Span,
-    decrypt: Option<VaultDecrypter<'_>>,
-) -> Result<Data, LoadError> {
-    if let Some(tag) = tag {
-        let suffix = tag.suffix();
-        if tag.is_yaml_core_schema() {
-            return Ok(match suffix {
-                "str" => Data::Str(text.to_string()),
-                "null" => Data::Null,
-                "bool" | "int" | "float" => resolved(resolve_plain(text), text),
-                _ => Data::Str(text.to_string()),
-            });
-        }
-        return match (tag.handle(), suffix) {
-            ("!", "unsafe") => Ok(Data::Unsafe(text.to_string())),
-            ("!", "vault") | ("!", "vault-encrypted") => match decrypt {
-                Some(decrypt) => decrypt(text)
-                    .map(Data::Unsafe)
-                    .map_err(|why| at(span, &why)),
-                None => Err(at(
-                    span,
-                    "an inline ansible-vault value (!vault): move it into the promvault vault with `promvault import-ansible-vault FILE --env ENV` and refer to it by name",
-                )),
-            },
-            _ => Ok(Data::Str(text.to_string())),
+/// Entries as a Python dict holds them: a key keeps the place of its first entry and takes
+/// the value of its last.
+fn as_dict(entries: impl Iterator<Item = (Data, Data)>) -> Vec<(Data, Data)> {
+    let mut out: Vec<(Data, Data)> = Vec::new();
+    // Where each string key is in `out`, so that a duplicate costs no scan.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (key, value) in entries {
+        let existing = match &key {
+            Data::Str(k) => index.get(k).copied(),
+            _ => out.iter().position(|(k, _)| k == &key),
         };
+        match existing {
+            Some(i) => out[i].1 = value,
+            None => {
+                if let Data::Str(k) = &key {
+                    index.insert(k.clone(), out.len());
+                }
+                out.push((key, value));
+            }
+        }
     }
-    if style != ScalarStyle::Plain {
-        return Ok(Data::Str(text.to_string()));
-    }
-    Ok(resolved(resolve_plain(text), text))
+    out
 }
 
 fn resolved(r: Resolved, text: &str) -> Data {
@@ -384,9 +296,32 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_last_wins() {
-        let doc = load("a: 1\na: 2\n").unwrap();
-        assert_eq!(doc.data, map(&[("a", Data::Int(2))]));
+    fn duplicate_keys_keep_their_first_place_and_take_the_last_value() {
+        // as a Python dict does (checked against ansible-core in the
+        // `duplicate-keys-keep-first-place` case of tests/data/ansible-generated)
+        let doc = load("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(doc.data, map(&[("a", Data::Int(3)), ("b", Data::Int(2))]));
+        let doc = load("d: {p: 1, q: 2, p: 3, <<: {q: 7, r: 8}}\n").unwrap();
+        assert_eq!(
+            doc.data.get("d").unwrap(),
+            &map(&[
+                ("q", Data::Int(2)),
+                ("r", Data::Int(8)),
+                ("p", Data::Int(3))
+            ])
+        );
+        // a merge list: a one-character key merged twice keeps the first, a longer one the
+        // last (PyYAML's identity check; see `flatten`)
+        let doc =
+            load("d: {<<: [{b: 1}, {a: 2, b: 3}]}\ne: {<<: [{bb: 1}, {aa: 2, bb: 3}]}\n").unwrap();
+        assert_eq!(
+            doc.data.get("d").unwrap(),
+            &map(&[("b", Data::Int(1)), ("a", Data::Int(2))])
+        );
+        assert_eq!(
+            doc.data.get("e").unwrap(),
+            &map(&[("bb", Data::Int(3)), ("aa", Data::Int(2))])
+        );
     }
 
     #[test]

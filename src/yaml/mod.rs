@@ -7,8 +7,8 @@
 
 pub mod dump;
 pub mod load;
+pub mod node;
 pub mod resolve;
-pub mod tree;
 
 use indexmap::IndexMap;
 
@@ -21,7 +21,7 @@ use serde_saphyr::{granit_parser, Spanned};
 /// The loaders expand aliases themselves (a copy of the anchored value at each `*alias`), so a
 /// few hundred bytes of nested aliases (`b: &b [*a, *a, ...]`, nine levels deep) can ask for
 /// billions of nodes, and a chain of aliases can nest a value deeper than any text could. The
-/// loaders ([`load`], [`tree`], and the Prometheus validator's) count what they produce here and
+/// node layer ([`node`], which every YAML reader but serde-saphyr's builds on) count what they produce here and
 /// stop at the first event that would go over a limit:
 ///
 /// - **Nesting**: at most [`Budget::MAX_DEPTH`] (256) collections inside each other, counting
