@@ -35,6 +35,7 @@ fn shipped_example(bencher: divan::Bencher) {
             let vault = pipeline::vault_layer(&project, &env, &ids).unwrap();
             n += pipeline::render_environment(&project, &env, vault, &VarLayer::new(), None, false)
                 .unwrap()
+                .0
                 .len();
         }
         n

@@ -389,7 +389,7 @@ fn check_render(
     // quotes it can close are affected.
     let hostile = pipeline::stand_in_layer(names, kinds, &display, StandIn::Hostile);
     let hostile_secrets = Secrets::from_vault(&hostile);
-    let Ok(rendered) = pipeline::render_environment(project, env, hostile, &extra, None, true)
+    let Ok((rendered, _)) = pipeline::render_environment(project, env, hostile, &extra, None, true)
     else {
         return;
     };

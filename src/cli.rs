@@ -540,7 +540,9 @@ impl Context<'_> {
         };
         let mut extra = pipeline::ExtraVars::new();
         for arg in args.extra_vars {
-            pipeline::parse_extra_var(arg, &mut extra)?;
+            for warning in pipeline::parse_extra_var(arg, &mut extra)? {
+                errln!("{warning}");
+            }
         }
         let ids = self.identities(Some(&project))?;
         let version = project.prometheus_version()?;
@@ -695,7 +697,7 @@ impl Context<'_> {
         let ids = self.identities(Some(&project))?;
         let vault = pipeline::vault_layer(&project, &env, &ids)?;
         let secrets = crate::secrets::Secrets::from_vault(&vault);
-        let rendered = pipeline::masked(
+        let (rendered, _) = pipeline::masked(
             pipeline::render_environment(
                 &project,
                 &env,
@@ -790,7 +792,7 @@ impl Context<'_> {
             &display,
             &format!("{}.yml", env.name),
             &original.text,
-            |text| yaml::parse_variables(text).map(|_| ()),
+            |text| yaml::parse_variables_strict(text).map(|_| ()),
         )?;
         match outcome {
             EditOutcome::Unchanged => {

@@ -139,9 +139,11 @@ pub type ExtraVars = VarLayer;
 /// Parses one `-e` argument: `KEY=VALUE` (several separated by spaces), `@file.yml`, or a
 /// YAML/JSON mapping.
 ///
+/// Returns the warnings about a file it read (a key written twice).
+///
 /// # Errors
 /// An unreadable file or a malformed argument.
-pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), RunError> {
+pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<Vec<Finding>, RunError> {
     let origin = |file: &str| Origin {
         file: file.to_string(),
         line: None,
@@ -152,14 +154,15 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), RunError> 
             path: path.to_string(),
             source,
         })?;
-        into.extend(inventory::vars_from_yaml(&text, path)?);
-        return Ok(());
+        let (layer, warnings) = inventory::vars_from_yaml(&text, path)?;
+        into.extend(layer);
+        return Ok(warnings);
     }
     let trimmed = arg.trim_start();
     if trimmed.starts_with('{') {
-        let layer = inventory::vars_from_yaml(arg, "-e")?;
+        let (layer, warnings) = inventory::vars_from_yaml(arg, "-e")?;
         into.extend(layer);
-        return Ok(());
+        return Ok(warnings);
     }
     // KEY=VALUE pairs split as a shell would (`-e 'msg="a b"'` is one value)
     let words =
@@ -180,7 +183,7 @@ pub fn parse_extra_var(arg: &str, into: &mut ExtraVars) -> Result<(), RunError> 
             },
         );
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// The vault's variables as a layer of values that are never templated.
@@ -265,7 +268,8 @@ fn validate_kind(output: &OutputFile) -> Result<Validate, String> {
     })
 }
 
-/// Renders every output of `env` (nothing is written).
+/// Renders every output of `env` (nothing is written), with the warnings about the inventory
+/// and vars files it read.
 ///
 /// # Errors
 /// The first problem met, with file and line.
@@ -276,8 +280,9 @@ pub fn render_environment(
     extra: &ExtraVars,
     out_dir: Option<&Path>,
     quick_hashes: bool,
-) -> Result<Vec<Rendered>, RunError> {
+) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
@@ -293,10 +298,10 @@ pub fn render_environment(
         };
         let mut defaults = VarLayer::new();
         for file in project.config.defaults.iter().chain(&output.defaults) {
-            defaults.extend(inventory::load_vars_file(
-                &project.root.join(file),
-                &project.root,
-            )?);
+            let (layer, found) =
+                inventory::load_vars_file(&project.root.join(file), &project.root)?;
+            defaults.extend(layer);
+            warnings.extend(found);
         }
         let hosts = match &output.hosts {
             None => vec!["localhost".to_string()],
@@ -406,7 +411,8 @@ pub fn render_environment(
             });
         }
     }
-    Ok(rendered)
+    warnings.dedup();
+    Ok((rendered, warnings))
 }
 
 /// Where `needle` is written in the output's template or in the environment's inventory:
@@ -567,7 +573,9 @@ pub fn prepare(
         } else {
             let result =
                 render_environment(project, env, vault, options.extra, options.out_dir, false);
-            prepared.rendered.extend(masked(result, &prepared.secrets)?);
+            let (rendered, warnings) = masked(result, &prepared.secrets)?;
+            prepared.rendered.extend(rendered);
+            prepared.findings.extend(warnings);
         }
     }
     if let Some((a, b)) = shared_destination(&prepared.rendered) {
@@ -620,14 +628,18 @@ pub fn render_and_validate(
     version: crate::prometheus::Version,
 ) -> Result<Validated, RunError> {
     let secrets = Secrets::from_vault(vault);
-    let rendered = render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
-    let mut findings: Vec<Finding> = rendered
-        .iter()
-        .flat_map(|r| validate(project, r, &secrets, version))
-        .collect();
+    let (rendered, mut findings) =
+        render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
+    findings.extend(
+        rendered
+            .iter()
+            .flat_map(|r| validate(project, r, &secrets, version)),
+    );
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
-        let again = render_environment(project, env, changed, extra, out_dir, true).ok();
+        let again = render_environment(project, env, changed, extra, out_dir, true)
+            .ok()
+            .map(|(rendered, _)| rendered);
         findings.retain(|f| {
             f.id != LITERAL_CREDENTIAL
                 || again

@@ -119,6 +119,8 @@ pub struct Inventory {
     pub groups: IndexMap<String, Group>,
     group_files: HashMap<String, VarLayer>,
     host_files: HashMap<String, VarLayer>,
+    /// What Ansible would warn about in the files read (a key written twice).
+    pub warnings: Vec<crate::finding::Finding>,
 }
 
 impl Default for Inventory {
@@ -128,6 +130,7 @@ impl Default for Inventory {
             groups: IndexMap::new(),
             group_files: HashMap::new(),
             host_files: HashMap::new(),
+            warnings: Vec::new(),
         };
         inv.add_group("all");
         inv.add_group("ungrouped");
@@ -299,14 +302,14 @@ impl Inventory {
     fn load_vars_files(&mut self, base: &Path, root: &Path) -> Result<(), InventoryError> {
         let groups: Vec<String> = self.groups.keys().cloned().collect();
         for g in groups {
-            let layer = load_vars_for(&base.join("group_vars"), &g, root)?;
+            let layer = load_vars_for(&base.join("group_vars"), &g, root, &mut self.warnings)?;
             if !layer.is_empty() {
                 self.group_files.insert(g, layer);
             }
         }
         let hosts: Vec<String> = self.hosts.keys().cloned().collect();
         for h in hosts {
-            let layer = load_vars_for(&base.join("host_vars"), &h, root)?;
+            let layer = load_vars_for(&base.join("host_vars"), &h, root, &mut self.warnings)?;
             if !layer.is_empty() {
                 self.host_files.insert(h, layer);
             }
@@ -567,7 +570,12 @@ fn inventory_files(dir: &Path) -> Result<Vec<PathBuf>, InventoryError> {
 
 /// Ansible's `find_vars_files`: `DIR/NAME` (a file, or a folder of files merged in sorted
 /// order), else `DIR/NAME.yml`, `.yaml`, `.json`.
-fn load_vars_for(dir: &Path, name: &str, root: &Path) -> Result<VarLayer, InventoryError> {
+fn load_vars_for(
+    dir: &Path,
+    name: &str,
+    root: &Path,
+    warnings: &mut Vec<crate::finding::Finding>,
+) -> Result<VarLayer, InventoryError> {
     let mut layer = VarLayer::new();
     if !dir.is_dir() {
         return Ok(layer);
@@ -585,7 +593,9 @@ fn load_vars_for(dir: &Path, name: &str, root: &Path) -> Result<VarLayer, Invent
         }
     }
     for file in files {
-        for (k, v) in load_vars_file(&file, root)? {
+        let (vars, found) = load_vars_file(&file, root)?;
+        warnings.extend(found);
+        for (k, v) in vars {
             layer.insert(k, v);
         }
     }
@@ -617,7 +627,10 @@ fn collect_dir_files(dir: &Path, out: &mut Vec<PathBuf>) {
 ///
 /// # Errors
 /// Unreadable file or outside the project, invalid YAML, or not a mapping.
-pub fn load_vars_file(path: &Path, root: &Path) -> Result<VarLayer, InventoryError> {
+pub fn load_vars_file(
+    path: &Path,
+    root: &Path,
+) -> Result<(VarLayer, Vec<crate::finding::Finding>), InventoryError> {
     let name = path
         .strip_prefix(root)
         .unwrap_or(path)
@@ -630,11 +643,39 @@ pub fn load_vars_file(path: &Path, root: &Path) -> Result<VarLayer, InventoryErr
     vars_from_yaml(&text, &name)
 }
 
-/// Parses YAML text holding a mapping of variables.
+/// Warnings about a loaded vars file `file`: each key written twice in one mapping, as
+/// Ansible warns ("Found duplicate mapping key"); like Ansible, the last value is used.
+#[must_use]
+pub fn duplicate_key_warnings(
+    doc: &crate::yaml::load::Document,
+    file: &str,
+) -> Vec<crate::finding::Finding> {
+    doc.duplicates
+        .iter()
+        .map(|d| {
+            crate::finding::Finding::error(
+                "duplicate-key",
+                crate::finding::Location::line(file, Some(d.line)),
+                format!(
+                    "`{}` is written twice in one mapping (first at line {}); as Ansible does, the last value is used",
+                    d.key, d.first_line
+                ),
+            )
+            .with_fix("remove the entry you do not mean")
+            .warning()
+        })
+        .collect()
+}
+
+/// Parses YAML text holding a mapping of variables, with the warnings about it
+/// ([`duplicate_key_warnings`]).
 ///
 /// # Errors
 /// Invalid YAML, or not a mapping of names.
-pub fn vars_from_yaml(text: &str, name: &str) -> Result<VarLayer, InventoryError> {
+pub fn vars_from_yaml(
+    text: &str,
+    name: &str,
+) -> Result<(VarLayer, Vec<crate::finding::Finding>), InventoryError> {
     let doc = load::load(text).map_err(|e| InventoryError::Parse {
         location: Origin {
             file: name.to_string(),
@@ -674,7 +715,7 @@ pub fn vars_from_yaml(text: &str, name: &str) -> Result<VarLayer, InventoryError
             })
         }
     }
-    Ok(layer)
+    Ok((layer, duplicate_key_warnings(&doc, name)))
 }
 
 /// Splits `host:port` (or `[v6addr]:port`); a `:` inside `[...]` is part of a range.

@@ -12,6 +12,8 @@ pub(super) fn parse(inv: &mut Inventory, text: &str, file: &str) -> Result<(), I
         },
         message: e.message,
     })?;
+    inv.warnings
+        .extend(super::duplicate_key_warnings(&doc, file));
     let top = match doc.data.clone() {
         Data::Null => return Ok(()),
         Data::Map(entries) => entries,

@@ -121,22 +121,20 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// The temporary files of writes that a SIGKILL interrupted: `.NAME.promvault-PID-*.tmp`
-/// beside `path` whose PID no longer runs. They are removed before the next write.
+/// in the folder of `path` whose PID no longer runs. They are removed before the next write.
 fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let prefix = format!(".{name}.promvault-");
     let Ok(entries) = fs::read_dir(parent_of(path)) else {
         return;
     };
+    // Any file's leftovers in this folder, not only this file's: a run killed while writing
+    // a vault's record leaves its temporary file beside the next vault written.
     for entry in entries.flatten() {
         let file = entry.file_name();
         let Some(pid) = file
             .to_str()
-            .filter(|f| f.ends_with(".tmp"))
-            .and_then(|f| f.strip_prefix(&prefix))
-            .and_then(|rest| rest.split('-').next())
+            .filter(|f| f.starts_with('.') && f.ends_with(".tmp"))
+            .and_then(|f| f.rsplit_once(".promvault-"))
+            .and_then(|(_, rest)| rest.split('-').next())
             .and_then(|pid| pid.parse::<i32>().ok())
         else {
             continue;

@@ -11,13 +11,16 @@ use crate::{
     },
 };
 
-pub use crate::yaml::node::LoadError;
+pub use crate::yaml::node::{DuplicateKey, LoadError};
 
 /// A loaded document: its value, and the 1-based line of each top-level mapping key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub data: Data,
     pub key_lines: Vec<(String, usize)>,
+    /// Keys written twice in one mapping (the last value is kept, as in PyYAML; Ansible
+    /// warns about each).
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 impl Document {
@@ -58,6 +61,7 @@ pub fn load_decrypting(
         return Ok(Document {
             data: Data::Null,
             key_lines: Vec::new(),
+            duplicates: Vec::new(),
         });
     };
     let resolver = Resolver { decrypt };
@@ -74,6 +78,7 @@ pub fn load_decrypting(
     Ok(Document {
         data: resolver.value(&root)?,
         key_lines,
+        duplicates: root.duplicate_keys(),
     })
 }
 

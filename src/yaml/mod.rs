@@ -314,6 +314,9 @@ pub enum MappingProblem {
     NotAMapping { found: &'static str },
     /// A key that cannot name a template variable.
     BadKey { key: String },
+    /// A key written twice (refused where a vault is written: one of the two values would
+    /// be lost without a word).
+    DuplicateKey { key: String, first_line: usize },
 }
 
 /// A [`MappingProblem`] with its 1-based position.
@@ -348,6 +351,10 @@ impl std::fmt::Display for MappingError {
                 f,
                 "`{key}` is not a valid variable name (letters, digits and `_`, not starting with a digit)"
             ),
+            MappingProblem::DuplicateKey { key, first_line } => write!(
+                f,
+                "`{key}` is written twice (first at line {first_line}); only the last value would be kept: remove one"
+            ),
         }
     }
 }
@@ -360,13 +367,29 @@ impl std::fmt::Display for MappingError {
 /// # Errors
 /// A [`MappingError`] naming the line and what is wrong.
 pub fn parse_variables(text: &str) -> Result<IndexMap<String, Variable>, MappingError> {
+    read_variables(text, false)
+}
+
+fn read_variables(text: &str, strict: bool) -> Result<IndexMap<String, Variable>, MappingError> {
     // the loader's message may quote the text: only its position is kept
     let doc = load::load(text).map_err(|e| MappingError {
         line: Some(e.line as u64),
         column: Some(e.column as u64),
         problem: MappingProblem::Syntax,
     })?;
-    let load::Document { data, key_lines } = doc;
+    if let Some(d) = doc.duplicates.first().filter(|_| strict) {
+        return Err(MappingError {
+            line: Some(d.line as u64),
+            column: None,
+            problem: MappingProblem::DuplicateKey {
+                key: d.key.clone(),
+                first_line: d.first_line,
+            },
+        });
+    }
+    let load::Document {
+        data, key_lines, ..
+    } = doc;
     let line_of = |key: &str| {
         key_lines
             .iter()
@@ -413,6 +436,15 @@ pub fn parse_variables(text: &str) -> Result<IndexMap<String, Variable>, Mapping
         out.insert(name, Variable { value, line });
     }
     Ok(out)
+}
+
+/// [`parse_variables`], refusing a key written twice in any mapping: what a vault must be
+/// when promvault writes it (`edit`), so no value is lost without a word.
+///
+/// # Errors
+/// As [`parse_variables`]; the first duplicate key with both its lines.
+pub fn parse_variables_strict(text: &str) -> Result<IndexMap<String, Variable>, MappingError> {
+    read_variables(text, true)
 }
 
 /// A value as `view ENV KEY` prints it: a string exactly as it is, another scalar as YAML

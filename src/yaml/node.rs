@@ -122,6 +122,48 @@ impl Node {
     }
 }
 
+/// A key written twice in one mapping: where it was first, and where again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first_line: usize,
+    pub line: usize,
+}
+
+impl Node {
+    /// Every key written more than once in one mapping of the tree (each repeat once, with
+    /// the line of the key's first appearance), by line. `<<` merges are not
+    /// counted: merging is what they are for.
+    #[must_use]
+    pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
+        let mut found = Vec::new();
+        self.walk("", &mut |_, node| {
+            let Kind::Map(entries) = &node.kind else {
+                return;
+            };
+            let mut first: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::new();
+            for (key, _) in entries {
+                let Some(s) = key.scalar().filter(|s| !(s.plain && s.text == "<<")) else {
+                    continue;
+                };
+                match first.get(s.text.as_str()) {
+                    Some(&first_line) => found.push(DuplicateKey {
+                        key: s.text.clone(),
+                        first_line,
+                        line: key.line,
+                    }),
+                    None => {
+                        first.insert(&s.text, key.line);
+                    }
+                }
+            }
+        });
+        found.sort_by_key(|d| d.line);
+        found
+    }
+}
+
 /// How many documents a text may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Documents {
@@ -362,6 +404,22 @@ mod tests {
         assert_eq!(entries[1].1.kind, entries[0].1.kind);
         // the last of duplicate keys is the one `get` reads
         assert_eq!(node.get("c").map(|n| n.line), Some(4));
+        let nested = one("a: 1\nb:\n  x: 1\n  <<: {x: 2}\n  <<: {y: 2}\n  x: 3\na: 2\n");
+        assert_eq!(
+            nested.duplicate_keys(),
+            vec![
+                DuplicateKey {
+                    key: "x".into(),
+                    first_line: 3,
+                    line: 6
+                },
+                DuplicateKey {
+                    key: "a".into(),
+                    first_line: 1,
+                    line: 7
+                },
+            ]
+        );
     }
 
     #[test]

@@ -359,3 +359,24 @@ fn no_core_dump_can_hold_the_plaintext() {
     assert_eq!(&own[4..6], ["0", "0"], "{text}");
     assert_eq!(lines.next(), Some("0"), "{text}");
 }
+
+#[test]
+fn a_key_written_twice_is_refused_with_both_lines() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "v");
+    let before = sb.read("vault/prod.yml.age");
+    let editor = sb.script(
+        "ed.sh",
+        r#"printf 'a: "TOPSECRET1"\nb: 2\na: "TOPSECRET2"\n' > "$1""#,
+    );
+    let out = edit_with(&sb, editor.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 3") && err.contains("`a` is written twice (first at line 1)"),
+        "{err}"
+    );
+    assert!(!err.contains("TOPSECRET"), "{err}");
+    assert_eq!(sb.read("vault/prod.yml.age"), before);
+    assert!(sb.leftovers().is_empty());
+}

@@ -134,3 +134,47 @@ fn an_error_that_quotes_a_secret_shows_it_masked() {
     assert!(!err.contains("plain-password"), "{err}");
     assert!(err.contains("<vault:password>"), "{err}");
 }
+
+#[test]
+fn a_key_written_twice_in_a_vars_file_is_a_warning_with_both_lines() {
+    let sb = with_template("scrape_configs:\n  - job_name: '{{ job }}'\n    static_configs:\n      - targets: ['{{ target }}']\n");
+    sb.write(
+        "inventories/prod/group_vars/all.yml",
+        "job: first\ntarget: a:9100\nopts:\n  x: 1\n  x: 2\njob: second\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    // as Ansible: a warning for each, and the last value is used
+    assert!(
+        err.contains("inventories/prod/group_vars/all.yml:6: warning [duplicate-key] `job` is written twice in one mapping (first at line 1)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("all.yml:5: warning [duplicate-key] `x` is written twice in one mapping (first at line 4)"),
+        "{err}"
+    );
+    let written = String::from_utf8(sb.read("out/prometheus.yml")).unwrap();
+    assert!(written.contains("job_name: 'second'"), "{written}");
+    // check shows it too, passes, and fails with --strict
+    sb.set("staging", "unused", "x");
+    sb.write(
+        "inventories/staging/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write(
+        "inventories/staging/group_vars/all.yml",
+        "job: s\ntarget: b:9100\n",
+    );
+    let out = sb.cmd(&["check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        crate::support::stdout(&out),
+        stderr(&out)
+    );
+    assert!(crate::support::stdout(&out).contains("[duplicate-key]"));
+    let out = sb.cmd(&["check", "--strict"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
