@@ -18,7 +18,7 @@ use std::{
 };
 
 use crate::{
-    finding::{Finding, Location, Severity},
+    finding::{Finding, Location},
     identity::Identities,
     inventory::VarLayer,
     output::diff::Masker,
@@ -408,18 +408,14 @@ fn check_render(
             if already {
                 continue;
             }
-            report.findings.push(Finding {
-                id: lint.id.to_string(),
-                severity: Severity::Warning,
-                location: Location::line(r.display.clone(), Some(lint.line)),
-                field_path: lint.path.clone(),
-                message: format!(
-                    "a value of `{}` holding quotes, a backslash, `: ` or ` #` would not read back as one string here (fine for the value it has now){}",
-                    lint.path,
-                    in_env(Some(&r.host))
-                ),
-                fix: Some(lint.fix.clone()),
-            });
+            let message = format!(
+                "a value of `{}` holding quotes, a backslash, `: ` or ` #` would not read back as one string here (fine for the value it has now){}",
+                lint.path,
+                in_env(Some(&r.host))
+            );
+            let mut finding = pipeline::lint_finding(r, &text, lint).warning();
+            finding.message = message;
+            report.findings.push(finding);
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct Finding {
     pub message: String,
     /// What to do about it, when there is something to say.
     pub fix: Option<String>,
+    /// For a finding in a rendered output: the template file and line that wrote it.
+    pub written_at: Option<Location>,
 }
 
 impl Finding {
@@ -86,7 +88,14 @@ impl Finding {
             field_path: String::new(),
             message: message.into(),
             fix: None,
+            written_at: None,
         }
+    }
+
+    #[must_use]
+    pub fn with_written_at(mut self, source: Option<Location>) -> Self {
+        self.written_at = source;
+        self
     }
 
     #[must_use]
@@ -124,6 +133,9 @@ impl fmt::Display for Finding {
             write!(f, "{}: ", self.field_path)?;
         }
         write!(f, "{}", self.message)?;
+        if let Some(source) = &self.written_at {
+            write!(f, " (written at {source})")?;
+        }
         if let Some(fix) = &self.fix {
             write!(f, "\n  fix: {fix}")?;
         }
@@ -135,7 +147,7 @@ impl fmt::Display for Finding {
 impl serde::Serialize for Finding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Finding", 7)?;
+        let mut s = serializer.serialize_struct("Finding", 9)?;
         s.serialize_field("id", &self.id)?;
         s.serialize_field("severity", &self.severity)?;
         s.serialize_field("file", &self.location.path)?;
@@ -143,6 +155,9 @@ impl serde::Serialize for Finding {
         s.serialize_field("field_path", &self.field_path)?;
         s.serialize_field("message", &self.message)?;
         s.serialize_field("fix", &self.fix)?;
+        let source = self.written_at.as_ref();
+        s.serialize_field("written_at_file", &source.map(|l| &l.path))?;
+        s.serialize_field("written_at_line", &source.and_then(|l| l.line))?;
         s.end()
     }
 }

@@ -2,8 +2,6 @@
 //! secrets that did not come from the vault. Each finding has an id, a field path, the line
 //! in the rendered output, and a one-line fix.
 
-use zeroize::Zeroizing;
-
 use crate::{
     secrets::Secrets,
     yaml::node::{Kind, Node, Scalar},
@@ -17,10 +15,10 @@ pub struct Lint {
     pub path: String,
     /// 1-based line in the rendered output.
     pub line: usize,
+    /// 1-based column (in characters) of what the lint is about.
+    pub column: usize,
     pub message: String,
     pub fix: String,
-    /// Text to look for in the templates and inventory to point at the source (never shown).
-    pub needle: Option<Zeroizing<String>>,
 }
 
 pub use crate::secrets::is_bcrypt_hash;
@@ -68,9 +66,9 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
                 id: "bcrypt-in-client-password",
                 path: path.to_string(),
                 line: node.line,
+                column: node.column,
                 message: "this is a bcrypt hash, but Prometheus sends basic_auth.password to the target exactly as written".to_string(),
                 fix: "keep the plaintext password in the vault here; the hash belongs in the target's web config (basic_auth_users)".to_string(),
-                needle: None,
             });
         }
         if path.ends_with("authorization.type") {
@@ -82,9 +80,9 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
                     id: "authorization-type-case",
                     path: path.to_string(),
                     line: node.line,
+                    column: node.column,
                     message: format!("type `{value}` differs only in case from the common scheme `{scheme}`; Prometheus sends it exactly as written, and targets compare it exactly"),
                     fix: format!("write `{scheme}` if that is what the target expects"),
-                    needle: Some(Zeroizing::new(format!("type: {value}"))),
                 });
             }
         }
@@ -97,9 +95,9 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
                 id: "literal-credential",
                 path: path.to_string(),
                 line: node.line,
+                column: node.column,
                 message: "this credential does not come from the vault: it is written in a template or inventory in plain text".to_string(),
                 fix: "store it with `promvault set ENV NAME` and use `{{ NAME }}` here".to_string(),
-                needle: Some(Zeroizing::new(value.clone())),
             });
         }
     });
@@ -145,13 +143,14 @@ fn broken_secrets(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint
         if scalars.iter().any(|s| s.contains(value)) {
             continue;
         }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         lints.push(Lint {
             id: "vault-value-not-string",
             path: name.to_string(),
             line: text[..offset].matches('\n').count() + 1,
+            column: text[line_start..offset].chars().count() + 1,
             message: format!("the vault value `{name}` is interpolated here without quoting and does not read back as one string (its characters change the YAML)"),
             fix: format!("write `{{{{ {name} | to_json }}}}` so it is quoted whatever it holds"),
-            needle: Some(Zeroizing::new(format!("{{{{ {name} }}}}"))),
         });
     }
     lints

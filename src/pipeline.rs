@@ -129,6 +129,8 @@ pub struct Rendered {
     /// `dest` as shown to people (relative to the project or the out dir).
     pub display: String,
     pub bytes: Vec<u8>,
+    /// Which template line wrote each part of `bytes`.
+    pub provenance: render::Provenance,
     pub mode: u32,
     pub validate: Validate,
 }
@@ -391,13 +393,15 @@ pub fn render_environment(
                 Some(_) => dest.display().to_string(),
                 None => dest_rel.display().to_string(),
             };
-            let text =
-                render::render(&shared, &scope, &output.template, &source).map_err(|mut e| {
-                    e.message =
-                        format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
-                    e.names_host = true;
-                    e
-                })?;
+            let (text, provenance) =
+                render::render_traced(&shared, &scope, &output.template, &source).map_err(
+                    |mut e| {
+                        e.message =
+                            format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
+                        e.names_host = true;
+                        e
+                    },
+                )?;
             rendered.push(Rendered {
                 env: env.name.clone(),
                 output: index,
@@ -406,6 +410,7 @@ pub fn render_environment(
                 dest,
                 display,
                 bytes: text.into_bytes(),
+                provenance,
                 mode,
                 validate,
             });
@@ -415,42 +420,58 @@ pub fn render_environment(
     Ok((rendered, warnings))
 }
 
-/// Where `needle` is written in the output's template or in the environment's inventory:
-/// `file:line`, for a finding that is better fixed at its source.
-fn source_of(project: &Project, rendered: &Rendered, needle: &str) -> Option<String> {
-    let mut files = vec![project.root.join(&rendered.template)];
-    if let Ok(env) = project.environment(&rendered.env) {
-        collect_files(&env.inventory, &mut files);
-    }
-    for file in files {
-        let Ok(text) = fs::read_to_string(&file) else {
-            continue;
-        };
-        if let Some(offset) = text.find(needle) {
-            let line = text[..offset].matches('\n').count() + 1;
-            return Some(format!("{}:{line}", project.display_path(&file)));
-        }
-    }
-    None
+/// The byte offset of 1-based `line` and `column` (in characters) in `text`; without a
+/// column, the line's first character that is not white space.
+fn offset_of(text: &str, line: usize, column: Option<usize>) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = match column {
+        Some(c) => rest.char_indices().nth(c.saturating_sub(1)).map(|(i, _)| i),
+        None => rest
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .find(|(_, c)| !c.is_whitespace())
+            .map(|(i, _)| i),
+    };
+    Some(start + within.unwrap_or(0))
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-    } else if let Ok(entries) = fs::read_dir(path) {
-        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            collect_files(&p, out);
-        }
-    }
+/// The template file and line that wrote line `line` (column `column`) of `rendered`, from
+/// the render's provenance.
+fn written_at(
+    rendered: &Rendered,
+    text: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> Option<Location> {
+    let offset = offset_of(text, line?, column)?;
+    let (template, line) = rendered.provenance.source_of(text, offset)?;
+    Some(Location::line(template, Some(line)))
+}
+
+/// A lint about `rendered` (whose text is `text`) as a finding, with the template line that
+/// wrote it.
+#[must_use]
+pub fn lint_finding(rendered: &Rendered, text: &str, lint: crate::lints::Lint) -> Finding {
+    let source = written_at(rendered, text, Some(lint.line), Some(lint.column));
+    Finding::error(
+        lint.id,
+        Location::line(rendered.display.clone(), Some(lint.line)),
+        lint.message,
+    )
+    .with_field_path(lint.path)
+    .with_fix(lint.fix)
+    .with_written_at(source)
 }
 
 /// Validates one rendered output by its kind: Prometheus' own rules (as promtool applies
 /// them) and promvault's lints. `secrets` are the vault's values.
 #[must_use]
 pub fn validate(
-    project: &Project,
     rendered: &Rendered,
     secrets: &Secrets,
     version: crate::prometheus::Version,
@@ -460,12 +481,14 @@ pub fn validate(
         findings
             .into_iter()
             .map(|f| {
+                let source = written_at(rendered, &text, f.line, f.column);
                 Finding::error(
                     "promtool",
                     Location::line(rendered.display.clone(), f.line),
                     f.message,
                 )
                 .with_field_path(f.path)
+                .with_written_at(source)
             })
             .collect()
     };
@@ -477,23 +500,7 @@ pub fn validate(
             findings.extend(
                 crate::lints::lint_prometheus(&text, secrets)
                     .into_iter()
-                    .map(|l| {
-                        let source = l
-                            .needle
-                            .as_ref()
-                            .and_then(|n| source_of(project, rendered, n));
-                        let message = match &source {
-                            Some(src) => format!("{} (written at {src})", l.message),
-                            None => l.message,
-                        };
-                        Finding::error(
-                            l.id,
-                            Location::line(rendered.display.clone(), Some(l.line)),
-                            message,
-                        )
-                        .with_field_path(l.path)
-                        .with_fix(l.fix)
-                    }),
+                    .map(|l| lint_finding(rendered, &text, l)),
             );
             findings.sort_by_key(|f| f.location.line);
             findings
@@ -630,11 +637,7 @@ pub fn render_and_validate(
     let secrets = Secrets::from_vault(vault);
     let (rendered, mut findings) =
         render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
-    findings.extend(
-        rendered
-            .iter()
-            .flat_map(|r| validate(project, r, &secrets, version)),
-    );
+    findings.extend(rendered.iter().flat_map(|r| validate(r, &secrets, version)));
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
         let again = render_environment(project, env, changed, extra, out_dir, true)

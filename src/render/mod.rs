@@ -394,7 +394,58 @@ pub fn render(
     name: &str,
     source: &str,
 ) -> Result<String, RenderError> {
+    render_traced(shared, scope, name, source).map(|(text, _)| text)
+}
+
+/// [`render`], with the [`Provenance`] of the output: which template line wrote each part.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_traced(
+    shared: &Arc<Shared>,
+    scope: &Arc<HostScope>,
+    name: &str,
+    source: &str,
+) -> Result<(String, Provenance), RenderError> {
     python::with_tuples_as_lists(|| render_inner(shared, scope, name, source))
+}
+
+/// Which template file and line wrote each part of a rendered output, as minijinja records it
+/// while rendering (text is attributed to its line; the value of `{{ expr }}` to the line of
+/// the expression; what a macro or `{% filter %}` block produced, to the expression that wrote
+/// it out; an included template's output, to the included file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// `(output start, output end, template, line, raw)`, in output order, not
+    /// overlapping; `raw` for template text written as it is (whose later lines are the
+    /// template's later lines), else the output of one `{{ expression }}`.
+    spans: Vec<(usize, usize, Arc<str>, usize, bool)>,
+    /// A template without template syntax is its own output: line N wrote line N.
+    verbatim: Option<Arc<str>>,
+}
+
+impl Provenance {
+    /// The template and 1-based line that wrote the output byte at `offset` of `output`.
+    #[must_use]
+    pub fn source_of(&self, output: &str, offset: usize) -> Option<(&str, usize)> {
+        if let Some(name) = &self.verbatim {
+            let upto = output.get(..offset)?;
+            return Some((name, upto.matches('\n').count() + 1));
+        }
+        let i = self
+            .spans
+            .partition_point(|(_, end, _, _, _)| *end <= offset);
+        let (start, _, name, line, raw) = self.spans.get(i)?;
+        if *start > offset {
+            return None;
+        }
+        let within = if *raw {
+            output.get(*start..offset)?.matches('\n').count()
+        } else {
+            0
+        };
+        Some((&**name, line + within))
+    }
 }
 
 fn render_inner(
@@ -402,7 +453,7 @@ fn render_inner(
     scope: &Arc<HostScope>,
     name: &str,
     source: &str,
-) -> Result<String, RenderError> {
+) -> Result<(String, Provenance), RenderError> {
     let (settings, body) = split_header(source).map_err(|message| RenderError {
         location: Location::line(name, Some(1)),
         message,
@@ -412,7 +463,11 @@ fn render_inner(
     let header_lines = usize::from(body.len() != source.len());
     // Ansible leaves a file without template syntax exactly as it is.
     if !crate::data::is_template(body) && settings == Settings::default() {
-        return Ok(body.to_string());
+        let provenance = Provenance {
+            spans: Vec::new(),
+            verbatim: Some(Arc::from(name)),
+        };
+        return Ok((body.to_string(), provenance));
     }
     // Jinja reads every line ending as "\n"; Ansible then strips one final newline before
     // rendering (keep_trailing_newline off) and adds back, after, the newlines the result
@@ -431,20 +486,92 @@ fn render_inner(
     } else {
         std::borrow::Cow::Borrowed(stripped)
     };
+    // `{% include %}`, `{% import %}` and `{% extends %}` find templates beside this one, as
+    // Ansible's template module does (inside the project only).
+    let mut env = env;
+    let root = std::path::PathBuf::from(&shared.play.project_root);
+    let dir = std::path::Path::new(name)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let (block, trim) = (settings.block.clone(), settings.trim_blocks);
+    let (loader_root, loader_dir) = (root.clone(), dir.clone());
+    env.set_loader(move |included| {
+        let path = loader_root.join(&loader_dir).join(included);
+        match crate::sandbox::read_to_string(&loader_root, &path) {
+            Ok(text) => {
+                // Jinja reads it as the main template: line endings as "\n", one final
+                // newline dropped (keep_trailing_newline is off in Ansible)
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                Ok(Some(if trim {
+                    keep_newline_after_raw(text, &block).into_owned()
+                } else {
+                    text.to_string()
+                }))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot read template `{included}`: {e}"),
+            )),
+        }
+    });
     let tmpl = env
         .template_from_named_str(name, &stripped)
         .map_err(|e| located(name, header_lines, &e, Vec::new()))?;
     // One printed non-string value and nothing else is that value (written as Python
     // prints it, with no newline added back); no output at all is `None`, an empty file.
-    match render_nodes(|| tmpl.render(Value::from_dyn_object(scope.clone()))) {
-        Ok(Rendered::Nothing) => Ok(String::new()),
-        Ok(Rendered::Native(value)) => Ok(python::py_str(&value)),
+    let mut spans = Vec::new();
+    let rendered = render_nodes(|| {
+        let (text, recorded) = tmpl.render_with_spans(Value::from_dyn_object(scope.clone()))?;
+        spans = recorded;
+        Ok(text)
+    });
+    // The header line is not part of what minijinja saw.
+    let main: Arc<str> = Arc::from(name);
+    let provenance = || Provenance {
+        spans: spans
+            .iter()
+            .map(|s| {
+                let range = s.output_range();
+                let raw = s.kind() == minijinja::OutputSpanKind::Raw;
+                if s.name() == name {
+                    (
+                        range.start,
+                        range.end,
+                        main.clone(),
+                        s.line() + header_lines,
+                        raw,
+                    )
+                } else {
+                    // an included template, named as the project names it
+                    let path = dir.join(s.name()).display().to_string();
+                    (range.start, range.end, Arc::from(path), s.line(), raw)
+                }
+            })
+            .collect(),
+        verbatim: None,
+    };
+    match rendered {
+        Ok(Rendered::Nothing) => Ok((String::new(), Provenance::default())),
+        Ok(Rendered::Native(value)) => {
+            // one expression printed a value: all of the output is its
+            let text = python::py_str(&value);
+            let mut provenance = provenance();
+            provenance.spans.truncate(1);
+            if let Some(span) = provenance.spans.first_mut() {
+                (span.0, span.1) = (0, text.len());
+            }
+            Ok((text, provenance))
+        }
         Ok(Rendered::Text(mut text)) => {
+            let provenance = provenance();
             let have = trailing_newlines(&text);
             if wanted_newlines > have {
                 text.push_str(&"\n".repeat(wanted_newlines - have));
             }
-            Ok(text)
+            Ok((text, provenance))
         }
         Err(err) => {
             // The root cause of a failure inside a variable is recorded where it happened.

@@ -216,6 +216,55 @@ fn check_json_has_every_field() {
         .unwrap()
         .contains("does not come from the vault"));
     assert!(f["fix"].as_str().unwrap().contains("promvault set"));
+    assert_eq!(f["written_at_file"], "templates/prometheus.yml.j2");
+    assert_eq!(f["written_at_line"], 11);
+}
+
+#[test]
+fn a_finding_names_the_template_line_that_wrote_it_through_loops_and_includes() {
+    let sb = seed("x", "y");
+    // output lines come from a loop (template line 4, three times) and an include: only the
+    // render's record of who wrote what can tell; the pasted literal is written twice in the
+    // templates, so searching their text for it would name the wrong line
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "# pasted-literal-key must not be pasted\nscrape_configs:\n{% for name in ['a', 'b', 'c'] %}\n  - job_name: {{ name }}\n    static_configs: [{targets: ['{{ name }}:80']}]\n{% endfor %}\n{% include 'web-job.j2' %}\n",
+    );
+    sb.write(
+        "templates/web-job.j2",
+        "  - job_name: web\n    authorization:\n      type: apikey\n      credentials: {{ 'pasted-literal-key' }}\n    static_configs: [{targets: ['web:8080']}]\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("out/prod/prometheus.yml:11: [authorization-type-case] scrape_configs[3].authorization.type:")
+            && err.contains("(written at templates/web-job.j2:3)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("out/prod/prometheus.yml:12: [literal-credential]")
+            && err.contains("(written at templates/web-job.j2:4)"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!sb.path("out").exists());
+    // a promtool finding inside the loop names the loop's line
+    sb.write(
+        "templates/web-job.j2",
+        "  - job_name: web\n    static_configs: [{targets: ['web:8080']}]\n",
+    );
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "scrape_configs:\n{% for name in ['a', 'b', 'c'] %}\n  - job_name: {{ name }}\n    scrape_intervl: 1m\n    static_configs: [{targets: ['{{ name }}:80']}]\n{% endfor %}\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("out/prod/prometheus.yml:9: [promtool] scrape_configs[2].scrape_intervl:")
+            && err.contains("(written at templates/prometheus.yml.j2:4)"),
+        "{err}"
+    );
 }
 
 #[test]

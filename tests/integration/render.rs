@@ -410,3 +410,38 @@ fn render_says_created_changed_and_unchanged() {
     let out = sb.cmd(&["render", "prod"]).output().unwrap();
     assert!(stdout(&out).contains("unchanged: out/prod/prometheus.yml\n"));
 }
+
+#[test]
+fn include_finds_templates_beside_the_template_as_ansible_does_and_stays_inside() {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: templates/t.j2\n    dest: out/t\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.set("prod", "unused", "x");
+    sb.write(
+        "templates/t.j2",
+        "a\n{% include 'inc.j2' %}\nb\n{% include 'inc.j2' %}c\n",
+    );
+    sb.write("templates/inc.j2", "inc {{ 1 + 1 }}\n\n");
+    let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // the bytes ansible-core 2.19.14's template module wrote for the same two files
+    assert_eq!(stdout(&out), "a\ninc 2\nb\ninc 2\nc\n");
+    // nothing outside the project can be included
+    fs::write(sb.root.parent().unwrap().join("outside.j2"), "OUTSIDE").unwrap();
+    sb.write("templates/t.j2", "{% include '../../outside.j2' %}\n");
+    let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stdout(&out).contains("OUTSIDE"));
+    assert!(
+        stderr(&out).contains("templates/t.j2:1"),
+        "{}",
+        stderr(&out)
+    );
+}
