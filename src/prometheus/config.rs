@@ -16,6 +16,7 @@ use super::model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 use super::relabel::{self, Labels, Rule};
 use super::sd::{self, Discovered};
 use super::yaml::Node;
+use super::Version;
 
 const TOP_V2: &[&str] = &[
     "global",
@@ -268,7 +269,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
             http::check_tls_files(cx, tls, path, node);
         }
         let populated = populate_targets(cx, s);
-        jobs.push(job_model(s, populated, v3));
+        jobs.push(job_model(s, populated, cx.version));
     }
     for am in &alerting.1 {
         alertmanager_targets(cx, am);
@@ -277,12 +278,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
 }
 
 /// The model of one decoded scrape config and its populated static targets.
-fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, v3: bool) -> ScrapeJob {
-    let version = if v3 {
-        super::Version::V3
-    } else {
-        super::Version::V2
-    };
+fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, version: Version) -> ScrapeJob {
     let ms = |text: &str, default: u64| {
         Duration::from_millis(parse_duration(text, version).unwrap_or(default))
     };
@@ -652,8 +648,8 @@ fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
     let mut jobs: std::collections::HashSet<String> = std::collections::HashSet::new();
     // the fields a scrape config may have: the same for every job
     let own = if v3 { SCRAPE_V3 } else { SCRAPE_V2 };
-    let mut fields = http::with_fields(own, v3);
-    let sd_keys = sd::keys(v3);
+    let mut fields = http::with_fields(own, cx.version);
+    let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     for (p, item) in items {
         if item.is_null() {
@@ -743,7 +739,7 @@ fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
     if job.is_empty() {
         cx.err_at(o, "job_name", "job_name is empty");
     }
-    if let Err(e) = http.validate(v3) {
+    if let Err(e) = http.validate(cx.version) {
         cx.err(&o.path, Some(o.node), e);
     }
     if !relabel_written {
@@ -984,11 +980,11 @@ fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
                     }
                 }
             }
-            if !relabel::process(&mut lb, &s.rules, v3) {
+            if !relabel::process(&mut lb, &s.rules, cx.version) {
                 out.push((target.clone(), Populated::Dropped));
                 continue;
             }
-            match target_labels(&mut lb, v3) {
+            match target_labels(&mut lb, cx.version) {
                 Ok(()) => out.push((target.clone(), Populated::Kept(lb))),
                 Err(e) => {
                     cx.err(p, Some(n), format!("instance {i} in group {}: {e}", g.path));
@@ -1003,7 +999,8 @@ fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
 /// The checks of `scrape.PopulateLabels` after relabeling, and what it then does to the
 /// labels: 2.42 adds the scheme's default port to an address without one, `__meta_*` labels
 /// go, `instance` defaults to the address.
-fn target_labels(lb: &mut Labels, v3: bool) -> Result<(), String> {
+fn target_labels(lb: &mut Labels, version: Version) -> Result<(), String> {
+    let v3 = version >= Version::V3;
     let addr = lb.get("__address__").to_string();
     if addr.is_empty() {
         return Err("no address".to_string());
@@ -1025,28 +1022,14 @@ fn target_labels(lb: &mut Labels, v3: bool) -> Result<(), String> {
         return Err(format!("{addr:?} is not a valid hostname"));
     }
     let interval = lb.get("__scrape_interval__");
-    let iv = parse_duration(
-        interval,
-        if v3 {
-            super::Version::V3
-        } else {
-            super::Version::V2
-        },
-    )
-    .map_err(|e| format!("error parsing scrape interval: {e}"))?;
+    let iv = parse_duration(interval, version)
+        .map_err(|e| format!("error parsing scrape interval: {e}"))?;
     if iv == 0 {
         return Err("scrape interval cannot be 0".to_string());
     }
     let timeout = lb.get("__scrape_timeout__");
-    let tv = parse_duration(
-        timeout,
-        if v3 {
-            super::Version::V3
-        } else {
-            super::Version::V2
-        },
-    )
-    .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
+    let tv = parse_duration(timeout, version)
+        .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
     if tv == 0 {
         return Err("scrape timeout cannot be 0".to_string());
     }
@@ -1147,7 +1130,7 @@ fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmana
 fn validate_rules(cx: &mut Cx, rules: &mut [Rule], legacy: bool) {
     for r in rules.iter_mut().filter(|r| r.ok) {
         r.legacy_names = legacy;
-        if let Err(e) = relabel::validate(r, true, legacy) {
+        if let Err(e) = relabel::validate(r, Version::V3, legacy) {
             cx.err(&r.path, Some(&r.node), e);
             r.ok = false;
         }
@@ -1166,8 +1149,8 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
     if v3 {
         own.extend(["sigv4", "alert_relabel_configs"]);
     }
-    let mut fields = http::with_fields(&own, v3);
-    let sd_keys = sd::keys(v3);
+    let mut fields = http::with_fields(&own, cx.version);
+    let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     let o = cx.obj(
         node,
@@ -1222,7 +1205,7 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
     } else {
         Vec::new()
     };
-    if let Err(e) = http.validate(v3) {
+    if let Err(e) = http.validate(cx.version) {
         cx.err(path, Some(node), e);
     }
     if sigv4 && http.auth_enabled() {
@@ -1254,7 +1237,6 @@ fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager) {
     if !am.ok {
         return;
     }
-    let v3 = cx.v3();
     for g in &am.discovered.groups {
         for (target, p, n) in &g.targets {
             let mut lb = Labels::default();
@@ -1266,7 +1248,7 @@ fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager) {
                     lb.set(name, value);
                 }
             }
-            if !relabel::process(&mut lb, &am.rules, v3) {
+            if !relabel::process(&mut lb, &am.rules, cx.version) {
                 continue;
             }
             let addr = lb.get("__address__");
@@ -1334,7 +1316,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
                 "google_iam",
             ]);
         }
-        let fields = http::with_fields(&own, v3);
+        let fields = http::with_fields(&own, cx.version);
         let Some(o) = cx.obj(item, &p, "remote write config", &fields) else {
             continue;
         };
@@ -1411,7 +1393,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
                 }
             }
         }
-        if let Err(e) = http.validate(v3) {
+        if let Err(e) = http.validate(cx.version) {
             cx.err(&p, Some(item), e);
         }
         if v3 {
@@ -1608,7 +1590,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
         if v3 {
             own.push("chunked_read_limit");
         }
-        let fields = http::with_fields(&own, v3);
+        let fields = http::with_fields(&own, cx.version);
         let Some(o) = cx.obj(item, &p, "remote read config", &fields) else {
             continue;
         };
@@ -1643,7 +1625,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
                 "authorization header must be changed via the basic_auth, authorization, oauth2, or sigv4 parameter"
             },
         );
-        if let Err(e) = http.validate(v3) {
+        if let Err(e) = http.validate(cx.version) {
             cx.err(&p, Some(item), e);
         }
         if !name.is_empty() {

@@ -6,6 +6,7 @@
 use super::decode::{Cx, GoStr, Obj};
 use super::goutil::{canonical_header_key, is_uuid, url_parse};
 use super::yaml::Node;
+use super::Version;
 
 const FIELDS_V2: &[&str] = &[
     "basic_auth",
@@ -37,8 +38,8 @@ const FIELDS_V3: &[&str] = &[
 ];
 
 /// The field names the inline HTTP client block adds to a struct.
-pub(crate) fn fields(v3: bool) -> &'static [&'static str] {
-    if v3 {
+pub(crate) fn fields(version: Version) -> &'static [&'static str] {
+    if version >= Version::V3 {
         FIELDS_V3
     } else {
         FIELDS_V2
@@ -46,9 +47,9 @@ pub(crate) fn fields(v3: bool) -> &'static [&'static str] {
 }
 
 /// `fields` joined with a struct's own fields.
-pub(crate) fn with_fields(own: &[&'static str], v3: bool) -> Vec<&'static str> {
+pub(crate) fn with_fields(own: &[&'static str], version: Version) -> Vec<&'static str> {
     let mut all = own.to_vec();
-    all.extend_from_slice(fields(v3));
+    all.extend_from_slice(fields(version));
     all
 }
 
@@ -169,7 +170,8 @@ impl Http {
 
     /// `HTTPClientConfig.Validate`, which also turns `bearer_token[_file]` into
     /// `authorization`.
-    pub fn validate(&mut self, v3: bool) -> Result<(), String> {
+    pub fn validate(&mut self, version: Version) -> Result<(), String> {
+        let v3 = version >= Version::V3;
         let bearer = !self.bearer_token.is_empty() || !self.bearer_token_file.is_empty();
         if !self.bearer_token.is_empty() && !self.bearer_token_file.is_empty() {
             return Err(

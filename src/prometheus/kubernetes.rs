@@ -93,7 +93,7 @@ pub(crate) fn check(
             "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)".into(),
         );
     }
-    http.validate(v3)?;
+    http.validate(cx.version)?;
     let api = api_server_written && api_server.is_some();
     if api && !kubeconfig.is_empty() {
         return Err("cannot use 'kubeconfig_file' and 'api_server' simultaneously".into());

@@ -38,8 +38,9 @@ mod tests;
 
 pub use model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 
-/// The Prometheus version whose rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The Prometheus version whose rules apply. Ordered (`V2 < V3`), so a rule that came with
+/// 3.x reads `version >= Version::V3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Version {
     /// Prometheus 2.42 (prometheus/common v0.39).
     V2,

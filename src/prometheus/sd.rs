@@ -7,6 +7,7 @@ use super::goutil::{is_valid_label_name, parse_duration, url_parse, GoUrl};
 use super::http::{self, Http, Tls};
 use super::kubernetes;
 use super::yaml::Node;
+use super::Version;
 
 /// The discovery mechanisms of 2.42 (the `*_sd_configs` keys, without the suffix).
 const NAMES_V2: &[&str] = &[
@@ -81,8 +82,12 @@ const NAMES_V3: &[&str] = &[
 ];
 
 /// The keys that service discovery adds to a struct: `static_configs` and `<name>_sd_configs`.
-pub(crate) fn keys(v3: bool) -> Vec<String> {
-    let names = if v3 { NAMES_V3 } else { NAMES_V2 };
+pub(crate) fn keys(version: Version) -> Vec<String> {
+    let names = if version >= Version::V3 {
+        NAMES_V3
+    } else {
+        NAMES_V2
+    };
     let mut keys = vec!["static_configs".to_string()];
     keys.extend(names.iter().map(|n| format!("{n}_sd_configs")));
     keys
@@ -779,7 +784,7 @@ fn one(cx: &mut Cx, mech: &str, node: &Node, path: &str, out: &mut Discovered) {
     };
     let mut names: Vec<&str> = spec.fields.iter().map(|(n, _)| *n).collect();
     if spec.http != HttpMode::None {
-        names.extend_from_slice(http::fields(v3));
+        names.extend_from_slice(http::fields(cx.version));
     }
     let type_name = format!("{mech}_sd_config");
     let Some(obj) = cx.obj(node, path, &type_name, &names) else {
@@ -818,7 +823,7 @@ fn check(
     let v3 = cx.v3();
     let validate = |http: &mut Http| {
         if validate_http {
-            http.validate(v3)
+            http.validate(cx.version)
         } else {
             Ok(())
         }
