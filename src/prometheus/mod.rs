@@ -15,7 +15,7 @@
 //! - [`http`]: the HTTP client block, TLS, OAuth2, SigV4, Azure AD;
 //! - [`relabel`]: relabel rules, their validation and application;
 //! - [`model`]: the scrape jobs of a valid configuration ([`scrape_jobs`]), for `probe`;
-//! - [`sd`] and [`kubernetes`]: the service discoveries;
+//! - [`sd`]: the service discoveries;
 //! - [`web`]: the web config file.
 
 use std::path::Path;
@@ -25,7 +25,6 @@ mod decode;
 mod goregex;
 pub(crate) mod goutil;
 mod http;
-mod kubernetes;
 mod model;
 mod relabel;
 mod sd;

@@ -2,10 +2,10 @@
 //! client / `own_namespace` exclusions, and the selectors, whose `label` and `field`
 //! strings are parsed as Kubernetes' `labels.Parse` and `fields.ParseSelector` do.
 
-use super::decode::Cx;
-use super::goutil::GoUrl;
-use super::http::Http;
-use super::yaml::Node;
+use crate::prometheus::decode::Cx;
+use crate::prometheus::goutil::GoUrl;
+use crate::prometheus::http::Http;
+use crate::prometheus::yaml::Node;
 
 const ROLES: &[&str] = &[
     "node",

@@ -2,10 +2,11 @@
 //! registers): which keys exist in each version, each discovery's fields, defaults and
 //! `UnmarshalYAML` checks, including whether it validates its HTTP client block.
 
+mod kubernetes;
+
 use super::decode::{Cx, GoStr, IntType, Obj};
 use super::goutil::{is_valid_label_name, parse_duration, url_parse, GoUrl};
 use super::http::{self, Http, Tls};
-use super::kubernetes;
 use super::yaml::Node;
 use super::Version;
 
