@@ -9,13 +9,15 @@
 //! yaml.v2's strict semantics. The submodules:
 //! - [`yaml`]: the YAML tree with positions, resolved as yaml.v2 does;
 //! - [`decode`]: typed decoding, unknown/duplicate fields and type errors;
+//! - [`schema`]: the Go structs as data: one field table per table-shaped struct, with the
+//!   version each field came with and whether Go holds it as a secret;
 //! - [`goutil`]: durations, sizes, URLs, host:port and other Go library rules;
 //! - [`goregex`]: Go (RE2) regular expressions;
 //! - [`config`]: the configuration file's sections;
 //! - [`http`]: the HTTP client block, TLS, OAuth2, SigV4, Azure AD;
 //! - [`relabel`]: relabel rules, their validation and application;
 //! - [`model`]: the scrape jobs of a valid configuration ([`scrape_jobs`]), for `probe`;
-//! - [`sd`]: the service discoveries;
+//! - [`sd`]: the service discoveries, one file per mechanism (`sd/consul.rs`...);
 //! - [`web`]: the web config file.
 
 use std::path::Path;
@@ -27,6 +29,7 @@ pub(crate) mod goutil;
 mod http;
 mod model;
 mod relabel;
+mod schema;
 mod sd;
 mod web;
 mod yaml;
