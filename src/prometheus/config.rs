@@ -14,9 +14,10 @@ use super::goutil::{
 use super::http;
 use super::model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 use super::relabel::{self, Labels, Rule};
+use super::schema::{Field, Ty::*};
 use super::sd::{self, Discovered};
 use super::yaml::Node;
-use super::Version;
+use super::Version::{self, V3};
 
 const TOP_V2: &[&str] = &[
     "global",
@@ -75,56 +76,81 @@ const GLOBAL_V3: &[&str] = &[
     "extra_scrape_metrics",
 ];
 
-const SCRAPE_V2: &[&str] = &[
-    "job_name",
-    "honor_labels",
-    "honor_timestamps",
-    "params",
-    "scrape_interval",
-    "scrape_timeout",
-    "metrics_path",
-    "scheme",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "relabel_configs",
-    "metric_relabel_configs",
+/// `config.ScrapeConfig`'s own fields (the HTTP client block and the service discoveries are
+/// added to them).
+pub(crate) const SCRAPE_CONFIG: &[Field] = &[
+    Field::new("job_name", Str),
+    Field::new("honor_labels", Bool),
+    Field::new("honor_timestamps", Bool),
+    Field::new("track_timestamps_staleness", Bool).since(V3),
+    Field::new("params", StrsMap),
+    Field::new("scrape_interval", Dur),
+    Field::new("scrape_timeout", Dur),
+    Field::new("scrape_protocols", Custom).since(V3),
+    Field::new("fallback_scrape_protocol", Custom).since(V3),
+    Field::new("scrape_native_histograms", Bool).since(V3),
+    Field::new("always_scrape_classic_histograms", Bool).since(V3),
+    Field::new("convert_classic_histograms_to_nhcb", Bool).since(V3),
+    Field::new("scrape_failure_log_file", Str).since(V3),
+    Field::new("metrics_path", Str),
+    Field::new("scheme", Str),
+    Field::new("enable_compression", Bool).since(V3),
+    Field::new("body_size_limit", Custom),
+    Field::new("sample_limit", Int),
+    Field::new("target_limit", Int),
+    Field::new("label_limit", Int),
+    Field::new("label_name_length_limit", Int),
+    Field::new("label_value_length_limit", Int),
+    Field::new("native_histogram_bucket_limit", Int).since(V3),
+    Field::new("native_histogram_min_bucket_factor", Custom).since(V3),
+    Field::new("keep_dropped_targets", Int).since(V3),
+    Field::new("metric_name_validation_scheme", Custom).since(V3),
+    Field::new("metric_name_escaping_scheme", Custom).since(V3),
+    Field::new("extra_scrape_metrics", Bool).since(V3),
+    Field::new("relabel_configs", Custom),
+    Field::new("metric_relabel_configs", Custom),
 ];
 
-const SCRAPE_V3: &[&str] = &[
-    "job_name",
-    "honor_labels",
-    "honor_timestamps",
-    "track_timestamps_staleness",
-    "params",
-    "scrape_interval",
-    "scrape_timeout",
-    "scrape_protocols",
-    "fallback_scrape_protocol",
-    "scrape_native_histograms",
-    "always_scrape_classic_histograms",
-    "convert_classic_histograms_to_nhcb",
-    "scrape_failure_log_file",
-    "metrics_path",
-    "scheme",
-    "enable_compression",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "native_histogram_bucket_limit",
-    "native_histogram_min_bucket_factor",
-    "keep_dropped_targets",
-    "metric_name_validation_scheme",
-    "metric_name_escaping_scheme",
-    "extra_scrape_metrics",
-    "relabel_configs",
-    "metric_relabel_configs",
+/// `config.AlertmanagerConfig`'s own fields (with the HTTP client block and the service
+/// discoveries).
+pub(crate) const ALERTMANAGER_CONFIG: &[Field] = &[
+    Field::new("scheme", Str),
+    Field::new("path_prefix", Str),
+    Field::new("timeout", Dur),
+    Field::new("api_version", Custom),
+    Field::new("relabel_configs", Custom),
+    Field::new("sigv4", Struct(http::SIGV4)).since(V3),
+    Field::new("alert_relabel_configs", Custom).since(V3),
+];
+
+/// `config.RemoteWriteConfig`'s own fields (with the HTTP client block).
+pub(crate) const REMOTE_WRITE_CONFIG: &[Field] = &[
+    Field::new("url", Url),
+    Field::new("remote_timeout", Dur),
+    Field::new("headers", StrMap),
+    Field::new("write_relabel_configs", Custom),
+    Field::new("name", Str),
+    Field::new("send_exemplars", Bool),
+    Field::new("send_native_histograms", Bool),
+    Field::new("queue_config", Custom),
+    Field::new("metadata_config", Custom),
+    Field::new("sigv4", Struct(http::SIGV4)),
+    Field::new("round_robin_dns", Bool).since(V3),
+    Field::new("protobuf_message", Custom).since(V3),
+    Field::new("azuread", Struct(http::AZUREAD)).since(V3),
+    Field::new("google_iam", Struct(http::GOOGLE_IAM)).since(V3),
+];
+
+/// `config.RemoteReadConfig`'s own fields (with the HTTP client block).
+pub(crate) const REMOTE_READ_CONFIG: &[Field] = &[
+    Field::new("url", Url),
+    Field::new("remote_timeout", Dur),
+    Field::new("headers", StrMap),
+    Field::new("read_recent", Bool),
+    Field::new("name", Str),
+    Field::new("required_matchers", StrMap),
+    Field::new("filter_external_labels", Bool),
+    Field::new("chunked_read_limit", Int).since(V3),
 ];
 
 const SCRAPE_PROTOCOLS: &[&str] = &[
@@ -636,7 +662,6 @@ struct Scrape {
 }
 
 fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
-    let v3 = cx.v3();
     let mut out = Vec::new();
     let Some(items) = cx.seq(
         obj.get("scrape_configs"),
@@ -647,8 +672,7 @@ fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
     };
     let mut jobs: std::collections::HashSet<String> = std::collections::HashSet::new();
     // the fields a scrape config may have: the same for every job
-    let own = if v3 { SCRAPE_V3 } else { SCRAPE_V2 };
-    let mut fields = http::with_fields(own, cx.version);
+    let mut fields = http::with_fields(SCRAPE_CONFIG, cx.version);
     let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     for (p, item) in items {
@@ -1139,17 +1163,7 @@ fn validate_rules(cx: &mut Cx, rules: &mut [Rule], legacy: bool) {
 
 fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option<Alertmanager> {
     let v3 = cx.v3();
-    let mut own = vec![
-        "scheme",
-        "path_prefix",
-        "timeout",
-        "api_version",
-        "relabel_configs",
-    ];
-    if v3 {
-        own.extend(["sigv4", "alert_relabel_configs"]);
-    }
-    let mut fields = http::with_fields(&own, cx.version);
+    let mut fields = http::with_fields(ALERTMANAGER_CONFIG, cx.version);
     let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     let o = cx.obj(
@@ -1296,27 +1310,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
             cx.err(&p, Some(item), "empty or null remote write config section");
             continue;
         }
-        let mut own = vec![
-            "url",
-            "remote_timeout",
-            "headers",
-            "write_relabel_configs",
-            "name",
-            "send_exemplars",
-            "send_native_histograms",
-            "queue_config",
-            "metadata_config",
-            "sigv4",
-        ];
-        if v3 {
-            own.extend([
-                "round_robin_dns",
-                "protobuf_message",
-                "azuread",
-                "google_iam",
-            ]);
-        }
-        let fields = http::with_fields(&own, cx.version);
+        let fields = http::with_fields(REMOTE_WRITE_CONFIG, cx.version);
         let Some(o) = cx.obj(item, &p, "remote write config", &fields) else {
             continue;
         };
@@ -1578,19 +1572,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
             cx.err(&p, Some(item), "empty or null remote read config section");
             continue;
         }
-        let mut own = vec![
-            "url",
-            "remote_timeout",
-            "headers",
-            "read_recent",
-            "name",
-            "required_matchers",
-            "filter_external_labels",
-        ];
-        if v3 {
-            own.push("chunked_read_limit");
-        }
-        let fields = http::with_fields(&own, cx.version);
+        let fields = http::with_fields(REMOTE_READ_CONFIG, cx.version);
         let Some(o) = cx.obj(item, &p, "remote read config", &fields) else {
             continue;
         };

@@ -33,6 +33,14 @@ pub(crate) enum Ty {
     Selectors,
     /// Kubernetes' `attach_metadata`.
     AttachMetadata,
+    /// A struct decoded by its own code, with its table (`oauth2`, `basic_auth`...).
+    Struct(&'static [Field]),
+    /// A map from names to structs (`http_headers`).
+    MapOf(#[allow(dead_code)] &'static [Field]), // read by the secret lookup (next commit)
+    /// A map from names to lists of strings (`proxy_connect_header`, `params`).
+    StrsMap,
+    /// Decoded by hand (its checks do not fit a table).
+    Custom,
 }
 
 /// One field of a Go struct, as YAML spells it.
@@ -69,6 +77,14 @@ impl Field {
         }
     }
 
+    /// The field is no longer at this place from `version` on.
+    pub const fn until(self, version: Version) -> Field {
+        Field {
+            until: Some(version),
+            ..self
+        }
+    }
+
     /// Go holds the field as a secret.
     pub const fn secret(self) -> Field {
         Field {
@@ -101,5 +117,7 @@ mod tests {
     fn versions() {
         let f = Field::new("no_proxy", Ty::Str).since(Version::V3);
         assert!(!f.exists_in(Version::V2) && f.exists_in(Version::V3));
+        let f = Field::new("proxy_url", Ty::Url).until(Version::V3);
+        assert!(f.exists_in(Version::V2) && !f.exists_in(Version::V3));
     }
 }

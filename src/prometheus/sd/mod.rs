@@ -372,6 +372,8 @@ fn decode_fields(cx: &mut Cx, obj: &Obj<'_>, fields: &[Field]) -> Vals {
                 kubernetes::attach_metadata(cx, node, &path);
                 Some(Val::Other)
             }
+            // No discovery has fields of these types (`mechanisms_are_in_key_order_and_typed`).
+            Ty::Struct(_) | Ty::MapOf(_) | Ty::StrsMap | Ty::Custom => Some(Val::Other),
         };
         entries.push((name, Some(v.unwrap_or(Val::Other))));
     }
@@ -466,12 +468,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mechanisms_are_in_key_order() {
+    fn mechanisms_are_in_key_order_and_typed() {
         let names: Vec<&str> = MECHANISMS.iter().map(|m| m.name).collect();
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(names, sorted);
+        for m in MECHANISMS {
+            for f in m.fields {
+                assert!(
+                    !matches!(
+                        f.ty,
+                        Ty::Struct(_) | Ty::MapOf(_) | Ty::StrsMap | Ty::Custom
+                    ),
+                    "{}_sd_configs.{} has a type the discovery decoder does not read",
+                    m.name,
+                    f.name
+                );
+            }
+        }
     }
 
     #[test]
