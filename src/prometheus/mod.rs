@@ -39,6 +39,7 @@ mod yamlv2;
 mod tests;
 
 pub use model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
+pub use schema::is_secret_path;
 
 /// The Prometheus version whose rules apply. Ordered (`V2 < V3`), so a rule that came with
 /// 3.x reads `version >= Version::V3`.

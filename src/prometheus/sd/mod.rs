@@ -119,6 +119,19 @@ fn mechanism(name: &str, version: Version) -> Option<&'static Mechanism> {
         .copied()
 }
 
+/// The field tables of a mechanism's block (its own, then the HTTP client block's when it has
+/// one), whatever the version.
+pub(crate) fn tables(name: &str) -> Vec<&'static [Field]> {
+    let Some(m) = MECHANISMS.iter().find(|m| m.name == name) else {
+        return Vec::new();
+    };
+    let mut out = vec![m.fields];
+    if m.http != HttpBlock::None {
+        out.push(client::HTTP_CLIENT_CONFIG);
+    }
+    out
+}
+
 /// The keys that service discovery adds to a struct: `static_configs` and `<name>_sd_configs`.
 pub(crate) fn keys(version: Version) -> Vec<String> {
     let mut keys = vec!["static_configs".to_string()];
