@@ -14,66 +14,62 @@ use super::goutil::{
 use super::http;
 use super::model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 use super::relabel::{self, Labels, Rule};
-use super::schema::{Field, Ty::*};
+use super::schema::{self, Field, Ty::*};
 use super::sd::{self, Discovered};
 use super::yaml::Node;
 use super::Version::{self, V3};
 
-const TOP_V2: &[&str] = &[
-    "global",
-    "alerting",
-    "rule_files",
-    "scrape_configs",
-    "storage",
-    "tracing",
-    "remote_write",
-    "remote_read",
+/// `config.Config`, the top level.
+const CONFIG: &[Field] = &[
+    Field::new("global", Custom),
+    Field::new("runtime", Custom).since(V3),
+    Field::new("alerting", Custom),
+    Field::new("rule_files", Strs),
+    Field::new("scrape_config_files", Strs).since(V3),
+    Field::new("scrape_configs", Custom),
+    Field::new("storage", Custom),
+    Field::new("tracing", Custom),
+    Field::new("remote_write", Custom),
+    Field::new("remote_read", Custom),
+    Field::new("otlp", Custom).since(V3),
 ];
 
-const TOP_V3: &[&str] = &[
-    "global",
-    "runtime",
-    "alerting",
-    "rule_files",
-    "scrape_config_files",
-    "scrape_configs",
-    "storage",
-    "tracing",
-    "remote_write",
-    "remote_read",
-    "otlp",
+/// `config.GlobalConfig`.
+const GLOBAL_CONFIG: &[Field] = &[
+    Field::new("scrape_interval", Dur),
+    Field::new("scrape_timeout", Dur),
+    Field::new("scrape_protocols", Custom).since(V3),
+    Field::new("evaluation_interval", Dur),
+    Field::new("rule_query_offset", Dur).since(V3),
+    Field::new("query_log_file", Str),
+    Field::new("scrape_failure_log_file", Str).since(V3),
+    Field::new("external_labels", Custom),
+    Field::new("body_size_limit", Custom).since(V3),
+    Field::new("sample_limit", Int).since(V3),
+    Field::new("target_limit", Int).since(V3),
+    Field::new("label_limit", Int).since(V3),
+    Field::new("label_name_length_limit", Int).since(V3),
+    Field::new("label_value_length_limit", Int).since(V3),
+    Field::new("keep_dropped_targets", Int).since(V3),
+    Field::new("metric_name_validation_scheme", Custom).since(V3),
+    Field::new("metric_name_escaping_scheme", Custom).since(V3),
+    Field::new("scrape_native_histograms", Bool).since(V3),
+    Field::new("convert_classic_histograms_to_nhcb", Bool).since(V3),
+    Field::new("always_scrape_classic_histograms", Bool).since(V3),
+    Field::new("extra_scrape_metrics", Bool).since(V3),
 ];
 
-const GLOBAL_V2: &[&str] = &[
-    "scrape_interval",
-    "scrape_timeout",
-    "evaluation_interval",
-    "query_log_file",
-    "external_labels",
-];
-
-const GLOBAL_V3: &[&str] = &[
-    "scrape_interval",
-    "scrape_timeout",
-    "scrape_protocols",
-    "evaluation_interval",
-    "rule_query_offset",
-    "query_log_file",
-    "scrape_failure_log_file",
-    "external_labels",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "keep_dropped_targets",
-    "metric_name_validation_scheme",
-    "metric_name_escaping_scheme",
-    "scrape_native_histograms",
-    "convert_classic_histograms_to_nhcb",
-    "always_scrape_classic_histograms",
-    "extra_scrape_metrics",
+/// Remote write's `config.QueueConfig`.
+const QUEUE_CONFIG: &[Field] = &[
+    Field::new("capacity", Int),
+    Field::new("max_shards", Int),
+    Field::new("min_shards", Int),
+    Field::new("max_samples_per_send", Int),
+    Field::new("batch_send_deadline", Dur),
+    Field::new("min_backoff", Dur),
+    Field::new("max_backoff", Dur),
+    Field::new("retry_on_http_429", Bool),
+    Field::new("sample_age_limit", Dur).since(V3),
 ];
 
 /// `config.ScrapeConfig`'s own fields (the HTTP client block and the service discoveries are
@@ -219,8 +215,8 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
         return Vec::new();
     };
     let v3 = cx.v3();
-    let top = if v3 { TOP_V3 } else { TOP_V2 };
-    let Some(obj) = cx.obj(root, "", "the configuration (config.Config)", top) else {
+    let top = schema::names(CONFIG, cx.version);
+    let Some(obj) = cx.obj(root, "", "the configuration (config.Config)", &top) else {
         return Vec::new();
     };
     let mut global = match obj.get("global") {
@@ -531,7 +527,7 @@ fn global(cx: &mut Cx, node: &Node, path: &str) -> Global {
         node,
         path,
         "global config",
-        if v3 { GLOBAL_V3 } else { GLOBAL_V2 },
+        &schema::names(GLOBAL_CONFIG, cx.version),
     ) else {
         return g;
     };
@@ -1490,7 +1486,6 @@ impl Queue {
 }
 
 fn queue_config(cx: &mut Cx, o: &Obj<'_>) -> Option<Queue> {
-    let v3 = cx.v3();
     let mut q = Queue {
         capacity: 10_000,
         max_shards: 50,
@@ -1513,19 +1508,7 @@ fn queue_config(cx: &mut Cx, o: &Obj<'_>) -> Option<Queue> {
             max_backoff: 0,
         });
     }
-    let mut fields = vec![
-        "capacity",
-        "max_shards",
-        "min_shards",
-        "max_samples_per_send",
-        "batch_send_deadline",
-        "min_backoff",
-        "max_backoff",
-        "retry_on_http_429",
-    ];
-    if v3 {
-        fields.push("sample_age_limit");
-    }
+    let fields = schema::names(QUEUE_CONFIG, cx.version);
     let qo = cx.obj(n, &o.child("queue_config"), "queue config", &fields)?;
     let int = |cx: &mut Cx, name: &str, default: i128| match qo.get(name) {
         None => Some(default),
