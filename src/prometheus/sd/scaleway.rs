@@ -4,7 +4,7 @@
 use super::{Block, HttpBlock, Mechanism, Vals};
 use crate::prometheus::goutil::url_parse;
 use crate::prometheus::schema::{Field, Ty::*};
-use crate::prometheus::Version::{V2, V3};
+use crate::prometheus::Version::{self, V2, V3};
 
 const FIELDS: &[Field] = &[
     Field::new("project_id", Str),
@@ -29,12 +29,12 @@ pub(super) const SCALEWAY: Mechanism = Mechanism {
 };
 
 fn check(b: &mut Block<'_>) -> Result<(), String> {
-    check_profile(b.v, b.since(V3))?;
+    check_profile(b.v, b.cx.version)?;
     b.validate_http()
 }
 
 /// `scaleway.SDConfig.UnmarshalYAML`, then `scw.NewClient`'s checks on the profile.
-fn check_profile(v: &Vals, v3: bool) -> Result<(), String> {
+fn check_profile(v: &Vals, version: Version) -> Result<(), String> {
     let role = v.s("role", "");
     if v.written("role") && !["instance", "baremetal"].contains(&role.as_str()) {
         return Err(format!("unknown role {role:?}"));
@@ -98,7 +98,8 @@ fn check_profile(v: &Vals, v3: bool) -> Result<(), String> {
     };
     let zone_ok = parts.len() == 3
         && lower(parts[0], 2, 2)
-        && if v3 {
+        && if version >= V3 {
+            // the SDK of 3.x takes longer region names and two-digit zone numbers
             lower(parts[1], 3, 7)
                 && (1..=2).contains(&parts[2].len())
                 && parts[2].bytes().all(|c| c.is_ascii_digit())
