@@ -17,6 +17,8 @@
 //! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
 //! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool), and the
 //!   scrape jobs of a valid config with their relabeled targets (`scrape_jobs`, for `probe`);
+//!   its Go structs as field tables (`schema`: known keys, versions, which fields are secrets),
+//!   one file per service discovery (`prometheus/sd/`);
 //! - [`lints`]: promvault's own findings on rendered configs (auth mistakes, literal secrets);
 //! - [`check`]: the pre-commit checks over a project (vaults, records, renders, leaks);
 //! - [`probe`]: scrape requests as Prometheus sends them, with a diagnosis;

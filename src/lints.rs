@@ -26,24 +26,7 @@ pub use crate::secrets::is_bcrypt_hash;
 /// Whether the field at `path` carries a credential in a client configuration (by its key).
 #[must_use]
 pub fn is_credential_field(path: &str) -> bool {
-    let mut parts = path.rsplit('.');
-    let key = parts.next().unwrap_or("");
-    let parent = parts.next().unwrap_or("");
-    let parent = parent.split('[').next().unwrap_or(parent);
-    match key {
-        "password"
-        | "credentials"
-        | "bearer_token"
-        | "client_secret"
-        | "secret_key"
-        | "auth_token"
-        | "application_secret"
-        | "consumer_key"
-        | "application_credential_secret" => true,
-        "token" => parent.ends_with("_sd_configs") || parent == "consul_sd_configs",
-        "key" => parent == "tls_config",
-        _ => false,
-    }
+    crate::prometheus::is_secret_path(path)
 }
 
 /// The authorization schemes whose spelling is well known; the type is sent as written.

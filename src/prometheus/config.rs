@@ -14,116 +14,139 @@ use super::goutil::{
 use super::http;
 use super::model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
 use super::relabel::{self, Labels, Rule};
+use super::schema::{self, Field, Ty::*};
 use super::sd::{self, Discovered};
 use super::yaml::Node;
+use super::Version::{self, V3};
 
-const TOP_V2: &[&str] = &[
-    "global",
-    "alerting",
-    "rule_files",
-    "scrape_configs",
-    "storage",
-    "tracing",
-    "remote_write",
-    "remote_read",
+/// `config.Config`, the top level.
+const CONFIG: &[Field] = &[
+    Field::new("global", Custom),
+    Field::new("runtime", Custom).since(V3),
+    Field::new("alerting", Custom),
+    Field::new("rule_files", Strs),
+    Field::new("scrape_config_files", Strs).since(V3),
+    Field::new("scrape_configs", Custom),
+    Field::new("storage", Custom),
+    Field::new("tracing", Custom),
+    Field::new("remote_write", Custom),
+    Field::new("remote_read", Custom),
+    Field::new("otlp", Custom).since(V3),
 ];
 
-const TOP_V3: &[&str] = &[
-    "global",
-    "runtime",
-    "alerting",
-    "rule_files",
-    "scrape_config_files",
-    "scrape_configs",
-    "storage",
-    "tracing",
-    "remote_write",
-    "remote_read",
-    "otlp",
+/// `config.GlobalConfig`.
+const GLOBAL_CONFIG: &[Field] = &[
+    Field::new("scrape_interval", Dur),
+    Field::new("scrape_timeout", Dur),
+    Field::new("scrape_protocols", Custom).since(V3),
+    Field::new("evaluation_interval", Dur),
+    Field::new("rule_query_offset", Dur).since(V3),
+    Field::new("query_log_file", Str),
+    Field::new("scrape_failure_log_file", Str).since(V3),
+    Field::new("external_labels", Custom),
+    Field::new("body_size_limit", Custom).since(V3),
+    Field::new("sample_limit", Int).since(V3),
+    Field::new("target_limit", Int).since(V3),
+    Field::new("label_limit", Int).since(V3),
+    Field::new("label_name_length_limit", Int).since(V3),
+    Field::new("label_value_length_limit", Int).since(V3),
+    Field::new("keep_dropped_targets", Int).since(V3),
+    Field::new("metric_name_validation_scheme", Custom).since(V3),
+    Field::new("metric_name_escaping_scheme", Custom).since(V3),
+    Field::new("scrape_native_histograms", Bool).since(V3),
+    Field::new("convert_classic_histograms_to_nhcb", Bool).since(V3),
+    Field::new("always_scrape_classic_histograms", Bool).since(V3),
+    Field::new("extra_scrape_metrics", Bool).since(V3),
 ];
 
-const GLOBAL_V2: &[&str] = &[
-    "scrape_interval",
-    "scrape_timeout",
-    "evaluation_interval",
-    "query_log_file",
-    "external_labels",
+/// Remote write's `config.QueueConfig`.
+const QUEUE_CONFIG: &[Field] = &[
+    Field::new("capacity", Int),
+    Field::new("max_shards", Int),
+    Field::new("min_shards", Int),
+    Field::new("max_samples_per_send", Int),
+    Field::new("batch_send_deadline", Dur),
+    Field::new("min_backoff", Dur),
+    Field::new("max_backoff", Dur),
+    Field::new("retry_on_http_429", Bool),
+    Field::new("sample_age_limit", Dur).since(V3),
 ];
 
-const GLOBAL_V3: &[&str] = &[
-    "scrape_interval",
-    "scrape_timeout",
-    "scrape_protocols",
-    "evaluation_interval",
-    "rule_query_offset",
-    "query_log_file",
-    "scrape_failure_log_file",
-    "external_labels",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "keep_dropped_targets",
-    "metric_name_validation_scheme",
-    "metric_name_escaping_scheme",
-    "scrape_native_histograms",
-    "convert_classic_histograms_to_nhcb",
-    "always_scrape_classic_histograms",
-    "extra_scrape_metrics",
+/// `config.ScrapeConfig`'s own fields (the HTTP client block and the service discoveries are
+/// added to them).
+pub(crate) const SCRAPE_CONFIG: &[Field] = &[
+    Field::new("job_name", Str),
+    Field::new("honor_labels", Bool),
+    Field::new("honor_timestamps", Bool),
+    Field::new("track_timestamps_staleness", Bool).since(V3),
+    Field::new("params", StrsMap),
+    Field::new("scrape_interval", Dur),
+    Field::new("scrape_timeout", Dur),
+    Field::new("scrape_protocols", Custom).since(V3),
+    Field::new("fallback_scrape_protocol", Custom).since(V3),
+    Field::new("scrape_native_histograms", Bool).since(V3),
+    Field::new("always_scrape_classic_histograms", Bool).since(V3),
+    Field::new("convert_classic_histograms_to_nhcb", Bool).since(V3),
+    Field::new("scrape_failure_log_file", Str).since(V3),
+    Field::new("metrics_path", Str),
+    Field::new("scheme", Str),
+    Field::new("enable_compression", Bool).since(V3),
+    Field::new("body_size_limit", Custom),
+    Field::new("sample_limit", Int),
+    Field::new("target_limit", Int),
+    Field::new("label_limit", Int),
+    Field::new("label_name_length_limit", Int),
+    Field::new("label_value_length_limit", Int),
+    Field::new("native_histogram_bucket_limit", Int).since(V3),
+    Field::new("native_histogram_min_bucket_factor", Custom).since(V3),
+    Field::new("keep_dropped_targets", Int).since(V3),
+    Field::new("metric_name_validation_scheme", Custom).since(V3),
+    Field::new("metric_name_escaping_scheme", Custom).since(V3),
+    Field::new("extra_scrape_metrics", Bool).since(V3),
+    Field::new("relabel_configs", Custom),
+    Field::new("metric_relabel_configs", Custom),
 ];
 
-const SCRAPE_V2: &[&str] = &[
-    "job_name",
-    "honor_labels",
-    "honor_timestamps",
-    "params",
-    "scrape_interval",
-    "scrape_timeout",
-    "metrics_path",
-    "scheme",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "relabel_configs",
-    "metric_relabel_configs",
+/// `config.AlertmanagerConfig`'s own fields (with the HTTP client block and the service
+/// discoveries).
+pub(crate) const ALERTMANAGER_CONFIG: &[Field] = &[
+    Field::new("scheme", Str),
+    Field::new("path_prefix", Str),
+    Field::new("timeout", Dur),
+    Field::new("api_version", Custom),
+    Field::new("relabel_configs", Custom),
+    Field::new("sigv4", Struct(http::SIGV4)).since(V3),
+    Field::new("alert_relabel_configs", Custom).since(V3),
 ];
 
-const SCRAPE_V3: &[&str] = &[
-    "job_name",
-    "honor_labels",
-    "honor_timestamps",
-    "track_timestamps_staleness",
-    "params",
-    "scrape_interval",
-    "scrape_timeout",
-    "scrape_protocols",
-    "fallback_scrape_protocol",
-    "scrape_native_histograms",
-    "always_scrape_classic_histograms",
-    "convert_classic_histograms_to_nhcb",
-    "scrape_failure_log_file",
-    "metrics_path",
-    "scheme",
-    "enable_compression",
-    "body_size_limit",
-    "sample_limit",
-    "target_limit",
-    "label_limit",
-    "label_name_length_limit",
-    "label_value_length_limit",
-    "native_histogram_bucket_limit",
-    "native_histogram_min_bucket_factor",
-    "keep_dropped_targets",
-    "metric_name_validation_scheme",
-    "metric_name_escaping_scheme",
-    "extra_scrape_metrics",
-    "relabel_configs",
-    "metric_relabel_configs",
+/// `config.RemoteWriteConfig`'s own fields (with the HTTP client block).
+pub(crate) const REMOTE_WRITE_CONFIG: &[Field] = &[
+    Field::new("url", Url),
+    Field::new("remote_timeout", Dur),
+    Field::new("headers", StrMap),
+    Field::new("write_relabel_configs", Custom),
+    Field::new("name", Str),
+    Field::new("send_exemplars", Bool),
+    Field::new("send_native_histograms", Bool),
+    Field::new("queue_config", Custom),
+    Field::new("metadata_config", Custom),
+    Field::new("sigv4", Struct(http::SIGV4)),
+    Field::new("round_robin_dns", Bool).since(V3),
+    Field::new("protobuf_message", Custom).since(V3),
+    Field::new("azuread", Struct(http::AZUREAD)).since(V3),
+    Field::new("google_iam", Struct(http::GOOGLE_IAM)).since(V3),
+];
+
+/// `config.RemoteReadConfig`'s own fields (with the HTTP client block).
+pub(crate) const REMOTE_READ_CONFIG: &[Field] = &[
+    Field::new("url", Url),
+    Field::new("remote_timeout", Dur),
+    Field::new("headers", StrMap),
+    Field::new("read_recent", Bool),
+    Field::new("name", Str),
+    Field::new("required_matchers", StrMap),
+    Field::new("filter_external_labels", Bool),
+    Field::new("chunked_read_limit", Int).since(V3),
 ];
 
 const SCRAPE_PROTOCOLS: &[&str] = &[
@@ -192,8 +215,8 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
         return Vec::new();
     };
     let v3 = cx.v3();
-    let top = if v3 { TOP_V3 } else { TOP_V2 };
-    let Some(obj) = cx.obj(root, "", "the configuration (config.Config)", top) else {
+    let top = schema::names(CONFIG, cx.version);
+    let Some(obj) = cx.obj(root, "", "the configuration (config.Config)", &top) else {
         return Vec::new();
     };
     let mut global = match obj.get("global") {
@@ -268,7 +291,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
             http::check_tls_files(cx, tls, path, node);
         }
         let populated = populate_targets(cx, s);
-        jobs.push(job_model(s, populated, v3));
+        jobs.push(job_model(s, populated, cx.version));
     }
     for am in &alerting.1 {
         alertmanager_targets(cx, am);
@@ -277,12 +300,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
 }
 
 /// The model of one decoded scrape config and its populated static targets.
-fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, v3: bool) -> ScrapeJob {
-    let version = if v3 {
-        super::Version::V3
-    } else {
-        super::Version::V2
-    };
+fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, version: Version) -> ScrapeJob {
     let ms = |text: &str, default: u64| {
         Duration::from_millis(parse_duration(text, version).unwrap_or(default))
     };
@@ -509,7 +527,7 @@ fn global(cx: &mut Cx, node: &Node, path: &str) -> Global {
         node,
         path,
         "global config",
-        if v3 { GLOBAL_V3 } else { GLOBAL_V2 },
+        &schema::names(GLOBAL_CONFIG, cx.version),
     ) else {
         return g;
     };
@@ -640,7 +658,6 @@ struct Scrape {
 }
 
 fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
-    let v3 = cx.v3();
     let mut out = Vec::new();
     let Some(items) = cx.seq(
         obj.get("scrape_configs"),
@@ -651,9 +668,8 @@ fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
     };
     let mut jobs: std::collections::HashSet<String> = std::collections::HashSet::new();
     // the fields a scrape config may have: the same for every job
-    let own = if v3 { SCRAPE_V3 } else { SCRAPE_V2 };
-    let mut fields = http::with_fields(own, v3);
-    let sd_keys = sd::keys(v3);
+    let mut fields = http::with_fields(SCRAPE_CONFIG, cx.version);
+    let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     for (p, item) in items {
         if item.is_null() {
@@ -743,7 +759,7 @@ fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
     if job.is_empty() {
         cx.err_at(o, "job_name", "job_name is empty");
     }
-    if let Err(e) = http.validate(v3) {
+    if let Err(e) = http.validate(cx.version) {
         cx.err(&o.path, Some(o.node), e);
     }
     if !relabel_written {
@@ -984,11 +1000,11 @@ fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
                     }
                 }
             }
-            if !relabel::process(&mut lb, &s.rules, v3) {
+            if !relabel::process(&mut lb, &s.rules, cx.version) {
                 out.push((target.clone(), Populated::Dropped));
                 continue;
             }
-            match target_labels(&mut lb, v3) {
+            match target_labels(&mut lb, cx.version) {
                 Ok(()) => out.push((target.clone(), Populated::Kept(lb))),
                 Err(e) => {
                     cx.err(p, Some(n), format!("instance {i} in group {}: {e}", g.path));
@@ -1003,7 +1019,8 @@ fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
 /// The checks of `scrape.PopulateLabels` after relabeling, and what it then does to the
 /// labels: 2.42 adds the scheme's default port to an address without one, `__meta_*` labels
 /// go, `instance` defaults to the address.
-fn target_labels(lb: &mut Labels, v3: bool) -> Result<(), String> {
+fn target_labels(lb: &mut Labels, version: Version) -> Result<(), String> {
+    let v3 = version >= Version::V3;
     let addr = lb.get("__address__").to_string();
     if addr.is_empty() {
         return Err("no address".to_string());
@@ -1025,28 +1042,14 @@ fn target_labels(lb: &mut Labels, v3: bool) -> Result<(), String> {
         return Err(format!("{addr:?} is not a valid hostname"));
     }
     let interval = lb.get("__scrape_interval__");
-    let iv = parse_duration(
-        interval,
-        if v3 {
-            super::Version::V3
-        } else {
-            super::Version::V2
-        },
-    )
-    .map_err(|e| format!("error parsing scrape interval: {e}"))?;
+    let iv = parse_duration(interval, version)
+        .map_err(|e| format!("error parsing scrape interval: {e}"))?;
     if iv == 0 {
         return Err("scrape interval cannot be 0".to_string());
     }
     let timeout = lb.get("__scrape_timeout__");
-    let tv = parse_duration(
-        timeout,
-        if v3 {
-            super::Version::V3
-        } else {
-            super::Version::V2
-        },
-    )
-    .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
+    let tv = parse_duration(timeout, version)
+        .map_err(|e| format!("error parsing scrape timeout: {e}"))?;
     if tv == 0 {
         return Err("scrape timeout cannot be 0".to_string());
     }
@@ -1147,7 +1150,7 @@ fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmana
 fn validate_rules(cx: &mut Cx, rules: &mut [Rule], legacy: bool) {
     for r in rules.iter_mut().filter(|r| r.ok) {
         r.legacy_names = legacy;
-        if let Err(e) = relabel::validate(r, true, legacy) {
+        if let Err(e) = relabel::validate(r, Version::V3, legacy) {
             cx.err(&r.path, Some(&r.node), e);
             r.ok = false;
         }
@@ -1156,18 +1159,8 @@ fn validate_rules(cx: &mut Cx, rules: &mut [Rule], legacy: bool) {
 
 fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option<Alertmanager> {
     let v3 = cx.v3();
-    let mut own = vec![
-        "scheme",
-        "path_prefix",
-        "timeout",
-        "api_version",
-        "relabel_configs",
-    ];
-    if v3 {
-        own.extend(["sigv4", "alert_relabel_configs"]);
-    }
-    let mut fields = http::with_fields(&own, v3);
-    let sd_keys = sd::keys(v3);
+    let mut fields = http::with_fields(ALERTMANAGER_CONFIG, cx.version);
+    let sd_keys = sd::keys(cx.version);
     fields.extend(sd_keys.iter().map(String::as_str));
     let o = cx.obj(
         node,
@@ -1222,7 +1215,7 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
     } else {
         Vec::new()
     };
-    if let Err(e) = http.validate(v3) {
+    if let Err(e) = http.validate(cx.version) {
         cx.err(path, Some(node), e);
     }
     if sigv4 && http.auth_enabled() {
@@ -1254,7 +1247,6 @@ fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager) {
     if !am.ok {
         return;
     }
-    let v3 = cx.v3();
     for g in &am.discovered.groups {
         for (target, p, n) in &g.targets {
             let mut lb = Labels::default();
@@ -1266,7 +1258,7 @@ fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager) {
                     lb.set(name, value);
                 }
             }
-            if !relabel::process(&mut lb, &am.rules, v3) {
+            if !relabel::process(&mut lb, &am.rules, cx.version) {
                 continue;
             }
             let addr = lb.get("__address__");
@@ -1314,27 +1306,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
             cx.err(&p, Some(item), "empty or null remote write config section");
             continue;
         }
-        let mut own = vec![
-            "url",
-            "remote_timeout",
-            "headers",
-            "write_relabel_configs",
-            "name",
-            "send_exemplars",
-            "send_native_histograms",
-            "queue_config",
-            "metadata_config",
-            "sigv4",
-        ];
-        if v3 {
-            own.extend([
-                "round_robin_dns",
-                "protobuf_message",
-                "azuread",
-                "google_iam",
-            ]);
-        }
-        let fields = http::with_fields(&own, v3);
+        let fields = http::with_fields(REMOTE_WRITE_CONFIG, cx.version);
         let Some(o) = cx.obj(item, &p, "remote write config", &fields) else {
             continue;
         };
@@ -1411,7 +1383,7 @@ fn remote_write(cx: &mut Cx, obj: &Obj<'_>, global: &Global) {
                 }
             }
         }
-        if let Err(e) = http.validate(v3) {
+        if let Err(e) = http.validate(cx.version) {
             cx.err(&p, Some(item), e);
         }
         if v3 {
@@ -1514,7 +1486,6 @@ impl Queue {
 }
 
 fn queue_config(cx: &mut Cx, o: &Obj<'_>) -> Option<Queue> {
-    let v3 = cx.v3();
     let mut q = Queue {
         capacity: 10_000,
         max_shards: 50,
@@ -1537,19 +1508,7 @@ fn queue_config(cx: &mut Cx, o: &Obj<'_>) -> Option<Queue> {
             max_backoff: 0,
         });
     }
-    let mut fields = vec![
-        "capacity",
-        "max_shards",
-        "min_shards",
-        "max_samples_per_send",
-        "batch_send_deadline",
-        "min_backoff",
-        "max_backoff",
-        "retry_on_http_429",
-    ];
-    if v3 {
-        fields.push("sample_age_limit");
-    }
+    let fields = schema::names(QUEUE_CONFIG, cx.version);
     let qo = cx.obj(n, &o.child("queue_config"), "queue config", &fields)?;
     let int = |cx: &mut Cx, name: &str, default: i128| match qo.get(name) {
         None => Some(default),
@@ -1596,19 +1555,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
             cx.err(&p, Some(item), "empty or null remote read config section");
             continue;
         }
-        let mut own = vec![
-            "url",
-            "remote_timeout",
-            "headers",
-            "read_recent",
-            "name",
-            "required_matchers",
-            "filter_external_labels",
-        ];
-        if v3 {
-            own.push("chunked_read_limit");
-        }
-        let fields = http::with_fields(&own, v3);
+        let fields = http::with_fields(REMOTE_READ_CONFIG, cx.version);
         let Some(o) = cx.obj(item, &p, "remote read config", &fields) else {
             continue;
         };
@@ -1643,7 +1590,7 @@ fn remote_read(cx: &mut Cx, obj: &Obj<'_>) -> usize {
                 "authorization header must be changed via the basic_auth, authorization, oauth2, or sigv4 parameter"
             },
         );
-        if let Err(e) = http.validate(v3) {
+        if let Err(e) = http.validate(cx.version) {
             cx.err(&p, Some(item), e);
         }
         if !name.is_empty() {

@@ -21,8 +21,9 @@ impl Cx {
         }
     }
 
+    /// Whether 3.x's rules apply (`version >= Version::V3`).
     pub fn v3(&self) -> bool {
-        self.version == Version::V3
+        self.version >= Version::V3
     }
 
     /// Records a problem at `path`, located at `node` when known.

@@ -5,50 +5,164 @@
 
 use super::decode::{Cx, GoStr, Obj};
 use super::goutil::{canonical_header_key, is_uuid, url_parse};
+use super::schema::{self, Field, Ty::*};
 use super::yaml::Node;
+use super::Version::{self, V3};
 
-const FIELDS_V2: &[&str] = &[
-    "basic_auth",
-    "authorization",
-    "oauth2",
-    "bearer_token",
-    "bearer_token_file",
-    "proxy_url",
-    "proxy_connect_header",
-    "tls_config",
-    "follow_redirects",
-    "enable_http2",
+/// The inline fields of `config.HTTPClientConfig` (v0.39: the proxy fields stand before
+/// `tls_config`; v0.70 moved them into the inline `ProxyConfig` after `enable_http2`).
+pub(crate) const HTTP_CLIENT_CONFIG: &[Field] = &[
+    Field::new("basic_auth", Struct(BASIC_AUTH)),
+    Field::new("authorization", Struct(AUTHORIZATION)),
+    Field::new("oauth2", Struct(OAUTH2)),
+    Field::new("bearer_token", Str).secret(),
+    Field::new("bearer_token_file", Str),
+    Field::new("proxy_url", Url).until(V3),
+    Field::new("proxy_connect_header", StrsMap)
+        .until(V3)
+        .secret(),
+    Field::new("tls_config", Tls),
+    Field::new("follow_redirects", Bool),
+    Field::new("enable_http2", Bool),
+    Field::new("proxy_url", Url).since(V3),
+    Field::new("no_proxy", Str).since(V3),
+    Field::new("proxy_from_environment", Bool).since(V3),
+    Field::new("proxy_connect_header", StrsMap)
+        .since(V3)
+        .secret(),
+    Field::new("http_headers", MapOf(HEADER)).since(V3),
 ];
 
-const FIELDS_V3: &[&str] = &[
-    "basic_auth",
-    "authorization",
-    "oauth2",
-    "bearer_token",
-    "bearer_token_file",
-    "tls_config",
-    "follow_redirects",
-    "enable_http2",
-    "proxy_url",
-    "no_proxy",
-    "proxy_from_environment",
-    "proxy_connect_header",
-    "http_headers",
+/// `config.BasicAuth`.
+pub(crate) const BASIC_AUTH: &[Field] = &[
+    Field::new("username", Str),
+    Field::new("username_file", Str).since(V3),
+    Field::new("username_ref", Str).since(V3),
+    Field::new("password", Str).secret(),
+    Field::new("password_file", Str),
+    Field::new("password_ref", Str).since(V3),
 ];
+
+/// `config.Authorization`.
+pub(crate) const AUTHORIZATION: &[Field] = &[
+    Field::new("type", Str),
+    Field::new("credentials", Str).secret(),
+    Field::new("credentials_file", Str),
+    Field::new("credentials_ref", Str).since(V3),
+];
+
+/// `config.OAuth2` (v0.39 has `proxy_url` before `tls_config`, v0.70 the `ProxyConfig` after).
+pub(crate) const OAUTH2: &[Field] = &[
+    Field::new("client_id", Str),
+    Field::new("client_secret", Str).secret(),
+    Field::new("client_secret_file", Str),
+    Field::new("client_secret_ref", Str).since(V3),
+    Field::new("client_certificate_key_id", Str).since(V3),
+    Field::new("client_certificate_key", Str).since(V3).secret(),
+    Field::new("client_certificate_key_file", Str).since(V3),
+    Field::new("client_certificate_key_ref", Str).since(V3),
+    Field::new("grant_type", Str).since(V3),
+    Field::new("signature_algorithm", Str).since(V3),
+    Field::new("iss", Str).since(V3),
+    Field::new("audience", Str).since(V3),
+    Field::new("claims", Custom).since(V3),
+    Field::new("scopes", Strs),
+    Field::new("token_url", Str),
+    Field::new("endpoint_params", StrMap),
+    Field::new("proxy_url", Url).until(V3),
+    Field::new("tls_config", Tls),
+    Field::new("proxy_url", Url).since(V3),
+    Field::new("no_proxy", Str).since(V3),
+    Field::new("proxy_from_environment", Bool).since(V3),
+    Field::new("proxy_connect_header", StrsMap)
+        .since(V3)
+        .secret(),
+];
+
+/// `config.TLSConfig` (v0.39 knows only the file fields).
+pub(crate) const TLS_CONFIG: &[Field] = &[
+    Field::new("ca", Str).since(V3),
+    Field::new("cert", Str).since(V3),
+    Field::new("key", Str).since(V3).secret(),
+    Field::new("ca_file", Str),
+    Field::new("cert_file", Str),
+    Field::new("key_file", Str),
+    Field::new("ca_ref", Str).since(V3),
+    Field::new("cert_ref", Str).since(V3),
+    Field::new("key_ref", Str).since(V3),
+    Field::new("server_name", Str),
+    Field::new("insecure_skip_verify", Bool),
+    Field::new("min_version", Custom),
+    Field::new("max_version", Custom),
+];
+
+/// `config.Header`, the value of an `http_headers` entry (v0.70).
+const HEADER: &[Field] = &[
+    Field::new("values", Strs),
+    Field::new("secrets", Strs).secret(),
+    Field::new("files", Strs),
+];
+
+/// `sigv4.SigV4Config` (prometheus/common v0.39's `sigv4`, prometheus/sigv4 for 3.x).
+pub(crate) const SIGV4: &[Field] = &[
+    Field::new("region", Str),
+    Field::new("access_key", Str),
+    Field::new("secret_key", Str).secret(),
+    Field::new("profile", Str),
+    Field::new("role_arn", Str),
+    Field::new("external_id", Str).since(V3),
+    Field::new("use_fips_sts_endpoint", Bool).since(V3),
+    Field::new("service_name", Str).since(V3),
+];
+
+/// Remote write's `azuread.AzureADConfig` (3.x).
+pub(crate) const AZUREAD: &[Field] = &[
+    Field::new("managed_identity", Struct(AZUREAD_MANAGED_IDENTITY)),
+    Field::new("workload_identity", Struct(AZUREAD_WORKLOAD_IDENTITY)),
+    Field::new("oauth", Struct(AZUREAD_OAUTH)),
+    Field::new("sdk", Struct(AZUREAD_SDK)),
+    Field::new("certificate", Struct(AZUREAD_CERTIFICATE)),
+    Field::new("cloud", Str),
+    Field::new("scope", Str),
+];
+
+const AZUREAD_MANAGED_IDENTITY: &[Field] = &[Field::new("client_id", Str)];
+
+const AZUREAD_WORKLOAD_IDENTITY: &[Field] = &[
+    Field::new("client_id", Str),
+    Field::new("tenant_id", Str),
+    Field::new("token_file_path", Str),
+];
+
+const AZUREAD_OAUTH: &[Field] = &[
+    Field::new("client_id", Str),
+    Field::new("client_secret", Str).secret(),
+    Field::new("tenant_id", Str),
+];
+
+const AZUREAD_SDK: &[Field] = &[Field::new("tenant_id", Str)];
+
+const AZUREAD_CERTIFICATE: &[Field] = &[
+    Field::new("client_id", Str),
+    Field::new("tenant_id", Str),
+    Field::new("certificate_path", Str),
+    Field::new("certificate_key_path", Str),
+    Field::new("certificate_password", Str).secret(),
+    Field::new("send_certificate_chain", Bool),
+];
+
+/// Remote write's `google_iam` (3.x).
+pub(crate) const GOOGLE_IAM: &[Field] = &[Field::new("credentials_file", Str)];
 
 /// The field names the inline HTTP client block adds to a struct.
-pub(crate) fn fields(v3: bool) -> &'static [&'static str] {
-    if v3 {
-        FIELDS_V3
-    } else {
-        FIELDS_V2
-    }
+pub(crate) fn fields(version: Version) -> Vec<&'static str> {
+    schema::names(HTTP_CLIENT_CONFIG, version)
 }
 
-/// `fields` joined with a struct's own fields.
-pub(crate) fn with_fields(own: &[&'static str], v3: bool) -> Vec<&'static str> {
-    let mut all = own.to_vec();
-    all.extend_from_slice(fields(v3));
+/// A struct's own fields joined with the inline HTTP client block's.
+pub(crate) fn with_fields(own: &[Field], version: Version) -> Vec<&'static str> {
+    let mut all = schema::names(own, version);
+    all.extend(fields(version));
     all
 }
 
@@ -169,7 +283,8 @@ impl Http {
 
     /// `HTTPClientConfig.Validate`, which also turns `bearer_token[_file]` into
     /// `authorization`.
-    pub fn validate(&mut self, v3: bool) -> Result<(), String> {
+    pub fn validate(&mut self, version: Version) -> Result<(), String> {
+        let v3 = version >= Version::V3;
         let bearer = !self.bearer_token.is_empty() || !self.bearer_token_file.is_empty();
         if !self.bearer_token.is_empty() && !self.bearer_token_file.is_empty() {
             return Err(
@@ -353,22 +468,11 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
 
     if let Some(node) = obj.get("basic_auth") {
         let path = obj.child("basic_auth");
-        let f: &[&str] = if v3 {
-            &[
-                "username",
-                "username_file",
-                "username_ref",
-                "password",
-                "password_file",
-                "password_ref",
-            ]
-        } else {
-            &["username", "password", "password_file"]
-        };
+        let f = schema::names(BASIC_AUTH, cx.version);
         if !node.is_nil() {
             nondefault = true;
             let mut b = BasicAuth::default();
-            if let Some(o) = cx.obj(node, &path, "basic_auth", f) {
+            if let Some(o) = cx.obj(node, &path, "basic_auth", &f) {
                 b.username = s(cx, &o, "username");
                 b.username_file = s(cx, &o, "username_file");
                 b.username_ref = s(cx, &o, "username_ref");
@@ -381,15 +485,11 @@ pub(crate) fn decode(cx: &mut Cx, obj: &Obj<'_>) -> Http {
     }
     if let Some(node) = obj.get("authorization") {
         let path = obj.child("authorization");
-        let f: &[&str] = if v3 {
-            &["type", "credentials", "credentials_file", "credentials_ref"]
-        } else {
-            &["type", "credentials", "credentials_file"]
-        };
+        let f = schema::names(AUTHORIZATION, cx.version);
         if !node.is_nil() {
             nondefault = true;
             let mut a = Authorization::default();
-            if let Some(o) = cx.obj(node, &path, "authorization", f) {
+            if let Some(o) = cx.obj(node, &path, "authorization", &f) {
                 a.kind = s(cx, &o, "type");
                 a.credentials = s(cx, &o, "credentials");
                 a.credentials_file = s(cx, &o, "credentials_file");
@@ -505,44 +605,9 @@ pub(crate) fn url(cx: &mut Cx, node: &Node, path: &str) -> Option<super::goutil:
 
 fn oauth2(cx: &mut Cx, node: &Node, path: &str) -> OAuth2 {
     let v3 = cx.v3();
-    let f: &[&str] = if v3 {
-        &[
-            "client_id",
-            "client_secret",
-            "client_secret_file",
-            "client_secret_ref",
-            "client_certificate_key_id",
-            "client_certificate_key",
-            "client_certificate_key_file",
-            "client_certificate_key_ref",
-            "grant_type",
-            "signature_algorithm",
-            "iss",
-            "audience",
-            "claims",
-            "scopes",
-            "token_url",
-            "endpoint_params",
-            "tls_config",
-            "proxy_url",
-            "no_proxy",
-            "proxy_from_environment",
-            "proxy_connect_header",
-        ]
-    } else {
-        &[
-            "client_id",
-            "client_secret",
-            "client_secret_file",
-            "scopes",
-            "token_url",
-            "endpoint_params",
-            "proxy_url",
-            "tls_config",
-        ]
-    };
+    let f = schema::names(OAUTH2, cx.version);
     let mut o = OAuth2::default();
-    let Some(obj) = cx.obj(node, path, "oauth2", f) else {
+    let Some(obj) = cx.obj(node, path, "oauth2", &f) else {
         return o;
     };
     o.client_id = s(cx, &obj, "client_id");
@@ -587,35 +652,9 @@ fn oauth2(cx: &mut Cx, node: &Node, path: &str) -> OAuth2 {
 /// Decodes a `tls_config` (v0.70 also checks it: `TLSConfig.Validate`).
 pub(crate) fn tls(cx: &mut Cx, node: &Node, path: &str) -> Tls {
     let v3 = cx.v3();
-    let f: &[&str] = if v3 {
-        &[
-            "ca",
-            "cert",
-            "key",
-            "ca_file",
-            "cert_file",
-            "key_file",
-            "ca_ref",
-            "cert_ref",
-            "key_ref",
-            "server_name",
-            "insecure_skip_verify",
-            "min_version",
-            "max_version",
-        ]
-    } else {
-        &[
-            "ca_file",
-            "cert_file",
-            "key_file",
-            "server_name",
-            "insecure_skip_verify",
-            "min_version",
-            "max_version",
-        ]
-    };
+    let f = schema::names(TLS_CONFIG, cx.version);
     let mut t = Tls::default();
-    let Some(obj) = cx.obj(node, path, "tls_config", f) else {
+    let Some(obj) = cx.obj(node, path, "tls_config", &f) else {
         return t;
     };
     let get = |cx: &mut Cx, name: &str| -> GoStr { cx.string(obj.get(name), &obj.child(name)) };
@@ -742,21 +781,8 @@ pub(crate) fn sigv4(cx: &mut Cx, node: Option<&Node>, path: &str) -> bool {
         return false;
     }
     let v3 = cx.v3();
-    let f: &[&str] = if v3 {
-        &[
-            "region",
-            "access_key",
-            "secret_key",
-            "profile",
-            "role_arn",
-            "external_id",
-            "use_fips_sts_endpoint",
-            "service_name",
-        ]
-    } else {
-        &["region", "access_key", "secret_key", "profile", "role_arn"]
-    };
-    if let Some(o) = cx.obj(node, path, "sigv4", f) {
+    let f = schema::names(SIGV4, cx.version);
+    if let Some(o) = cx.obj(node, path, "sigv4", &f) {
         for name in ["region", "profile", "service_name"] {
             s(cx, &o, name);
         }
@@ -789,60 +815,40 @@ pub(crate) fn azuread(cx: &mut Cx, node: Option<&Node>, path: &str) -> bool {
     if node.is_null() {
         return false;
     }
-    let Some(o) = cx.obj(
-        node,
-        path,
-        "azuread",
-        &[
-            "managed_identity",
-            "workload_identity",
-            "oauth",
-            "sdk",
-            "certificate",
-            "cloud",
-            "scope",
-        ],
-    ) else {
+    let Some(o) = cx.obj(node, path, "azuread", &schema::names(AZUREAD, cx.version)) else {
         return true;
     };
-    let sub = |cx: &mut Cx, name: &str, fields: &[&str]| -> Option<Vec<(String, String)>> {
+    // The authentication methods: their string fields by name (`None` when not set).
+    let sub = |cx: &mut Cx, name: &str| -> Option<Vec<(String, String)>> {
         let n = o.get(name)?;
         if n.is_null() {
             return None;
         }
+        let Some(Field {
+            ty: Struct(fields), ..
+        }) = AZUREAD.iter().find(|f| f.name == name)
+        else {
+            return None;
+        };
         let p = o.child(name);
         let mut values = Vec::new();
-        if let Some(so) = cx.obj(n, &p, name, fields) {
-            for f in fields {
-                if *f == "send_certificate_chain" {
-                    cx.boolean(so.get(f), &so.child(f));
+        if let Some(so) = cx.obj(n, &p, name, &schema::names(fields, cx.version)) {
+            for f in *fields {
+                if matches!(f.ty, Bool) {
+                    cx.boolean(so.get(f.name), &so.child(f.name));
                 } else {
-                    values.push((f.to_string(), cx.string(so.get(f), &so.child(f)).text));
+                    let text = cx.string(so.get(f.name), &so.child(f.name)).text;
+                    values.push((f.name.to_string(), text));
                 }
             }
         }
         Some(values)
     };
-    let managed = sub(cx, "managed_identity", &["client_id"]);
-    let workload = sub(
-        cx,
-        "workload_identity",
-        &["client_id", "tenant_id", "token_file_path"],
-    );
-    let oauth = sub(cx, "oauth", &["client_id", "client_secret", "tenant_id"]);
-    let sdk = sub(cx, "sdk", &["tenant_id"]);
-    let cert = sub(
-        cx,
-        "certificate",
-        &[
-            "client_id",
-            "tenant_id",
-            "certificate_path",
-            "certificate_key_path",
-            "certificate_password",
-            "send_certificate_chain",
-        ],
-    );
+    let managed = sub(cx, "managed_identity");
+    let workload = sub(cx, "workload_identity");
+    let oauth = sub(cx, "oauth");
+    let sdk = sub(cx, "sdk");
+    let cert = sub(cx, "certificate");
     let cloud = s(cx, &o, "cloud");
     let scope = s(cx, &o, "scope");
     let get = |v: &Option<Vec<(String, String)>>, k: &str| -> String {
@@ -948,7 +954,12 @@ pub(crate) fn google_iam(cx: &mut Cx, node: Option<&Node>, path: &str) -> bool {
     if node.is_null() {
         return false;
     }
-    if let Some(o) = cx.obj(node, path, "google_iam", &["credentials_file"]) {
+    if let Some(o) = cx.obj(
+        node,
+        path,
+        "google_iam",
+        &schema::names(GOOGLE_IAM, cx.version),
+    ) {
         s(cx, &o, "credentials_file");
     }
     true

@@ -9,13 +9,15 @@
 //! yaml.v2's strict semantics. The submodules:
 //! - [`yaml`]: the YAML tree with positions, resolved as yaml.v2 does;
 //! - [`decode`]: typed decoding, unknown/duplicate fields and type errors;
+//! - [`schema`]: the Go structs as data: one field table per table-shaped struct, with the
+//!   version each field came with and whether Go holds it as a secret;
 //! - [`goutil`]: durations, sizes, URLs, host:port and other Go library rules;
 //! - [`goregex`]: Go (RE2) regular expressions;
 //! - [`config`]: the configuration file's sections;
 //! - [`http`]: the HTTP client block, TLS, OAuth2, SigV4, Azure AD;
 //! - [`relabel`]: relabel rules, their validation and application;
 //! - [`model`]: the scrape jobs of a valid configuration ([`scrape_jobs`]), for `probe`;
-//! - [`sd`] and [`kubernetes`]: the service discoveries;
+//! - [`sd`]: the service discoveries, one file per mechanism (`sd/consul.rs`...);
 //! - [`web`]: the web config file.
 
 use std::path::Path;
@@ -25,9 +27,9 @@ mod decode;
 mod goregex;
 pub(crate) mod goutil;
 mod http;
-mod kubernetes;
 mod model;
 mod relabel;
+mod schema;
 mod sd;
 mod web;
 mod yaml;
@@ -37,9 +39,11 @@ mod yamlv2;
 mod tests;
 
 pub use model::{ClientAuth, ScrapeJob, ScrapeTarget, Secret, TlsSettings};
+pub use schema::is_secret_path;
 
-/// The Prometheus version whose rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The Prometheus version whose rules apply. Ordered (`V2 < V3`), so a rule that came with
+/// 3.x reads `version >= Version::V3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Version {
     /// Prometheus 2.42 (prometheus/common v0.39).
     V2,

@@ -8,6 +8,7 @@ use super::decode::{Cx, GoStr, IntType};
 use super::goregex::GoRegex;
 use super::goutil::{expand, is_valid_label_name};
 use super::yaml::Node;
+use super::Version;
 
 /// The fields of a relabel rule.
 pub(crate) const FIELDS: &[&str] = &[
@@ -125,7 +126,7 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
         None => None,
     };
     let regex = match &regex_text {
-        None => compile(cx.v3(), "(.*)").ok(),
+        None => compile(cx.version, "(.*)").ok(),
         Some(t) if !t.valid_utf8 => {
             cx.err(
                 &obj.child("regex"),
@@ -134,7 +135,7 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
             );
             None
         }
-        Some(t) => match compile(cx.v3(), &t.text) {
+        Some(t) => match compile(cx.version, &t.text) {
             Ok(re) => Some(re),
             Err(e) => {
                 cx.err(&obj.child("regex"), obj.get("regex"), e);
@@ -195,7 +196,7 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
     };
     if !cx.v3() && rule.ok {
         // 2.42 checks the action's fields while decoding (after a decoding error it stops).
-        if let Err(e) = validate(&rule, false, true) {
+        if let Err(e) = validate(&rule, cx.version, true) {
             cx.err(path, Some(node), e);
             rule.ok = false;
         }
@@ -208,8 +209,8 @@ fn label_name_ok(cx: &Cx, name: &GoStr) -> bool {
 }
 
 /// Compiles a relabel regex anchored as Prometheus does (`^(?:…)$`, `^(?s:…)$` in 3.x).
-pub(crate) fn compile(v3: bool, text: &str) -> Result<GoRegex, String> {
-    if v3 {
+pub(crate) fn compile(version: Version, text: &str) -> Result<GoRegex, String> {
+    if version >= Version::V3 {
         GoRegex::compile_go(&format!("^(?s:{text})$"), true)
     } else {
         GoRegex::compile(&format!("^(?:{text})$"))
@@ -259,9 +260,10 @@ fn relabel_target_legacy(s: &str) -> bool {
     true
 }
 
-/// The action rules: 2.42's `relabel.Config.UnmarshalYAML` (`v3 == false`, names always
-/// legacy) and 3.x's `Validate` under a name validation scheme (`legacy` or UTF-8).
-pub(crate) fn validate(r: &Rule, v3: bool, legacy: bool) -> Result<(), String> {
+/// The action rules: 2.42's `relabel.Config.UnmarshalYAML` (names always legacy) and 3.x's
+/// `Validate` under a name validation scheme (`legacy` or UTF-8).
+pub(crate) fn validate(r: &Rule, version: Version, legacy: bool) -> Result<(), String> {
+    let v3 = version >= Version::V3;
     let a = r.action.as_str();
     if a.is_empty() {
         return Err("relabel action cannot be empty".to_string());
@@ -381,16 +383,17 @@ impl Labels {
 }
 
 /// Applies the rules (`relabel.Process`); `false` when a rule drops the target.
-pub(crate) fn process(labels: &mut Labels, rules: &[Rule], v3: bool) -> bool {
+pub(crate) fn process(labels: &mut Labels, rules: &[Rule], version: Version) -> bool {
     for rule in rules {
-        if !apply(labels, rule, v3) {
+        if !apply(labels, rule, version) {
             return false;
         }
     }
     true
 }
 
-fn apply(lb: &mut Labels, cfg: &Rule, v3: bool) -> bool {
+fn apply(lb: &mut Labels, cfg: &Rule, version: Version) -> bool {
+    let v3 = version >= Version::V3;
     let Some(re) = &cfg.regex else {
         return true;
     };

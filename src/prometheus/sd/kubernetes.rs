@@ -1,11 +1,38 @@
-//! Kubernetes service discovery: roles, the `api_server` / `kubeconfig_file` / custom HTTP
+//! `kubernetes_sd_configs` (`discovery/kubernetes/kubernetes.go`): roles, the `api_server` / `kubeconfig_file` / custom HTTP
 //! client / `own_namespace` exclusions, and the selectors, whose `label` and `field`
 //! strings are parsed as Kubernetes' `labels.Parse` and `fields.ParseSelector` do.
 
-use super::decode::Cx;
-use super::goutil::GoUrl;
-use super::http::Http;
-use super::yaml::Node;
+use super::{Block, HttpBlock, Mechanism, Val};
+use crate::prometheus::decode::Cx;
+use crate::prometheus::schema::{Field, Ty::*};
+use crate::prometheus::yaml::Node;
+use crate::prometheus::Version::{V2, V3};
+
+const FIELDS: &[Field] = &[
+    Field::new("api_server", Url),
+    Field::new("role", Str),
+    Field::new("kubeconfig_file", Str),
+    Field::new("namespaces", Namespaces),
+    Field::new("selectors", Selectors),
+    Field::new("attach_metadata", AttachMetadata),
+];
+
+pub(super) const KUBERNETES: Mechanism = Mechanism {
+    name: "kubernetes",
+    since: V2,
+    fields: FIELDS,
+    http: HttpBlock::ValidatedSince(V2),
+    check,
+};
+
+/// `attach_metadata`'s fields.
+const ATTACH_METADATA: &[Field] = &[
+    Field::new("node", Bool),
+    Field::new("namespace", Bool).since(V3),
+    Field::new("deployment", Bool).since(V3),
+    Field::new("job", Bool).since(V3),
+    Field::new("cronjob", Bool).since(V3),
+];
 
 const ROLES: &[&str] = &[
     "node",
@@ -37,6 +64,16 @@ pub(crate) fn namespaces(cx: &mut Cx, node: &Node, path: &str) -> bool {
     cx.strings(o.get("names"), &o.child("names"));
     cx.boolean(o.get("own_namespace"), &o.child("own_namespace"))
         .unwrap_or(false)
+}
+
+/// Decodes `attach_metadata`.
+pub(super) fn attach_metadata(cx: &mut Cx, node: &Node, path: &str) {
+    let fields = crate::prometheus::schema::names(ATTACH_METADATA, cx.version);
+    if let Some(o) = cx.obj(node, path, "attach_metadata", &fields) {
+        for n in &fields {
+            cx.boolean(o.get(n), &o.child(n));
+        }
+    }
 }
 
 /// Decodes `selectors`.
@@ -72,19 +109,19 @@ pub(crate) fn selectors(cx: &mut Cx, node: &Node, path: &str) -> Vec<Selector> {
 }
 
 /// The checks of `kubernetes.SDConfig.UnmarshalYAML`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn check(
-    cx: &mut Cx,
-    role: String,
-    role_written: bool,
-    api_server: Option<GoUrl>,
-    api_server_written: bool,
-    kubeconfig: &str,
-    own_namespace: bool,
-    selectors: Vec<Selector>,
-    http: &mut Http,
-) -> Result<(), String> {
-    let v3 = cx.v3();
+fn check(b: &mut Block<'_>) -> Result<(), String> {
+    let v = b.v;
+    let v3 = b.since(V3);
+    let role = v.s("role", "");
+    let role_written = v.written("role");
+    let api_server = v.url("api_server");
+    let api_server_written = v.written("api_server");
+    let kubeconfig = v.s("kubeconfig_file", "");
+    let own_namespace = matches!(v.get("namespaces"), Some(Val::Namespaces(true)));
+    let selectors = match v.get("selectors") {
+        Some(Val::Selectors(s)) => s.clone(),
+        _ => Vec::new(),
+    };
     if role_written && !ROLES.contains(&role.as_str()) {
         return Err(format!("unknown Kubernetes SD role {role:?}"));
     }
@@ -93,7 +130,8 @@ pub(crate) fn check(
             "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)".into(),
         );
     }
-    http.validate(v3)?;
+    b.validate_http()?;
+    let http = &b.http;
     let api = api_server_written && api_server.is_some();
     if api && !kubeconfig.is_empty() {
         return Err("cannot use 'kubeconfig_file' and 'api_server' simultaneously".into());
