@@ -23,7 +23,7 @@ pub struct Lint {
 
 pub use crate::secrets::is_bcrypt_hash;
 
-/// Whether the field at `path` carries a credential in a client configuration (by its key).
+/// Whether the field at `path` of a Prometheus configuration holds a secret (a Go `config.Secret` in the schema).
 #[must_use]
 pub fn is_credential_field(path: &str) -> bool {
     crate::prometheus::is_secret_path(path)

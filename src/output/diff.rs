@@ -179,6 +179,29 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
         .collect()
 }
 
+/// A key whose name says it holds a credential (`password`, `api_key`, an `Authorization`
+/// header...), in any file: the schema knows Prometheus' secret fields, but a diff masks
+/// more rather than less (a web config, custom headers, another tool's file).
+fn named_like_a_credential(path: &str) -> bool {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let key = key.split('[').next().unwrap_or(key).to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credential",
+        "api_key",
+        "apikey",
+        "api-key",
+        "private_key",
+        "passphrase",
+        "authorization",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
+}
+
 /// Replaces the values of credential fields (passwords, tokens, ...) found in a YAML text by
 /// `label`: what the vault masker cannot know (an old secret, a literal one) is hidden too.
 fn mask_credentials(text: &str, label: &str) -> String {
@@ -189,7 +212,7 @@ fn mask_credentials(text: &str, label: &str) -> String {
     doc.walk("", &mut |path, node| {
         if let crate::yaml::node::Kind::Scalar(crate::yaml::node::Scalar { text, .. }) = &node.kind
         {
-            if crate::lints::is_credential_field(path)
+            if (crate::lints::is_credential_field(path) || named_like_a_credential(path))
                 && text.chars().count() >= 4
                 && !text.starts_with("<vault:")
                 && !text.starts_with("<bcrypt>")
@@ -286,6 +309,21 @@ mod tests {
         );
         assert!(
             !d.contains("S3cretPassw0rd") && !d.contains("new-password") && !d.contains("AAAAbbbb"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn credentials_outside_prometheus_fields_are_masked_by_their_name() {
+        let m = Masker::new(&secrets(&[]));
+        let d = unified(
+            &m,
+            "other.yml",
+            Some(b"password: 'OldLiteralPw1'\nremote_write:\n  - headers:\n      Authorization: 'Bearer OldTok3n'\n"),
+            b"password: 'NewLiteralPw2'\n",
+        );
+        assert!(
+            !d.contains("OldLiteralPw1") && !d.contains("NewLiteralPw2") && !d.contains("OldTok3n"),
             "{d}"
         );
     }
