@@ -22,7 +22,7 @@ use crate::{
     identity::{self, Identities, IdentityError, Lookup},
     output, pipeline, probe,
     project::{self, Environment, Project},
-    recipients, scaffold, vault, yaml,
+    publish, recipients, scaffold, vault, yaml,
 };
 
 /// Writes a line to stderr; a closed stderr is ignored (never a panic).
@@ -563,81 +563,40 @@ impl Context<'_> {
         prepared.refuse_errors()?;
         let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         let mut out = io::stdout().lock();
-        let emit = |out: &mut io::StdoutLock<'_>, bytes: &[u8]| -> Result<(), Error> {
+        let mut emit = |bytes: &[u8]| -> Result<(), Error> {
             out.write_all(bytes).map_err(|e| Error::io("stdout", e))
         };
         if args.stdout {
-            if let [only] = rendered.as_slice() {
-                emit(&mut out, &only.bytes)?;
-            } else {
-                for r in &rendered {
-                    emit(
-                        &mut out,
-                        format!("---\n# promvault: {} ({}, {})\n", r.display, r.env, r.host)
-                            .as_bytes(),
-                    )?;
-                    emit(&mut out, &r.bytes)?;
-                    if !r.bytes.ends_with(b"\n") && !r.bytes.is_empty() {
-                        emit(&mut out, b"\n")?;
-                    }
-                }
-            }
-            out.flush().map_err(|e| Error::io("stdout", e))?;
+            emit(&publish::to_stdout(&rendered))?;
+            io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
             return Ok(0);
         }
         let masker = secrets.masker();
-        let mut drift = false;
-        for r in &rendered {
-            let old = fs::read(&r.dest).ok();
-            let old_mode = fs::metadata(&r.dest)
-                .ok()
-                .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777);
-            let changed = old.as_deref() != Some(r.bytes.as_slice()) || old_mode != Some(r.mode);
-            drift |= changed;
-            if args.diff && changed {
-                emit(
-                    &mut out,
-                    output::diff::unified(&masker, &r.display, old.as_deref(), &r.bytes).as_bytes(),
-                )?;
-                if old.as_deref() == Some(r.bytes.as_slice()) {
-                    emit(
-                        &mut out,
-                        format!(
-                            "mode {:04o} -> {:04o}: {}\n",
-                            old_mode.unwrap_or(0),
-                            r.mode,
-                            r.display
-                        )
-                        .as_bytes(),
-                    )?;
-                }
+        let drift = publish::drift(&rendered);
+        for d in &drift {
+            if args.diff {
+                emit(d.diff(&masker).as_bytes())?;
             }
             if args.check && !self.cli.quiet {
-                let word = if changed { "would change" } else { "unchanged" };
-                emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
+                let word = if d.changed() {
+                    "would change"
+                } else {
+                    "unchanged"
+                };
+                emit(format!("{word}: {}\n", d.rendered.display).as_bytes())?;
             }
         }
         if !args.check {
-            // every output is prepared before any replaces its target
-            let files: Vec<(&Path, &[u8], u32)> = rendered
-                .iter()
-                .map(|r| (r.dest.as_path(), r.bytes.as_slice(), r.mode))
-                .collect();
-            let outcomes =
-                output::write_all_atomic(&files).map_err(|(path, e)| Error::io(path, e))?;
+            let outcomes = publish::write(&rendered).map_err(|(path, e)| Error::io(path, e))?;
             if !self.cli.quiet {
                 for (r, outcome) in rendered.iter().zip(outcomes) {
-                    let word = match outcome {
-                        output::WriteOutcome::Created => "created",
-                        output::WriteOutcome::Changed => "changed",
-                        output::WriteOutcome::Unchanged => "unchanged",
-                    };
-                    emit(&mut out, format!("{word}: {}\n", r.display).as_bytes())?;
+                    emit(format!("{}: {}\n", publish::word(outcome), r.display).as_bytes())?;
                 }
             }
         }
-        out.flush().map_err(|e| Error::io("stdout", e))?;
-        Ok(u8::from(args.check && drift))
+        let drifted = drift.iter().any(publish::Drift::changed);
+        io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
+        Ok(u8::from(args.check && drifted))
     }
 
     fn check(

@@ -15,6 +15,7 @@
 //! - [`vars`]: the per-host variable store and Ansible's lazy templating;
 //! - [`render`]: minijinja with Ansible's settings, filters and tests;
 //! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
+//! - [`publish`]: what `render` does with a prepared run: drift, masked diff, stdout, writes;
 //! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool), and the
 //!   scrape jobs of a valid config with their relabeled targets (`scrape_jobs`, for `probe`);
 //!   its Go structs as field tables (`schema`: known keys, versions, which fields are secrets),
@@ -49,6 +50,7 @@ pub mod pipeline;
 pub mod probe;
 pub mod project;
 pub mod prometheus;
+pub mod publish;
 pub mod recipients;
 pub mod render;
 pub mod sandbox;
