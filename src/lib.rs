@@ -13,7 +13,8 @@
 //! - [`secrets`]: the vault's values as held in memory, masking and the bcrypt shape;
 //! - [`inventory`]: Ansible inventories (YAML, INI), group and host vars, precedence;
 //! - [`vars`]: the per-host variable store and Ansible's lazy templating;
-//! - [`render`]: minijinja with Ansible's settings, filters and tests;
+//! - [`render`]: minijinja with Ansible's settings, filters and tests, and the provenance of
+//!   each output (which template line wrote it);
 //! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
 //! - [`publish`]: what `render` does with a prepared run: drift, masked diff, stdout, writes;
 //! - [`prometheus`]: Prometheus' own rules for configs and web configs (as promtool), and the
@@ -27,7 +28,9 @@
 //! - [`git`]: git plumbing (tracked files, the index snapshot, the pre-commit hook);
 //! - [`scaffold`]: what `init` writes;
 //! - [`hardening`]: no core dumps, a stack big enough for the parsers' own limits;
-//! - [`yaml`]: the YAML layer (budgets, PyYAML-exact loading and dumping, positions, quoting);
+//! - [`yaml`]: the YAML layer: one node tree (`yaml::node`: positions, tags, the budget) read
+//!   with PyYAML's rules for Ansible data (`yaml::load`), PyYAML-exact dumping, quoting, and
+//!   text-preserving edits (Prometheus' yaml.v2 reading of the same tree is `prometheus::yaml`);
 //! - [`data`]: the values Ansible's YAML gives (strings, numbers, lists, mappings);
 //! - [`finding`]: where something is and what was found there, shown as text or JSON (a leaf);
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
