@@ -645,15 +645,29 @@ pub fn render_and_validate(
             .map(|(rendered, _)| rendered);
         findings.retain(|f| {
             f.id != LITERAL_CREDENTIAL
-                || again
-                    .as_deref()
-                    .is_none_or(|again| same_without_the_vault(&rendered, again, f))
+                || match again.as_deref() {
+                    Some(again) => same_without_the_vault(&rendered, again, f),
+                    // The template cannot render with other values (it compares or decodes
+                    // them): then a field holding a vault value counts as coming from it.
+                    None => !holds_a_vault_value(&rendered, f, &secrets),
+                }
         });
     }
     Ok(Validated { rendered, findings })
 }
 
 const LITERAL_CREDENTIAL: &str = "literal-credential";
+
+/// Whether the field of finding `f` holds one of the vault's values (the fallback when
+/// provenance cannot be had).
+fn holds_a_vault_value(rendered: &[Rendered], f: &Finding, secrets: &Secrets) -> bool {
+    let value = rendered
+        .iter()
+        .find(|r| r.display == f.location.path)
+        .and_then(|r| crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes)))
+        .and_then(|values| values.get(&f.field_path).cloned());
+    value.is_some_and(|v| secrets.iter().any(|(_, s)| !s.is_empty() && v.contains(s)))
+}
 
 /// Whether the field of finding `f` holds the same value in both renders (so it does not
 /// depend on the vault). Unknown (the second render is not YAML) counts as the same.

@@ -104,6 +104,19 @@ fn literal_credential_fires_only_for_values_not_from_the_vault() {
             "{out}"
         );
     }
+    // a pasted literal that happens to contain a vault value is still a pasted literal
+    // (provenance, not text: the vault's `harmless-key-456` inside it proves nothing)
+    let sb = seed(
+        "{{ node_exporter_password | to_json }}",
+        "pasted-harmless-key-456-copy",
+    );
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[literal-credential] scrape_configs[1].authorization.credentials"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
