@@ -409,7 +409,12 @@ pub fn decrypt_binary(
             VaultError::WrongIdentity(Box::new(NoMatchingIdentity {
                 path: display.to_string(),
                 stanzas,
-                tried: identities.sources.clone(),
+                tried: identities
+                    .sources
+                    .iter()
+                    .cloned()
+                    .chain(identities.skipped.iter().map(|s| format!("(skipped {s})")))
+                    .collect(),
                 named,
                 listed: expected.to_vec(),
                 mine: identities.recipients.clone(),
