@@ -471,7 +471,10 @@ pub fn encrypt(
     Ok(out)
 }
 
-/// Encrypts `plaintext` to `recipients` and writes it atomically, owner-only, to `path`.
+/// Encrypts `plaintext` to `recipients` and writes it atomically, owner-only, to `path`, with
+/// its record. The record first gets the new file's record as `pending`, then the vault is
+/// written, then the record is completed: a kill at any instant leaves a vault that its record
+/// describes (as it is, or as pending), never one that looks changed by something else.
 ///
 /// # Errors
 /// Encryption or I/O failure; the old file is then intact.
@@ -481,7 +484,7 @@ pub fn write(
     plaintext: &[u8],
     recipients: &[String],
 ) -> Result<WriteOutcome, VaultError> {
-    let bytes = write_encrypted(path, display, plaintext, recipients)?;
+    let bytes = encrypt(plaintext, recipients, display)?;
     // The record names the variables; a plaintext that is not a mapping has none to name.
     let names: Vec<(String, &'static str)> = std::str::from_utf8(plaintext)
         .ok()
@@ -492,34 +495,46 @@ pub fn write(
                 .collect()
         })
         .unwrap_or_default();
-    record::write(path, display, &bytes, recipients, &names).map_err(|source| {
-        VaultError::Write {
-            path: format!("{display}.recipients"),
-            source,
-        }
-    })?;
+    let record_err = |source| VaultError::Write {
+        path: format!("{display}.recipients"),
+        source,
+    };
+    create_parent(path, display)?;
+    record::write_pending(path, display, &bytes, recipients, &names).map_err(record_err)?;
+    write_bytes(path, display, &bytes)?;
+    record::write(path, display, &bytes, recipients, &names).map_err(record_err)?;
     Ok(WriteOutcome::Changed)
 }
 
-/// Encrypts and writes atomically, owner-only, without a record; returns the bytes written.
-fn write_encrypted(
-    path: &Path,
-    display: &str,
-    plaintext: &[u8],
-    recipients: &[String],
-) -> Result<Vec<u8>, VaultError> {
-    let bytes = encrypt(plaintext, recipients, display)?;
+fn create_parent(path: &Path, display: &str) -> Result<(), VaultError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|source| VaultError::Write {
             path: display.to_string(),
             source,
         })?;
     }
-    output::write_atomic(path, &bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
+    Ok(())
+}
+
+/// Writes encrypted bytes atomically, owner-only, without a record.
+fn write_bytes(path: &Path, display: &str, bytes: &[u8]) -> Result<(), VaultError> {
+    create_parent(path, display)?;
+    output::write_atomic(path, bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
         path: display.to_string(),
         source,
     })?;
-    Ok(bytes)
+    Ok(())
+}
+
+/// Encrypts and writes atomically, owner-only, without a record.
+fn write_encrypted(
+    path: &Path,
+    display: &str,
+    plaintext: &[u8],
+    recipients: &[String],
+) -> Result<(), VaultError> {
+    let bytes = encrypt(plaintext, recipients, display)?;
+    write_bytes(path, display, &bytes)
 }
 
 /// [`write`], but only if the file still holds `expected` (its bytes when it was read; `None`:
