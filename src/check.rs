@@ -113,7 +113,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
     };
     let mut secrets = Secrets::new();
     for env in project.environments() {
-        let Some((names, kinds)) = check_vault(project, &env, &mut report) else {
+        let Some((names, kinds, stale)) = check_vault(project, &env, &mut report) else {
             continue;
         };
         let real = identities.and_then(|ids| match pipeline::vault_layer(project, &env, ids) {
@@ -141,6 +141,11 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
                 None
             }
         });
+        if stale {
+            report
+                .findings
+                .push(stale_record(project, &env, real.is_some()));
+        }
         if let Some(layer) = &real {
             secrets.extend(Secrets::from_vault(layer));
         }
@@ -205,8 +210,13 @@ fn ignored(path: &str, patterns: &[String]) -> bool {
     })
 }
 
-/// The names of a vault's variables, and the kinds of those that are not strings.
-type VariableShapes = (Vec<String>, std::collections::BTreeMap<String, String>);
+/// The names of a vault's variables, the kinds of those that are not strings, and whether the
+/// vault is not the file its record describes (see `stale_record`).
+type VariableShapes = (
+    Vec<String>,
+    std::collections::BTreeMap<String, String>,
+    bool,
+);
 
 /// Checks a vault and its record; returns its variables' names and kinds when they are known.
 fn check_vault(
@@ -260,23 +270,40 @@ fn check_vault(
             return None;
         }
     };
-    if record.sha256 != record::digest(&raw) {
-        finding("vault-record-stale", format!("the vault changed without promvault (age -e, a merge?) so who can open it is unknown; run `promvault rekey {}`", env.name));
-        return Some((record.variables, record.kinds));
+    let matched = record.matches(&raw);
+    match matched {
+        record::Match::Stale => {
+            // whether a key opens it decides the message: see `stale_record`
+            return Some((record.variables, record.kinds, true));
+        }
+        record::Match::Unfinished => report.findings.push(
+            Finding::error(
+                "vault-record-unfinished",
+                Location::file(display.clone()),
+                "a promvault write of this vault was interrupted after the vault was written and before its record was completed; the vault is the file that write produced (its hash is the record's `pending` one), so it is checked against that",
+            )
+            .with_fix(format!("the next `promvault set {0} ...` or `edit {0}` completes the record, or run `promvault rekey {0}`", env.name))
+            .warning(),
+        ),
+        record::Match::NotWritten => report.findings.push(
+            Finding::error(
+                "vault-write-interrupted",
+                Location::file(display.clone()),
+                "a promvault write of this vault was interrupted before the vault was written: the vault is the previous file, whole, and the change that write was making was not made",
+            )
+            .with_fix(format!("make the change again (`promvault set {0} ...`, `edit {0}`); that also clears the record's `pending` entry", env.name))
+            .warning(),
+        ),
+        record::Match::Current => {}
     }
+    let (recorded, variables, kinds) = record.describing(&matched);
     let wanted: Vec<&String> = env.recipients.iter().collect();
     let missing: Vec<&str> = wanted
         .iter()
-        .filter(|w| {
-            !record
-                .recipients
-                .iter()
-                .any(|r| project::same_recipient(r, w))
-        })
+        .filter(|w| !recorded.iter().any(|r| project::same_recipient(r, w)))
         .map(|w| w.as_str())
         .collect();
-    let extra: Vec<&str> = record
-        .recipients
+    let extra: Vec<&str> = recorded
         .iter()
         .filter(|r| !wanted.iter().any(|w| project::same_recipient(r, w)))
         .map(String::as_str)
@@ -292,16 +319,36 @@ fn check_vault(
                 extra.join(", ")
             ));
         }
-        finding(
+        report.findings.push(Finding::error(
             "vault-not-rekeyed",
+            Location::file(display.clone()),
             format!(
                 "the vault is encrypted {}; run `promvault rekey {}`",
                 what.join(" and "),
                 env.name
             ),
-        );
+        ));
     }
-    Some((record.variables, record.kinds))
+    Some((variables, kinds, false))
+}
+
+/// The finding for a vault that is not the file its record describes (nor the one a write
+/// was about to put there). With a key that opens it, the vault is a genuine age file; without
+/// one, an interrupted write cannot be told from a vault changed by something else, so it
+/// stays an error that only someone with a key can clear.
+fn stale_record(project: &Project, env: &Environment, opened: bool) -> Finding {
+    let display = project.display_path(&env.vault);
+    let message = if opened {
+        "the vault opens with your identity, but its record describes another file: it was written by something other than promvault (age -e, a merge), or by a promvault write killed between the vault and its record; who it is encrypted to is unknown until it is rekeyed"
+    } else {
+        "the vault is not the file its record describes, and no identity here opens it: a write killed between the vault and its record cannot be told from a vault changed by something else (age -e, a merge, tampering); who can open it is unknown"
+    };
+    let fix = if opened {
+        format!("run `promvault rekey {0}`: it re-encrypts the vault to the recipients promvault.yml lists and writes its record (the next `promvault set {0} ...` or `edit {0}` does too)", env.name)
+    } else {
+        format!("someone who can open it: look at it (`promvault view {0}`), then run `promvault rekey {0}`; if nobody expected a change, restore it from git (`git checkout -- {display}`)", env.name)
+    };
+    Finding::error("vault-record-stale", Location::file(display), message).with_fix(fix)
 }
 
 /// Renders the environment's outputs and validates them, through the same path as `render`:

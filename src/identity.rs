@@ -8,10 +8,13 @@
 //!
 //! Identity files may be age identity files (several keys per file, plugin identities
 //! included), SSH private keys (ed25519, RSA; passphrase-protected ones prompt on use) or
-//! passphrase-encrypted age identity files (prompt on the terminal).
+//! passphrase-encrypted age identity files (prompt on the terminal). Without a terminal (stdin
+//! and stderr both not terminals: CI, a hook) a passphrase-protected identity is skipped with
+//! a note instead, so it never blocks the identities after it.
 
 use std::{
     fs,
+    io::IsTerminal,
     path::{Path, PathBuf},
     str::FromStr,
 };
@@ -83,6 +86,9 @@ pub struct Lookup {
     pub defaults: Vec<PathBuf>,
     /// The project's committed demo identity, tried last among the defaults.
     pub demo: Option<PathBuf>,
+    /// Whether a passphrase can be asked for (stdin or stderr is a terminal). When not, a
+    /// passphrase-protected identity is skipped, with a note, and the others are tried.
+    pub can_prompt: bool,
 }
 
 /// The identities found, ready to open vaults.
@@ -151,6 +157,7 @@ impl Lookup {
                 .map(SecretString::from),
             defaults,
             demo,
+            can_prompt: std::io::stdin().is_terminal() || std::io::stderr().is_terminal(),
         }
     }
 
@@ -174,6 +181,9 @@ impl Lookup {
         };
         if self.is_explicit() {
             for path in self.explicit.iter().chain(&self.env_identity) {
+                if self.skip_if_unaskable(path, &mut found)? {
+                    continue;
+                }
                 load_file(path, &mut found)?;
             }
             if let Some(key) = &self.env_key {
@@ -185,6 +195,9 @@ impl Lookup {
         for path in self.defaults.iter().chain(&self.demo) {
             looked.push(path.display().to_string());
             if path.is_file() {
+                if Some(path) != self.demo.as_ref() && self.skip_if_unaskable(path, &mut found)? {
+                    continue;
+                }
                 // An unusable key in a default place (an ECDSA SSH key, say) must not stop
                 // the others from being tried; the demo identity was named, so it must load.
                 let loaded = if Some(path) == self.demo.as_ref() {
@@ -207,6 +220,58 @@ impl Lookup {
             return Err(IdentityError::NoneFound { looked });
         }
         Ok(found)
+    }
+}
+
+impl Lookup {
+    /// Without a terminal to ask for a passphrase, a passphrase-protected identity file is
+    /// not loaded (age would fail the whole decryption on it, or wait for a pinentry): it is
+    /// noted in `skipped` and `warnings`, and `true` is returned so the next one is tried.
+    fn skip_if_unaskable(
+        &self,
+        path: &Path,
+        found: &mut Identities,
+    ) -> Result<bool, IdentityError> {
+        if self.can_prompt {
+            return Ok(false);
+        }
+        check_file(path)?;
+        let Some(kind) = passphrase_protection(path) else {
+            return Ok(false);
+        };
+        let note = format!(
+            "{}: it is {kind} protected by a passphrase, and there is no terminal to ask for it (stdin and stderr are not terminals)",
+            path.display()
+        );
+        found.warnings.push(format!("skipped {note}"));
+        found.skipped.push(note);
+        Ok(true)
+    }
+}
+
+/// What kind of passphrase-protected identity the file at `path` holds, if it is one: an age
+/// identity file encrypted with `age -p`, or an encrypted SSH private key.
+fn passphrase_protection(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(64)
+        .read_to_end(&mut head)
+        .ok()?;
+    if head.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+        || head.starts_with(b"age-encryption.org/")
+    {
+        return Some("an age identity file");
+    }
+    if !head.starts_with(b"-----BEGIN") {
+        return None;
+    }
+    let file = fs::File::open(path).ok()?;
+    let reader = std::io::BufReader::new(file.take(1 << 14));
+    match age::ssh::Identity::from_buffer(reader, Some(path.display().to_string())) {
+        Ok(age::ssh::Identity::Encrypted(_)) => Some("an SSH key"),
+        _ => None,
     }
 }
 

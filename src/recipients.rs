@@ -53,6 +53,7 @@ pub fn rekey(
                     .flatten()
                     .is_some_and(|r| {
                         r.sha256 == vault::record::digest(&o.raw)
+                            && r.pending.is_none()
                             && r.recipients.len() == env.recipients.len()
                             && env
                                 .recipients

@@ -2,6 +2,12 @@
 //! and as `to_json` or YAML single quotes would escape it) becomes `<vault:NAME>`, and every
 //! bcrypt hash becomes `<bcrypt>`. What is masked is masked in both the old and the new text,
 //! so a diff shows that a secret changed (its line changes) without showing it.
+//!
+//! The old file may hold a secret the vault no longer has (after `set` rotated it, the old one
+//! is still live on the target until the new file is deployed). Its values are learned from
+//! the old text (where the new text has a masked secret, and credential fields) and masked,
+//! in every form above, everywhere in both texts, as `<vault:NAME (before)>` or
+//! `<credential (before)>`.
 
 use minijinja::Value;
 use zeroize::Zeroizing;
@@ -19,12 +25,21 @@ impl Masker {
     /// A masker for these vault values: (variable name, value).
     #[must_use]
     pub fn new(secrets: &crate::secrets::Secrets) -> Masker {
+        Masker::labelled(
+            secrets
+                .iter()
+                .map(|(name, value)| (format!("<vault:{name}>"), value)),
+        )
+    }
+
+    /// A masker for values under their own labels: (label, value); the first label given
+    /// for a written form wins.
+    fn labelled<'a>(values: impl IntoIterator<Item = (String, &'a str)>) -> Masker {
         let mut needles: Vec<(Zeroizing<String>, String)> = Vec::new();
-        for (name, value) in secrets.iter() {
+        for (label, value) in values {
             if value.is_empty() {
                 continue;
             }
-            let label = format!("<vault:{name}>");
             let mut forms = vec![value.to_string()];
             if let Ok(json) = json_dumps(
                 &Value::from(value),
@@ -202,42 +217,216 @@ fn named_like_a_credential(path: &str) -> bool {
     .any(|word| key.contains(word))
 }
 
+/// The old values of secrets (a rotated password the vault no longer holds, which the masker
+/// cannot know), learned from the old text: (label, value), each as written and as decoded
+/// from the forms a template writes (JSON or YAML escapes, urlencoded, base64), so that a
+/// [`Masker`] built from them hides every form of them, everywhere in both texts.
+///
+/// Two sources: where a changed line of the new text holds masked secrets
+/// (`password: "<vault:pw>"`), an old line with the same literal text around them held the
+/// old values (`<vault:pw (before)>`); and the values of credential fields (passwords,
+/// tokens, ...) of the old text (`<credential (before)>`).
+fn old_values(old_masked: &str, new_masked: &str) -> Vec<(String, Zeroizing<String>)> {
+    let mut out: Vec<(String, Zeroizing<String>)> = Vec::new();
+    let new_lines: std::collections::HashSet<&str> = new_masked.lines().collect();
+    let shapes: Vec<Vec<&str>> = new_masked
+        .lines()
+        .filter(|l| l.contains("<vault:"))
+        .filter_map(split_at_labels)
+        .collect();
+    for line in old_masked.lines().filter(|l| !new_lines.contains(l)) {
+        for shape in &shapes {
+            if let Some(values) = match_shape(line, shape) {
+                for (label, value) in values {
+                    if !value.is_empty() && !value.starts_with('<') {
+                        let before = label.replacen('>', " (before)>", 1);
+                        for decoded in decodings(value) {
+                            out.push((before.clone(), decoded));
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+    let mut values = credentials_in(old_masked);
+    values.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    for value in values {
+        if !value.starts_with('<') {
+            out.push(("<credential (before)>".to_string(), value));
+        }
+    }
+    out
+}
+
+/// A line holding masked secrets as its pieces: literal text, label, literal text, ...
+/// (always an odd count). `None` when two labels touch (no text tells their values apart)
+/// or the line starts with one (nothing anchors it).
+fn split_at_labels(line: &str) -> Option<Vec<&str>> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("<vault:") {
+        let end = start + rest[start..].find('>')? + 1;
+        pieces.push(&rest[..start]);
+        pieces.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    pieces.push(rest);
+    let literals_apart = pieces
+        .iter()
+        .step_by(2)
+        .enumerate()
+        .all(|(i, lit)| i == 0 || i == pieces.len() / 2 || !lit.is_empty());
+    (pieces.len() > 1 && !pieces[0].trim().is_empty() && literals_apart).then_some(pieces)
+}
+
+/// The values `line` holds where `shape` (from [`split_at_labels`]) has labels, when its
+/// literal text is the same: (label, value as written).
+fn match_shape<'a, 'b>(line: &'a str, shape: &[&'b str]) -> Option<Vec<(&'b str, &'a str)>> {
+    let (first, last) = (shape[0], shape[shape.len() - 1]);
+    if line.len() < first.len() + last.len() || !line.starts_with(first) || !line.ends_with(last) {
+        return None;
+    }
+    let mut rest = &line[first.len()..line.len() - last.len()];
+    let mut values = Vec::new();
+    let mut i = 1;
+    while i < shape.len() - 1 {
+        let literal = shape[i + 1];
+        let end = if i + 2 == shape.len() {
+            rest.len()
+        } else {
+            rest.find(literal)?
+        };
+        values.push((shape[i], &rest[..end]));
+        rest = &rest[end..];
+        if i + 2 < shape.len() {
+            rest = &rest[literal.len()..];
+        }
+        i += 2;
+    }
+    Some(values)
+}
+
+/// `written` and what it decodes to from each form a template may have written a value in.
+fn decodings(written: &str) -> Vec<Zeroizing<String>> {
+    use base64::Engine as _;
+    let mut out = vec![Zeroizing::new(written.to_string())];
+    let mut add = |s: String| {
+        if !s.is_empty() && !out.iter().any(|o| o.as_str() == s) {
+            out.push(Zeroizing::new(s));
+        }
+    };
+    if let Ok(s) = serde_json::from_str::<String>(&format!("\"{written}\"")) {
+        add(s);
+    }
+    if let Some(inner) = written
+        .strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .and_then(|w| serde_json::from_str::<String>(&format!("\"{w}\"")).ok())
+    {
+        add(inner);
+    }
+    let unquoted = written
+        .strip_prefix('\'')
+        .and_then(|w| w.strip_suffix('\''))
+        .unwrap_or(written);
+    add(unquoted.replace("''", "'"));
+    if written.contains('%') {
+        if let Some(s) = percent_decode(written) {
+            add(s);
+        }
+    }
+    if written.len() >= 8 {
+        for engine in [
+            &base64::engine::general_purpose::STANDARD,
+            &base64::engine::general_purpose::URL_SAFE,
+        ] {
+            if let Some(s) = engine
+                .decode(written)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .filter(|s| !s.chars().any(char::is_control))
+            {
+                add(s);
+            }
+        }
+    }
+    out
+}
+
+/// `%XX` sequences decoded; `None` when one is malformed or the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Replaces the values of credential fields (passwords, tokens, ...) found in a YAML text by
 /// `label`: what the vault masker cannot know (an old secret, a literal one) is hidden too.
 fn mask_credentials(text: &str, label: &str) -> String {
-    let Some(doc) = crate::prometheus::document(text) else {
-        return text.to_string();
-    };
-    let mut values: Vec<String> = Vec::new();
-    doc.walk("", &mut |path, node| {
-        if let crate::yaml::node::Kind::Scalar(crate::yaml::node::Scalar { text, .. }) = &node.kind
-        {
-            if (crate::lints::is_credential_field(path) || named_like_a_credential(path))
-                && text.chars().count() >= 4
-                && !text.starts_with("<vault:")
-                && !text.starts_with("<bcrypt>")
-            {
-                values.push(text.clone());
-            }
-        }
-    });
+    let mut values = credentials_in(text);
+    values.retain(|v| v.chars().count() >= 4 && !v.starts_with("<bcrypt>"));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     let mut out = text.to_string();
     for v in values {
-        out = out.replace(&v, label);
+        out = out.replace(v.as_str(), label);
     }
     out
+}
+
+/// The values of the credential fields of a YAML text (the schema's secret fields, and keys
+/// named like credentials), except those already masked.
+fn credentials_in(text: &str) -> Vec<Zeroizing<String>> {
+    let Some(doc) = crate::prometheus::document(text) else {
+        return Vec::new();
+    };
+    let mut values: Vec<Zeroizing<String>> = Vec::new();
+    doc.walk("", &mut |path, node| {
+        if let Some(s) = node.scalar() {
+            if (crate::lints::is_credential_field(path) || named_like_a_credential(path))
+                && !s.text.is_empty()
+                && !s.text.starts_with("<vault:")
+                && !s.text.starts_with("<credential")
+                && !values.iter().any(|v| v.as_str() == s.text)
+            {
+                values.push(Zeroizing::new(s.text.clone()));
+            }
+        }
+    });
+    values
 }
 
 /// A unified diff of `old` and `new` (both masked), labelled with `path`; empty when equal.
 #[must_use]
 pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> String {
-    let new_text = mask_credentials(&masker.mask(&String::from_utf8_lossy(new)), "<credential>");
-    let old_text = old
-        .map(|o| {
-            let masked = masker.mask(&String::from_utf8_lossy(o));
+    let new_masked = masker.mask(&String::from_utf8_lossy(new));
+    let old_masked = old.map(|o| masker.mask(&String::from_utf8_lossy(o)));
+    // the old file may hold secrets the vault no longer has (a rotation): learn them from
+    // the old text, and hide every form of them in both texts
+    let before = Masker::labelled(
+        old_masked
+            .as_deref()
+            .map(|o| old_values(o, &new_masked))
+            .unwrap_or_default()
+            .iter()
+            .map(|(label, value)| (label.clone(), value.as_str())),
+    );
+    let new_text = mask_credentials(&before.mask(&new_masked), "<credential>");
+    let old_text = old_masked
+        .map(|masked| {
             mask_credentials(
-                &mask_old_by_shape(&masked, &new_text),
+                &mask_old_by_shape(&before.mask(&masked), &new_text),
                 "<credential (before)>",
             )
         })
@@ -363,5 +552,42 @@ mod tests {
             "{only_secret}"
         );
         assert_eq!(unified(&m, "x", Some(b"same\n"), b"same\n"), "");
+    }
+
+    #[test]
+    fn old_values_are_learned_and_masked_in_every_form_everywhere() {
+        use base64::Engine as _;
+        let m = Masker::new(&secrets(&[("pw", "new-password"), ("user", "admin-user")]));
+        let old_pw = "0ld \"pw\"/é";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(old_pw);
+        let old = format!(
+            "a: {{x: {json}, y: \"admin-user\"}}\nurl: https://h/?t=0ld%20%22pw%22/%C3%A9&u=1\nauth: {b64}\ncomment: {old_pw}\n",
+            json = serde_json::to_string(old_pw).unwrap()
+        );
+        let new = "a: {x: \"new-password\", y: \"admin-user\"}\nurl: https://h/?t=new-password&u=1\nauth: bmV3LXBhc3N3b3Jk\n";
+        let d = unified(&m, "x", Some(old.as_bytes()), new.as_bytes());
+        for form in ["0ld", "%22pw", &b64, "\\\"pw"] {
+            assert!(!d.contains(form), "{form} in {d}");
+        }
+        assert!(
+            d.contains("-a: {x: \"<vault:pw (before)>\", y: \"<vault:user>\"}"),
+            "{d}"
+        );
+        assert!(d.contains("-comment: <vault:pw (before)>"), "{d}");
+    }
+
+    #[test]
+    fn shapes_split_at_labels_and_match_old_lines() {
+        let shape = split_at_labels("k: {a: \"<vault:a>\", b: <vault:b>}").unwrap();
+        assert_eq!(
+            match_shape("k: {a: \"1\", b: 22}", &shape).unwrap(),
+            [("<vault:a>", "1"), ("<vault:b>", "22")]
+        );
+        assert!(match_shape("j: {a: \"1\", b: 22}", &shape).is_none());
+        // nothing anchors a line that starts with a label, or two labels that touch
+        assert!(split_at_labels("<vault:a> x").is_none());
+        assert!(split_at_labels("k: <vault:a><vault:b>").is_none());
+        let decoded: Vec<String> = decodings("p%40ss").iter().map(|d| d.to_string()).collect();
+        assert!(decoded.contains(&"p@ss".to_string()), "{decoded:?}");
     }
 }

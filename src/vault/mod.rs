@@ -30,6 +30,15 @@ use crate::{
 const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
 const BINARY_MAGIC: &str = "age-encryption.org/";
 
+/// The most recipient stanzas promvault reads in an age header. The `age` crate (0.12)
+/// parses a header again from its start for every line it reads, in time that grows with the
+/// square of the header's size (20,000 stanzas: minutes); a project has a handful of
+/// recipients, so a header past this bound is refused before age sees it.
+pub const MAX_STANZAS: usize = 1000;
+/// The most lines promvault reads in an age header (a stanza takes two lines for an age
+/// key, seven for a 2048-bit RSA SSH key), for the same reason as [`MAX_STANZAS`].
+pub const MAX_HEADER_LINES: usize = 8000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
     #[error("{path} does not exist")]
@@ -53,6 +62,12 @@ pub enum VaultError {
     WrongIdentity(Box<NoMatchingIdentity>),
     #[error("{path} is encrypted with a passphrase, not to recipients")]
     Passphrase { path: String },
+    #[error("{path} was not opened: its age header holds {stanzas} recipient stanzas in {lines} lines, more than promvault reads (at most {MAX_STANZAS} stanzas and {MAX_HEADER_LINES} lines)")]
+    HeaderTooLarge {
+        path: String,
+        stanzas: usize,
+        lines: usize,
+    },
     #[error("cannot open {path}: {message}")]
     Identity { path: String, message: String },
     #[error("{path}: the decrypted content is not UTF-8 text")]
@@ -93,6 +108,9 @@ impl VaultError {
             VaultError::Damaged { path, .. } => {
                 format!("restore it from git (`git checkout -- {path}`) or from a backup")
             }
+            VaultError::HeaderTooLarge { path, .. } => format!(
+                "a vault is encrypted to the few recipients promvault.yml lists: if {path} is genuine, open it with `age -d` and encrypt the plaintext again with `promvault encrypt`; otherwise restore it from git (`git checkout -- {path}`)"
+            ),
             VaultError::WrongIdentity(_) => "ask someone who can open it to run `promvault recipients add <your recipient>`, or pass the right key with --identity".to_string(),
             VaultError::Content { .. } => "fix it with `promvault edit ENV`".to_string(),
             VaultError::Conflict { saved, .. } => format!(
@@ -190,6 +208,33 @@ pub fn stanza_summary(binary: &[u8]) -> StanzaSummary {
         }
     }
     summary
+}
+
+/// Refuses an age header too large to parse in reasonable time (see [`MAX_STANZAS`]): one
+/// linear pass over its lines, up to the `---` line that ends it.
+///
+/// # Errors
+/// [`VaultError::HeaderTooLarge`] with the counts.
+pub fn check_header_size(binary: &[u8], display: &str) -> Result<(), VaultError> {
+    let mut stanzas = 0;
+    let mut lines = 0;
+    for line in binary.split(|&b| b == b'\n') {
+        if line.starts_with(b"---") {
+            break;
+        }
+        lines += 1;
+        if line.starts_with(b"-> ") {
+            stanzas += 1;
+        }
+    }
+    if stanzas > MAX_STANZAS || lines > MAX_HEADER_LINES {
+        return Err(VaultError::HeaderTooLarge {
+            path: display.to_string(),
+            stanzas,
+            lines,
+        });
+    }
+    Ok(())
 }
 
 /// The tag an age SSH stanza carries for an SSH public key (`ssh-ed25519 AAAA...`).
@@ -341,6 +386,7 @@ pub fn decrypt_binary(
             path: display.to_string(),
         });
     };
+    check_header_size(&binary, display)?;
     let decryptor = age::Decryptor::new_buffered(&binary[..]).map_err(|e| match e {
         age::DecryptError::UnknownFormat if !binary.starts_with(b"age-encryption.org/v1\n") => {
             damaged("its age format version is unknown")
@@ -363,7 +409,12 @@ pub fn decrypt_binary(
             VaultError::WrongIdentity(Box::new(NoMatchingIdentity {
                 path: display.to_string(),
                 stanzas,
-                tried: identities.sources.clone(),
+                tried: identities
+                    .sources
+                    .iter()
+                    .cloned()
+                    .chain(identities.skipped.iter().map(|s| format!("(skipped {s})")))
+                    .collect(),
                 named,
                 listed: expected.to_vec(),
                 mine: identities.recipients.clone(),
@@ -420,7 +471,10 @@ pub fn encrypt(
     Ok(out)
 }
 
-/// Encrypts `plaintext` to `recipients` and writes it atomically, owner-only, to `path`.
+/// Encrypts `plaintext` to `recipients` and writes it atomically, owner-only, to `path`, with
+/// its record. The record first gets the new file's record as `pending`, then the vault is
+/// written, then the record is completed: a kill at any instant leaves a vault that its record
+/// describes (as it is, or as pending), never one that looks changed by something else.
 ///
 /// # Errors
 /// Encryption or I/O failure; the old file is then intact.
@@ -430,7 +484,7 @@ pub fn write(
     plaintext: &[u8],
     recipients: &[String],
 ) -> Result<WriteOutcome, VaultError> {
-    let bytes = write_encrypted(path, display, plaintext, recipients)?;
+    let bytes = encrypt(plaintext, recipients, display)?;
     // The record names the variables; a plaintext that is not a mapping has none to name.
     let names: Vec<(String, &'static str)> = std::str::from_utf8(plaintext)
         .ok()
@@ -441,34 +495,46 @@ pub fn write(
                 .collect()
         })
         .unwrap_or_default();
-    record::write(path, display, &bytes, recipients, &names).map_err(|source| {
-        VaultError::Write {
-            path: format!("{display}.recipients"),
-            source,
-        }
-    })?;
+    let record_err = |source| VaultError::Write {
+        path: format!("{display}.recipients"),
+        source,
+    };
+    create_parent(path, display)?;
+    record::write_pending(path, display, &bytes, recipients, &names).map_err(record_err)?;
+    write_bytes(path, display, &bytes)?;
+    record::write(path, display, &bytes, recipients, &names).map_err(record_err)?;
     Ok(WriteOutcome::Changed)
 }
 
-/// Encrypts and writes atomically, owner-only, without a record; returns the bytes written.
-fn write_encrypted(
-    path: &Path,
-    display: &str,
-    plaintext: &[u8],
-    recipients: &[String],
-) -> Result<Vec<u8>, VaultError> {
-    let bytes = encrypt(plaintext, recipients, display)?;
+fn create_parent(path: &Path, display: &str) -> Result<(), VaultError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|source| VaultError::Write {
             path: display.to_string(),
             source,
         })?;
     }
-    output::write_atomic(path, &bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
+    Ok(())
+}
+
+/// Writes encrypted bytes atomically, owner-only, without a record.
+fn write_bytes(path: &Path, display: &str, bytes: &[u8]) -> Result<(), VaultError> {
+    create_parent(path, display)?;
+    output::write_atomic(path, bytes, output::OWNER_ONLY).map_err(|source| VaultError::Write {
         path: display.to_string(),
         source,
     })?;
-    Ok(bytes)
+    Ok(())
+}
+
+/// Encrypts and writes atomically, owner-only, without a record.
+fn write_encrypted(
+    path: &Path,
+    display: &str,
+    plaintext: &[u8],
+    recipients: &[String],
+) -> Result<(), VaultError> {
+    let bytes = encrypt(plaintext, recipients, display)?;
+    write_bytes(path, display, &bytes)
 }
 
 /// [`write`], but only if the file still holds `expected` (its bytes when it was read; `None`:

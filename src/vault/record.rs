@@ -7,6 +7,13 @@
 //! vault file: a vault written by anything else (`age -e`, a bad merge) no longer matches its
 //! record, which `promvault check` reports. The names let `check` render every template
 //! without any key, with placeholders in place of the secrets. Values are never recorded.
+//!
+//! A write keeps vault and record in step across a kill: the record first gets the new file's
+//! record as `pending`, then the vault is written, then the record is completed. A kill
+//! between the two leaves a vault whose hash is the pending one ([`Match::Unfinished`]),
+//! which `check` accepts with a warning, without any key. A vault matching neither hash
+//! ([`Match::Stale`]) cannot be told, without a key, from one changed by something else:
+//! `check` fails on it, and says whether a key here opens it.
 
 use std::{
     fs,
@@ -31,6 +38,78 @@ pub struct Record {
     /// can stand in a value of the right shape.
     #[serde(default)]
     pub kinds: std::collections::BTreeMap<String, String>,
+    /// A write under way: the record of the vault file promvault is about to write. Written
+    /// before the vault, removed when the record is completed after it, so a write killed
+    /// between the two leaves a vault whose hash is this one (see [`write_pending`]).
+    #[serde(default)]
+    pub pending: Option<Pending>,
+}
+
+/// The record of a vault file being written (see [`Record::pending`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pending {
+    pub sha256: String,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub variables: Vec<String>,
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, String>,
+}
+
+/// How a vault file stands against its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// The record describes this file.
+    Current,
+    /// A promvault write was killed after the vault was written and before its record was
+    /// completed: the file is exactly the one promvault wrote, which `pending` describes.
+    Unfinished,
+    /// A promvault write was killed before the vault was written: the file is the previous
+    /// one, whole, which the record describes; the change was not made.
+    NotWritten,
+    /// The file is not the one the record describes, nor the one a write was about to put
+    /// there: written by another tool (`age -e`, a merge), by a promvault from before pending
+    /// records that was killed between the vault and its record, or tampered with.
+    Stale,
+}
+
+impl Record {
+    /// How the vault file `bytes` stands against this record.
+    #[must_use]
+    pub fn matches(&self, bytes: &[u8]) -> Match {
+        let hash = digest(bytes);
+        match &self.pending {
+            Some(p) if p.sha256 == hash => Match::Unfinished,
+            Some(_) if self.sha256 == hash => Match::NotWritten,
+            _ if self.sha256 == hash => Match::Current,
+            _ => Match::Stale,
+        }
+    }
+
+    /// The record of the file on disk, given how it matches: the pending one for
+    /// [`Match::Unfinished`], else this one.
+    #[must_use]
+    pub fn describing(
+        &self,
+        m: &Match,
+    ) -> (
+        Vec<String>,
+        Vec<String>,
+        std::collections::BTreeMap<String, String>,
+    ) {
+        match (&self.pending, m) {
+            (Some(p), Match::Unfinished) => {
+                (p.recipients.clone(), p.variables.clone(), p.kinds.clone())
+            }
+            _ => (
+                self.recipients.clone(),
+                self.variables.clone(),
+                self.kinds.clone(),
+            ),
+        }
+    }
 }
 
 /// The kind a record notes for a variable: `string`, `bcrypt` (a string holding a bcrypt hash,
@@ -99,6 +178,54 @@ pub fn render(
     out
 }
 
+/// The record of a vault's current file with the record of the file about to replace it
+/// appended as `pending:` (indented under it).
+fn render_pending(current: &str, new: &str) -> String {
+    let mut out = String::new();
+    for line in current.lines().take_while(|l| !l.starts_with("pending:")) {
+        if !line.starts_with("# A write of") && !line.starts_with("#   ") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(
+        "# A write of the vault was under way: if its hash is the one below, it finished and this\n\
+         #   record was not yet completed (the next write completes it, or `promvault rekey`).\n\
+         pending:\n",
+    );
+    for line in new.lines().filter(|l| !l.starts_with('#')) {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Before a vault is written: adds to its record (when it has a readable one) the record of
+/// the file about to be written, as `pending`, so that a write killed after the vault and
+/// before [`write`] leaves a vault that [`Record::matches`] as [`Match::Unfinished`] instead
+/// of one that cannot be told from a vault changed by something else.
+///
+/// # Errors
+/// I/O.
+pub fn write_pending(
+    vault: &Path,
+    display: &str,
+    vault_bytes: &[u8],
+    recipients: &[String],
+    variables: &[(String, &'static str)],
+) -> std::io::Result<()> {
+    let path = path_for(vault);
+    let Ok(current) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    if yaml::from_str::<Record>(&current).is_err() {
+        return Ok(());
+    }
+    let new = render(display, vault_bytes, recipients, variables);
+    output::write_atomic(&path, render_pending(&current, &new).as_bytes(), 0o644).map(|_| ())
+}
+
 /// Writes the record for a vault just written.
 ///
 /// # Errors
@@ -152,5 +279,46 @@ mod tests {
         assert_eq!(r.variables, ["a", "m"]);
         assert_eq!(r.kinds.get("m").map(String::as_str), Some("mapping"));
         assert!(read(&dir.path().join("none.age")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_pending_record_tells_an_unfinished_write_from_a_stale_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("prod.yml.age");
+        let vars = [("a".to_string(), "string"), ("m".to_string(), "mapping")];
+        write(&vault, "v", b"old", &["age1x".into()], &vars[..1]).unwrap();
+        let r = read(&vault).unwrap().unwrap();
+        assert_eq!(r.matches(b"old"), Match::Current);
+        assert_eq!(r.matches(b"other"), Match::Stale);
+        write_pending(
+            &vault,
+            "v",
+            b"new",
+            &["age1x".into(), "age1y".into()],
+            &vars,
+        )
+        .unwrap();
+        // twice: a pending record left by an earlier kill is replaced, not nested
+        write_pending(
+            &vault,
+            "v",
+            b"new",
+            &["age1x".into(), "age1y".into()],
+            &vars,
+        )
+        .unwrap();
+        let r = read(&vault).unwrap().unwrap();
+        assert_eq!(r.matches(b"old"), Match::NotWritten);
+        assert_eq!(r.matches(b"new"), Match::Unfinished);
+        assert_eq!(r.matches(b"other"), Match::Stale);
+        let (recipients, variables, kinds) = r.describing(&Match::Unfinished);
+        assert_eq!(recipients, ["age1x", "age1y"]);
+        assert_eq!(variables, ["a", "m"]);
+        assert_eq!(kinds.get("m").map(String::as_str), Some("mapping"));
+        assert_eq!(r.describing(&Match::NotWritten).1, ["a"]);
+        // the write completes it: no pending left
+        write(&vault, "v", b"new", &["age1x".into()], &vars).unwrap();
+        let text = fs::read_to_string(path_for(&vault)).unwrap();
+        assert!(!text.contains("pending"), "{text}");
     }
 }

@@ -137,3 +137,120 @@ fn sigkill_at_any_instant_leaves_old_or_new_files() {
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// A project with one environment, `prod`, and one output using its variable `a`.
+fn one_environment() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(
+        "promvault.yml",
+        &format!("recipients:\n  - {}\nenvironments:\n  prod:\n    vault: vault/prod.yml.age\noutputs:\n  - template: templates/out.j2\n    dest: \"out/{{{{ env }}}}/out.txt\"\n", sb.recipient),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write("templates/out.j2", "a={{ a }}\n");
+    sb
+}
+
+/// `check`'s stdout and exit code.
+fn check(sb: &Sandbox, identity: Option<&std::path::Path>) -> (Option<i32>, String) {
+    let mut cmd = sb.cmd(&["check"]);
+    if let Some(identity) = identity {
+        cmd.env("PROMVAULT_IDENTITY", identity);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out)),
+    )
+}
+
+/// A kill between the vault write and the record write, as a promvault without pending
+/// records (or another tool) leaves it: the new vault, the old record. With a key, `check`
+/// says the vault is genuine and the record stale; without one, that it cannot tell an
+/// interrupted write from tampering. `render` works; the next `set` repairs the record.
+#[test]
+fn a_vault_newer_than_its_record_is_reported_honestly_and_repaired_by_the_next_set() {
+    let sb = one_environment();
+    sb.set("prod", "a", "first");
+    let (code, all) = check(&sb, None);
+    assert_eq!(code, Some(0), "{all}");
+    let old_record = sb.read("vault/prod.yml.age.recipients");
+    sb.set("prod", "a", "second");
+    fs::write(sb.path("vault/prod.yml.age.recipients"), &old_record).unwrap();
+
+    let (code, all) = check(&sb, None);
+    assert_eq!(code, Some(1), "{all}");
+    assert!(all.contains("vault-record-stale"), "{all}");
+    assert!(
+        all.contains("the vault opens with your identity, but its record describes another file"),
+        "{all}"
+    );
+    assert!(all.contains("promvault rekey prod"), "{all}");
+    assert!(!all.contains("tamper"), "{all}");
+
+    let (other, _) = sb.other_identity("other.txt");
+    let (code, all) = check(&sb, Some(&other));
+    assert_eq!(code, Some(1), "{all}");
+    assert!(
+        all.contains(
+            "cannot be told from a vault changed by something else (age -e, a merge, tampering)"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("someone who can open it"), "{all}");
+
+    sb.cmd(&["render", "prod"]).assert().success();
+    assert_eq!(
+        fs::read_to_string(sb.path("out/prod/out.txt")).unwrap(),
+        "a=second\n"
+    );
+    sb.set("prod", "b", "x");
+    let (code, all) = check(&sb, None);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(!all.contains("vault-record"), "{all}");
+}
+
+/// A kill between the vault write and the record write as promvault now writes them: the
+/// record already holds the new file's record as `pending`, so even without a key `check`
+/// knows the vault is the file promvault wrote (a warning, not an error), and a kill before
+/// the vault write leaves the old vault, which `check` says too. The next `set` completes it.
+#[test]
+fn a_kill_between_the_vault_and_its_record_leaves_a_pending_record_check_accepts() {
+    let sb = one_environment();
+    sb.set("prod", "a", "first");
+    let before = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
+    let old_vault = sb.read("vault/prod.yml.age");
+    sb.set("prod", "a", "second");
+    sb.set("prod", "c", "third");
+    let after = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
+    // the record as it stands between the vault write and the record write
+    let pending: String = after
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    let interrupted = format!("{before}pending:\n{pending}");
+    fs::write(sb.path("vault/prod.yml.age.recipients"), &interrupted).unwrap();
+    let (other, _) = sb.other_identity("other.txt");
+    for identity in [None, Some(other.as_path())] {
+        let (code, all) = check(&sb, identity);
+        assert_eq!(code, Some(0), "{all}");
+        assert!(all.contains("vault-record-unfinished"), "{all}");
+        assert!(!all.contains("vault-record-stale"), "{all}");
+    }
+    // killed before the vault write: the old vault, whole
+    fs::write(sb.path("vault/prod.yml.age"), &old_vault).unwrap();
+    let (code, all) = check(&sb, Some(&other));
+    assert_eq!(code, Some(0), "{all}");
+    assert!(all.contains("vault-write-interrupted"), "{all}");
+    assert_eq!(sb.view(&["prod", "a"]), "first");
+    // the next write completes the record
+    sb.set("prod", "a", "again");
+    let record = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
+    assert!(!record.contains("pending"), "{record}");
+    let (code, all) = check(&sb, None);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(!all.contains("vault-"), "{all}");
+}

@@ -586,3 +586,71 @@ fn no_error_path_prints_a_vault_value_in_any_form() {
         assert!(!seen.contains(part), "`{part}` was printed:\n{seen}");
     }
 }
+
+/// An armored age file whose header holds `stanzas` X25519 stanzas (none for our identity:
+/// the header format is public, no key is needed to write one).
+fn age_file_with_stanzas(stanzas: usize) -> Vec<u8> {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
+    let mut binary = b"age-encryption.org/v1\n".to_vec();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..stanzas {
+        // a pseudo-random ephemeral share (a small number would be a low-order point)
+        let mut share = [0u8; 32];
+        for chunk in share.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chunk.copy_from_slice(&x.to_le_bytes());
+        }
+        binary.extend_from_slice(
+            format!("-> X25519 {}\n{}\n", b64(&share), b64(&[7u8; 32])).as_bytes(),
+        );
+    }
+    binary.extend_from_slice(format!("--- {}\n", b64(&[1u8; 32])).as_bytes());
+    binary.extend_from_slice(&[0u8; 16 + 17 + 16]);
+    let mut out = Vec::new();
+    let mut w =
+        age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor).unwrap();
+    w.write_all(&binary).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+#[test]
+fn a_vault_with_twenty_thousand_stanzas_is_refused_before_age_parses_it() {
+    let sb = Sandbox::new();
+    sb.set("prod", "pw", "s3cret-value");
+    fs::write(sb.path("vault/prod.yml.age"), age_file_with_stanzas(20_000)).unwrap();
+    // the age crate re-parses a header from its start for each line: refused by counting
+    let out = sb.cmd(&["view", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "vault/prod.yml.age was not opened: its age header holds 20000 recipient stanzas"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("at most 1000 stanzas"), "{err}");
+    assert!(out.stdout.is_empty());
+    // `decrypt` of any age file takes the same path
+    fs::write(sb.path("big.age"), age_file_with_stanzas(20_000)).unwrap();
+    let out = sb.cmd(&["decrypt", "big.age", "-o", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("big.age was not opened"),
+        "{}",
+        stderr(&out)
+    );
+    // a header within the bound is read and, here, found to hold no stanza of ours
+    fs::write(sb.path("vault/prod.yml.age"), age_file_with_stanzas(50)).unwrap();
+    let out = sb.cmd(&["view", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("none of your identities can open vault/prod.yml.age"),
+        "{}",
+        stderr(&out)
+    );
+}

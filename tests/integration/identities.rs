@@ -192,3 +192,90 @@ fn an_unusable_key_in_a_default_place_is_skipped() {
         .unwrap();
     assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
 }
+
+/// Without a terminal (stdin and stderr not terminals, as in CI), a passphrase-protected
+/// identity listed first is skipped with a note, and the identity after it opens the vault.
+#[test]
+fn without_a_terminal_a_passphrase_protected_identity_is_skipped_for_the_next() {
+    require("ssh-keygen");
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "opened-by-the-second");
+    let identity = fs::read(sb.identity_path()).unwrap();
+    // an age identity file protected by a passphrase (as `age -p` writes one)
+    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
+        "correct horse".to_string(),
+    ));
+    let mut armored = Vec::new();
+    {
+        let armor =
+            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
+                .unwrap();
+        let mut w = encryptor.wrap_output(armor).unwrap();
+        w.write_all(&identity).unwrap();
+        w.finish().unwrap().finish().unwrap();
+    }
+    let protected_age = sb.home.join("protected.age");
+    fs::write(&protected_age, armored).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&protected_age, fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    // an SSH key protected by a passphrase
+    let protected_ssh = sb.home.join("id_protected");
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "a passphrase", "-f"])
+        .arg(&protected_ssh)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let good = sb.identity_path();
+    for protected in [&protected_age, &protected_ssh] {
+        let out = sb
+            .std_cmd(&["view", "prod", "a", "-i"])
+            .arg(protected)
+            .arg("-i")
+            .arg(&good)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", protected.display());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "opened-by-the-second");
+        assert!(
+            err.contains(&format!("skipped {}", protected.display()))
+                && err.contains("no terminal to ask for it"),
+            "{err}"
+        );
+        // the working identity may also come from PROMVAULT_AGE_KEY
+        let out = sb
+            .std_cmd(&["view", "prod", "a", "-i"])
+            .arg(protected)
+            .env(
+                "PROMVAULT_AGE_KEY",
+                String::from_utf8(identity.clone()).unwrap(),
+            )
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "opened-by-the-second");
+    }
+    // only protected identities: an error naming each one tried and why it was skipped
+    let out = sb
+        .std_cmd(&["view", "prod", "a", "-i"])
+        .arg(&protected_age)
+        .arg("-i")
+        .arg(&protected_ssh)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("none of your identities can open"), "{err}");
+    for protected in [&protected_age, &protected_ssh] {
+        assert!(
+            err.contains(&format!("(skipped {}: it is", protected.display())),
+            "{err}"
+        );
+    }
+}

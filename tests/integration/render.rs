@@ -445,3 +445,80 @@ fn include_finds_templates_beside_the_template_as_ansible_does_and_stays_inside(
         stderr(&out)
     );
 }
+
+/// Every form the masker knows of `value`: as is, JSON-escaped, YAML single-quote escaped,
+/// urlencoded (with and without `/` kept), base64 (standard and URL-safe).
+fn written_forms(value: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let json = serde_json::to_string(value).unwrap();
+    let url = |safe: &str| {
+        value
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b)
+                {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    vec![
+        value.to_string(),
+        json.trim_matches('"').to_string(),
+        value.replace('\'', "''"),
+        url("/"),
+        url(""),
+        base64::engine::general_purpose::STANDARD.encode(value),
+        base64::engine::general_purpose::URL_SAFE.encode(value),
+    ]
+}
+
+#[test]
+fn diff_after_a_rotation_shows_the_line_changed_but_never_the_old_secret() {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: templates/p.yml.j2\n    dest: \"out/{{{{ env }}}}/prometheus.yml\"\n  - template: templates/c.txt.j2\n    dest: \"out/{{{{ env }}}}/c.txt\"\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write(
+        "templates/p.yml.j2",
+        "scrape_configs:\n  - job_name: a\n    basic_auth:\n      username: u\n      password: {{ pw | to_json }}\n  - job_name: b\n    params:\n      token: [{{ pw | urlencode | to_json }}]\n    authorization:\n      credentials: {{ pw | b64encode }}\n  - job_name: c\n    static_configs:\n      - targets: [\"h:1\"]\n        labels: {a: {{ pw | to_json }}, b: {{ pw | urlencode | to_json }}}\n",
+    );
+    sb.write(
+        "templates/c.txt.j2",
+        "{\"pw\": {{ pw | to_json }}, \"again\": {{ pw | to_json }}, \"u\": \"x\"}\nurl=https://h/?a={{ pw | urlencode }}&b={{ pw | b64encode }}&c={{ pw | urlencode }}\nsq='{{ pw | replace(\"'\", \"''\") }}' and '{{ pw | replace(\"'\", \"''\") }}'\n",
+    );
+    let old = "Old\"Sec ret/1+é'x";
+    sb.set("prod", "pw", old);
+    sb.cmd(&["render", "prod"]).assert().success();
+    sb.set("prod", "pw", "New-secret-22");
+    for args in [
+        &["render", "prod", "--check", "--diff"][..],
+        &["render", "prod", "--diff"][..],
+    ] {
+        let out = sb.cmd(args).output().unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(out.status.code() != Some(2), "{all}");
+        for form in written_forms(old) {
+            assert!(!all.contains(&form), "`{form}` in:\n{all}");
+        }
+        for form in written_forms("New-secret-22") {
+            assert!(!all.contains(&form), "`{form}` in:\n{all}");
+        }
+        // the credential line still shows that it changed
+        assert!(
+            all.contains(
+                "-      password: \"<vault:pw (before)>\"\n+      password: \"<vault:pw>\"\n"
+            ),
+            "{all}"
+        );
+        assert!(all.contains("-{\"pw\": \"<vault:pw (before)>\""), "{all}");
+    }
+}
