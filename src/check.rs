@@ -424,6 +424,12 @@ fn check_render(
             .find(|r| r.display == display)
             .map(|r| r.host.clone())
     };
+    if validated.allowed > 0 {
+        report.notes.push(format!(
+            "{} finding(s) allowed on purpose in environment `{}` (check.allow in promvault.yml, or a `promvault: allow` comment in a template)",
+            validated.allowed, env.name
+        ));
+    }
     for mut f in validated.findings.clone() {
         f.message = format!(
             "{}{}",

@@ -560,6 +560,12 @@ impl Context<'_> {
             // a rule's message may quote a value: never a secret's
             errln!("{}", masker.mask(&f.to_string()));
         }
+        if prepared.allowed > 0 {
+            errln!(
+                "note: {} finding(s) allowed on purpose (check.allow in promvault.yml, or a `promvault: allow` comment in a template)",
+                prepared.allowed
+            );
+        }
         prepared.refuse_errors()?;
         let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         let mut out = io::stdout().lock();

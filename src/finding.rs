@@ -143,6 +143,28 @@ impl fmt::Display for Finding {
     }
 }
 
+/// Whether `text` matches `pattern`, where only `*` is special (any run of characters,
+/// `/`, `.` and `[` included): how `check.allow` names files and field paths.
+#[must_use]
+pub fn star_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// The JSON form: flat, with every field present (`null` where there is none).
 impl serde::Serialize for Finding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -165,6 +187,25 @@ impl serde::Serialize for Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn star_matches_any_run_and_nothing_else_is_special() {
+        assert!(star_match(
+            "scrape_configs[*].authorization.type",
+            "scrape_configs[12].authorization.type"
+        ));
+        assert!(star_match(
+            "out/*/prometheus.yml",
+            "out/prod/prometheus.yml"
+        ));
+        assert!(star_match("*", ""));
+        assert!(star_match("a", "a"));
+        assert!(!star_match("a", "ab"));
+        assert!(!star_match("scrape_configs[1].x", "scrape_configs[12].x"));
+        assert!(!star_match("a*b*c", "abbc-"));
+        assert!(star_match("a*b*c", "a-b-b-c"));
+        assert!(!star_match("ab*ba", "aba"));
+    }
 
     #[test]
     fn shown_with_location_id_field_and_fix() {

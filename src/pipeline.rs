@@ -524,6 +524,8 @@ pub struct Prepared {
     pub rendered: Vec<Rendered>,
     pub findings: Vec<Finding>,
     pub secrets: Secrets,
+    /// How many findings were allowed on purpose and left out.
+    pub allowed: usize,
 }
 
 impl Prepared {
@@ -560,6 +562,7 @@ pub fn prepare(
         rendered: Vec::new(),
         findings: Vec::new(),
         secrets: Secrets::new(),
+        allowed: 0,
     };
     for env in envs {
         let vault = vault_layer(project, env, ids)?;
@@ -577,6 +580,7 @@ pub fn prepare(
             let validated = masked(result, &prepared.secrets)?;
             prepared.rendered.extend(validated.rendered);
             prepared.findings.extend(validated.findings);
+            prepared.allowed += validated.allowed;
         } else {
             let result =
                 render_environment(project, env, vault, options.extra, options.out_dir, false);
@@ -612,6 +616,8 @@ pub fn shared_destination(rendered: &[Rendered]) -> Option<(&Rendered, &Rendered
 pub struct Validated {
     pub rendered: Vec<Rendered>,
     pub findings: Vec<Finding>,
+    /// How many findings were allowed on purpose ([`is_allowed`]) and left out.
+    pub allowed: usize,
 }
 
 /// Renders every output of `env` with `vault` and validates each (Prometheus' rules and the
@@ -653,10 +659,60 @@ pub fn render_and_validate(
                 }
         });
     }
-    Ok(Validated { rendered, findings })
+    let before = findings.len();
+    let mut templates = std::collections::HashMap::new();
+    findings.retain(|f| !is_allowed(project, f, &mut templates));
+    let allowed = before - findings.len();
+    Ok(Validated {
+        rendered,
+        findings,
+        allowed,
+    })
 }
 
 const LITERAL_CREDENTIAL: &str = "literal-credential";
+
+/// Whether finding `f` is allowed on purpose: by an entry of `check.allow` in promvault.yml,
+/// or by a `{# promvault: allow ID #}` comment (several ids separated by spaces or commas) on
+/// the template line that wrote it or the line above. `templates` caches the templates read.
+fn is_allowed(
+    project: &Project,
+    f: &Finding,
+    templates: &mut std::collections::HashMap<String, Option<String>>,
+) -> bool {
+    if project.config.check.allow.iter().any(|a| a.allows(f)) {
+        return true;
+    }
+    let Some(source) = &f.written_at else {
+        return false;
+    };
+    let Some(line) = source.line.and_then(|l| usize::try_from(l).ok()) else {
+        return false;
+    };
+    let text = templates.entry(source.path.clone()).or_insert_with(|| {
+        crate::sandbox::read_to_string(&project.root, &project.root.join(&source.path)).ok()
+    });
+    let Some(text) = text else {
+        return false;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    [line, line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&l| l >= 1)
+        .filter_map(|l| lines.get(l - 1))
+        .any(|l| allow_comment_ids(l).any(|id| id == f.id))
+}
+
+/// The ids a template line allows: `{# promvault: allow authorization-type-case #}`.
+fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
+    line.split("promvault: allow").skip(1).flat_map(|rest| {
+        rest.split("#}")
+            .next()
+            .unwrap_or("")
+            .split([',', ' '])
+            .filter(|id| !id.is_empty())
+    })
+}
 
 /// Whether the field of finding `f` holds one of the vault's values (the fallback when
 /// provenance cannot be had).

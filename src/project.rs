@@ -96,6 +96,45 @@ pub struct CheckSettings {
     /// test fixtures holding throwaway keys.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Findings allowed on purpose (so nobody needs `--no-validate`): each names a finding's
+    /// id, and optionally the file and the field path it is about.
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+/// One entry of `check.allow`: findings with this `id` (about this `file` and `field`, when
+/// given; `*` matches any run of characters) are allowed: they neither fail `check` nor stop
+/// `render`, and are counted in a note.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    pub id: String,
+    /// The file the finding is about (`out/prod/prometheus.yml`, `out/*/prometheus.yml`).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The field path (`scrape_configs[*].authorization.type`).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Why (for the people who read promvault.yml).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Allow {
+    /// Whether this entry allows `finding`.
+    #[must_use]
+    pub fn allows(&self, finding: &crate::finding::Finding) -> bool {
+        use crate::finding::star_match;
+        finding.id == self.id
+            && self
+                .file
+                .as_deref()
+                .is_none_or(|f| star_match(f.trim_start_matches("./"), &finding.location.path))
+            && self
+                .field
+                .as_deref()
+                .is_none_or(|f| star_match(f, &finding.field_path))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

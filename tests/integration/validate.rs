@@ -178,3 +178,79 @@ fn a_key_written_twice_in_a_vars_file_is_a_warning_with_both_lines() {
     let out = sb.cmd(&["check", "--strict"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_finding_can_be_allowed_on_purpose_in_promvault_yml_or_in_the_template() {
+    let template = "scrape_configs:\n  - job_name: web\n    authorization:\n      type: apikey\n      credentials: {{ api_key | to_json }}\n    static_configs:\n      - targets: ['web:8080']\n";
+    let sb = with_template(template);
+    sb.set("staging", "api_key", "k3y");
+    sb.write(
+        "inventories/staging/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    let base = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    let render = |sb: &Sandbox| sb.cmd(&["render", "prod"]).output().unwrap();
+    let out = render(&sb);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[authorization-type-case]"));
+    // an entry for another file or field allows nothing
+    for entry in [
+        "{id: authorization-type-case, file: out/other.yml}",
+        "{id: authorization-type-case, field: 'scrape_configs[1].*'}",
+        "{id: literal-credential}",
+    ] {
+        sb.write(
+            "promvault.yml",
+            &format!("{base}check:\n  allow:\n    - {entry}\n"),
+        );
+        assert_eq!(render(&sb).status.code(), Some(2), "{entry}");
+    }
+    // the right one does, in render and check, and says so
+    sb.write(
+        "promvault.yml",
+        &format!("{base}check:\n  allow:\n    - id: authorization-type-case\n      file: out/*.yml\n      field: 'scrape_configs[*].authorization.type'\n      reason: the vendor's endpoint wants it in lower case\n"),
+    );
+    let out = render(&sb);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: 1 finding(s) allowed on purpose"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.cmd(&["check", "--strict"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stdout(&out)
+    );
+    assert!(crate::support::stdout(&out).contains("allowed on purpose"));
+    // or a comment on the template line that writes it (or the line above)
+    sb.write("promvault.yml", &base);
+    sb.write(
+        "prometheus.yml.j2",
+        &template.replace(
+            "      type: apikey\n",
+            "{# promvault: allow authorization-type-case #}\n      type: apikey\n",
+        ),
+    );
+    let out = render(&sb);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // a comment allowing another id does not
+    sb.write(
+        "prometheus.yml.j2",
+        &template.replace(
+            "      type: apikey\n",
+            "      type: apikey  {# promvault: allow literal-credential #}\n",
+        ),
+    );
+    assert_eq!(render(&sb).status.code(), Some(2));
+    // an unknown key in an entry is an error with its line
+    sb.write(
+        "promvault.yml",
+        &format!("{base}check:\n  allow:\n    - {{id: x, path: y}}\n"),
+    );
+    let out = render(&sb);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("promvault.yml:"), "{}", stderr(&out));
+}
