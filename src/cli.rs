@@ -104,6 +104,10 @@ pub enum Command {
         /// Show what changes as a unified diff, every secret masked.
         #[arg(long)]
         diff: bool,
+        /// Remove the files an earlier render wrote for these environments that no output
+        /// writes any more (a host, environment or template gone); listed first.
+        #[arg(long, conflicts_with = "stdout")]
+        prune: bool,
         /// Extra variables, highest precedence: KEY=VALUE, @FILE.yml, or a YAML mapping.
         #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
         extra_vars: Vec<String>,
@@ -312,6 +316,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             stdout,
             check,
             diff,
+            prune,
             extra_vars,
             no_validate,
         } => ctx.render(&RenderArgs {
@@ -320,6 +325,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             stdout: *stdout,
             check: *check,
             diff: *diff,
+            prune: *prune,
             extra_vars,
             validate: !*no_validate,
         }),
@@ -385,6 +391,7 @@ struct RenderArgs<'a> {
     stdout: bool,
     check: bool,
     diff: bool,
+    prune: bool,
     extra_vars: &'a [String],
     validate: bool,
 }
@@ -579,6 +586,26 @@ impl Context<'_> {
         }
         let masker = secrets.masker();
         let drift = publish::drift(&rendered);
+        // what earlier renders of these environments wrote and no output writes now
+        let base = args.out_dir.unwrap_or(&project.root);
+        let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+        let manifest = publish::Manifest::load(base);
+        let stale = manifest.stale(base, &names, &rendered);
+        let shown = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+        for path in &stale {
+            if args.prune && args.diff {
+                let old = fs::read(path).unwrap_or_default();
+                emit(output::diff::unified(&masker, &shown(path), Some(&old), b"").as_bytes())?;
+            }
+            if args.prune && args.check && !self.cli.quiet {
+                emit(format!("would remove: {}\n", shown(path)).as_bytes())?;
+            } else if !args.prune {
+                errln!(
+                    "note: {} is no longer rendered (a host, environment or template is gone); `render --prune` removes it",
+                    shown(path)
+                );
+            }
+        }
         for d in &drift {
             if args.diff {
                 emit(d.diff(&masker).as_bytes())?;
@@ -593,14 +620,30 @@ impl Context<'_> {
             }
         }
         if !args.check {
+            // removals are listed first: none of them is an output of this render
+            let mut removed = Vec::new();
+            if args.prune {
+                for path in &stale {
+                    fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+                    if !self.cli.quiet {
+                        emit(format!("removed: {}\n", shown(path)).as_bytes())?;
+                    }
+                    removed.push(path.clone());
+                }
+            }
             let outcomes = publish::write(&rendered).map_err(|(path, e)| Error::io(path, e))?;
             if !self.cli.quiet {
                 for (r, outcome) in rendered.iter().zip(outcomes) {
                     emit(format!("{}: {}\n", publish::word(outcome), r.display).as_bytes())?;
                 }
             }
+            manifest
+                .after(base, &names, &rendered, &removed)
+                .save(base)
+                .map_err(|e| Error::io(base.join(publish::Manifest::FILE), e))?;
         }
-        let drifted = drift.iter().any(publish::Drift::changed);
+        let drifted =
+            drift.iter().any(publish::Drift::changed) || (args.prune && !stale.is_empty());
         io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
         Ok(u8::from(args.check && drifted))
     }

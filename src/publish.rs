@@ -108,3 +108,92 @@ pub fn word(outcome: WriteOutcome) -> &'static str {
         WriteOutcome::Unchanged => "unchanged",
     }
 }
+
+/// The list of files `render` wrote, per environment, so that an output whose host,
+/// environment or template is gone can be found later ([`stale`]) and removed
+/// (`render --prune`). One `ENV<TAB>PATH` line per file (PATH relative to the folder the list
+/// is in), sorted; kept in the project (or the `--out-dir`) as `.promvault-outputs`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    entries: std::collections::BTreeSet<(String, String)>,
+}
+
+impl Manifest {
+    /// The file name of the list, in the project folder or the `--out-dir`.
+    pub const FILE: &'static str = ".promvault-outputs";
+
+    /// Reads the list in `dir`; empty when there is none (or it is not one).
+    #[must_use]
+    pub fn load(dir: &Path) -> Manifest {
+        let text = fs::read_to_string(dir.join(Self::FILE)).unwrap_or_default();
+        Manifest {
+            entries: text
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(e, p)| (e.to_string(), p.to_string()))
+                .collect(),
+        }
+    }
+
+    /// The files written earlier for one of `envs` that no output writes now, inside `dir`
+    /// and still there (the paths as the list holds them).
+    #[must_use]
+    pub fn stale(&self, dir: &Path, envs: &[&str], rendered: &[Rendered]) -> Vec<PathBuf> {
+        let now: std::collections::HashSet<PathBuf> =
+            rendered.iter().map(|r| r.dest.clone()).collect();
+        self.entries
+            .iter()
+            .filter(|(env, _)| envs.contains(&env.as_str()))
+            .filter_map(|(_, rel)| crate::sandbox::output_path(dir, Path::new(rel)).ok())
+            .filter(|path| !now.contains(path) && path.is_file())
+            .collect()
+    }
+
+    /// The list after a render of `envs` that wrote `rendered` and removed `removed`: other
+    /// environments' entries are kept, as are stale files not removed (still reported).
+    #[must_use]
+    pub fn after(
+        &self,
+        dir: &Path,
+        envs: &[&str],
+        rendered: &[Rendered],
+        removed: &[PathBuf],
+    ) -> Manifest {
+        let relative = |p: &Path| p.strip_prefix(dir).ok().map(|r| r.display().to_string());
+        let removed: Vec<String> = removed.iter().filter_map(|p| relative(p)).collect();
+        let mut entries: std::collections::BTreeSet<(String, String)> = self
+            .entries
+            .iter()
+            .filter(|(env, rel)| {
+                !removed.contains(rel)
+                    && (!envs.contains(&env.as_str())
+                        || crate::sandbox::output_path(dir, Path::new(rel))
+                            .is_ok_and(|p| p.is_file()))
+            })
+            .cloned()
+            .collect();
+        for r in rendered {
+            if let Some(rel) = relative(&r.dest) {
+                entries.insert((r.env.clone(), rel));
+            }
+        }
+        Manifest { entries }
+    }
+
+    /// Writes the list into `dir` (atomically; unchanged bytes are left alone).
+    ///
+    /// # Errors
+    /// The list could not be written.
+    pub fn save(&self, dir: &Path) -> io::Result<()> {
+        let mut text = String::from(
+            "# Written by `promvault render`: the files it wrote, to find outputs that are no longer rendered (`render --prune`).\n",
+        );
+        for (env, path) in &self.entries {
+            text.push_str(&format!("{env}\t{path}\n"));
+        }
+        output::write_all_atomic(&[(&dir.join(Self::FILE), text.as_bytes(), 0o644)])
+            .map(|_| ())
+            .map_err(|(_, e)| e)
+    }
+}

@@ -522,3 +522,66 @@ fn diff_after_a_rotation_shows_the_line_changed_but_never_the_old_secret() {
         assert!(all.contains("-{\"pw\": \"<vault:pw (before)>\""), "{all}");
     }
 }
+
+#[test]
+fn prune_removes_outputs_no_longer_rendered_and_nothing_else() {
+    let sb = project();
+    sb.cmd(&["render"]).assert().success();
+    let gone = "out/prod/node2-prod/web.yml";
+    assert!(sb.path(gone).is_file());
+    // node2 leaves the prod inventory
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  children:\n    exporters:\n      hosts:\n        node1-prod:\n          target: \"node1.example.internal:9100\"\n",
+    );
+    // a plain render says so and keeps it
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("note: {gone} is no longer rendered")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(sb.path(gone).is_file());
+    // --check --prune reports it as drift and removes nothing
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--prune"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("would remove: {gone}\n")));
+    assert!(sb.path(gone).is_file());
+    // a hostile list cannot reach outside the project or into .git
+    let list = String::from_utf8(sb.read(".promvault-outputs")).unwrap();
+    fs::write(sb.root.parent().unwrap().join("outside"), "x").unwrap();
+    sb.write(".git/config", "keep");
+    sb.write(
+        ".promvault-outputs",
+        &format!("{list}prod\t../outside\nprod\t.git/config\nprod\t/etc/hostname\n"),
+    );
+    // --prune lists the removal first, with a masked diff, and removes only that file
+    let out = sb
+        .cmd(&["render", "prod", "--prune", "--diff"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("--- ") || text.contains(&format!("removed: {gone}\n")),
+        "{text}"
+    );
+    assert!(!text.contains("$2"), "a bcrypt hash in the diff: {text}");
+    let removed_at = text.find(&format!("removed: {gone}")).unwrap();
+    let first_write = text.find("unchanged: ").unwrap();
+    assert!(removed_at < first_write, "{text}");
+    assert!(!sb.path(gone).exists());
+    assert!(sb.root.parent().unwrap().join("outside").exists());
+    assert_eq!(sb.read(".git/config"), b"keep");
+    // staging's outputs are not prod's business
+    assert!(sb.path("out/staging/node2-staging/web.yml").is_file());
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--prune"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
