@@ -121,8 +121,9 @@ class Case:
             lines = []
             for k, v in self.data.items():
                 if encrypted_inline(v):
+                    # through stdin: an argument `-` would mean stdin to ansible-vault
                     out = run([vault_cli, "encrypt_string", "--vault-password-file", pw,
-                               "--name", k, "--", v])
+                               "--stdin-name", k], input=v)
                     if out.returncode != 0:
                         raise RuntimeError(out.stderr)
                     lines.append(out.stdout.rstrip("\n") + "\n")
