@@ -108,6 +108,9 @@ pub enum Command {
         /// writes any more (a host, environment or template gone); listed first.
         #[arg(long, conflicts_with = "stdout")]
         prune: bool,
+        /// `json`: one object on stdout with the findings and each file's status (and diff).
+        #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "stdout")]
+        format: Format,
         /// Extra variables, highest precedence: KEY=VALUE, @FILE.yml, or a YAML mapping.
         #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
         extra_vars: Vec<String>,
@@ -136,6 +139,9 @@ pub enum Command {
         /// Only this job.
         #[arg(long)]
         job: Option<String>,
+        /// `json`: one object per target (job, target, status, time_ms, ok, result).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Git hooks.
     Hook {
@@ -317,6 +323,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check,
             diff,
             prune,
+            format,
             extra_vars,
             no_validate,
         } => ctx.render(&RenderArgs {
@@ -326,6 +333,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check: *check,
             diff: *diff,
             prune: *prune,
+            format: *format,
             extra_vars,
             validate: !*no_validate,
         }),
@@ -338,7 +346,7 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Hook {
             action: HookAction::Install { force },
         } => ctx.hook_install(*force),
-        Command::Probe { env, job } => ctx.probe(env, job.as_deref()),
+        Command::Probe { env, job, format } => ctx.probe(env, job.as_deref(), *format),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
         Command::ImportAnsibleVault {
@@ -392,6 +400,7 @@ struct RenderArgs<'a> {
     check: bool,
     diff: bool,
     prune: bool,
+    format: Format,
     extra_vars: &'a [String],
     validate: bool,
 }
@@ -563,22 +572,37 @@ impl Context<'_> {
         // passes.
         let prepared = pipeline::prepare(&project, &envs, &ids, &options)?;
         let masker = prepared.secrets.masker();
+        let json = args.format == Format::Json;
+        // what is printed: text lines as they come, or one JSON object at the end
+        let mut report = publish::Report::default();
         for f in &prepared.findings {
             // a rule's message may quote a value: never a secret's
-            errln!("{}", masker.mask(&f.to_string()));
+            let mut f = f.clone();
+            f.message = masker.mask(&f.message);
+            if json {
+                report.findings.push(f);
+            } else {
+                errln!("{f}");
+            }
         }
-        if prepared.allowed > 0 {
+        report.allowed = prepared.allowed;
+        if prepared.allowed > 0 && !json {
             errln!(
                 "note: {} finding(s) allowed on purpose (check.allow in promvault.yml, or a `promvault: allow` comment in a template)",
                 prepared.allowed
             );
         }
-        prepared.refuse_errors()?;
-        let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         let mut out = io::stdout().lock();
         let mut emit = |bytes: &[u8]| -> Result<(), Error> {
             out.write_all(bytes).map_err(|e| Error::io("stdout", e))
         };
+        if let Err(e) = prepared.refuse_errors() {
+            if json {
+                emit(report.json().as_bytes())?;
+            }
+            return Err(e.into());
+        }
+        let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         if args.stdout {
             emit(&publish::to_stdout(&rendered))?;
             io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
@@ -592,51 +616,72 @@ impl Context<'_> {
         let manifest = publish::Manifest::load(base);
         let stale = manifest.stale(base, &names, &rendered);
         let shown = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
-        for path in &stale {
-            if args.prune && args.diff {
-                let old = fs::read(path).unwrap_or_default();
-                emit(output::diff::unified(&masker, &shown(path), Some(&old), b"").as_bytes())?;
+        let quiet = self.cli.quiet;
+        let mut say = |report: &mut publish::Report,
+                       status: &str,
+                       file: String,
+                       diff: String|
+         -> Result<(), Error> {
+            if json {
+                report.outputs.push(publish::Status {
+                    status: status.to_string(),
+                    file,
+                    diff: (!diff.is_empty()).then_some(diff),
+                });
+                return Ok(());
             }
-            if args.prune && args.check && !self.cli.quiet {
-                emit(format!("would remove: {}\n", shown(path)).as_bytes())?;
-            } else if !args.prune {
+            emit(diff.as_bytes())?;
+            if !quiet && !status.is_empty() {
+                emit(format!("{status}: {file}\n").as_bytes())?;
+            }
+            Ok(())
+        };
+        for path in &stale {
+            if !args.prune {
                 errln!(
                     "note: {} is no longer rendered (a host, environment or template is gone); `render --prune` removes it",
                     shown(path)
                 );
+                continue;
+            }
+            let diff = if args.diff {
+                let old = fs::read(path).unwrap_or_default();
+                output::diff::unified(&masker, &shown(path), Some(&old), b"")
+            } else {
+                String::new()
+            };
+            if args.check {
+                say(&mut report, "would remove", shown(path), diff)?;
+            } else {
+                // removals are listed first: none of them is an output of this render
+                fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+                say(&mut report, "removed", shown(path), diff)?;
             }
         }
-        for d in &drift {
-            if args.diff {
-                emit(d.diff(&masker).as_bytes())?;
-            }
-            if args.check && !self.cli.quiet {
-                let word = if d.changed() {
-                    "would change"
-                } else {
-                    "unchanged"
-                };
-                emit(format!("{word}: {}\n", d.rendered.display).as_bytes())?;
-            }
+        let outcomes = if args.check {
+            None
+        } else {
+            Some(publish::write(&rendered).map_err(|(path, e)| Error::io(path, e))?)
+        };
+        for (i, d) in drift.iter().enumerate() {
+            let diff = if args.diff {
+                d.diff(&masker)
+            } else {
+                String::new()
+            };
+            let status = match &outcomes {
+                Some(outcomes) => publish::word(outcomes[i]),
+                None if d.changed() => "would change",
+                None => "unchanged",
+            };
+            say(&mut report, status, d.rendered.display.clone(), diff)?;
         }
         if !args.check {
-            // removals are listed first: none of them is an output of this render
-            let mut removed = Vec::new();
-            if args.prune {
-                for path in &stale {
-                    fs::remove_file(path).map_err(|e| Error::io(path, e))?;
-                    if !self.cli.quiet {
-                        emit(format!("removed: {}\n", shown(path)).as_bytes())?;
-                    }
-                    removed.push(path.clone());
-                }
-            }
-            let outcomes = publish::write(&rendered).map_err(|(path, e)| Error::io(path, e))?;
-            if !self.cli.quiet {
-                for (r, outcome) in rendered.iter().zip(outcomes) {
-                    emit(format!("{}: {}\n", publish::word(outcome), r.display).as_bytes())?;
-                }
-            }
+            let removed: Vec<PathBuf> = if args.prune {
+                stale.clone()
+            } else {
+                Vec::new()
+            };
             manifest
                 .after(base, &names, &rendered, &removed)
                 .save(base)
@@ -644,6 +689,10 @@ impl Context<'_> {
         }
         let drifted =
             drift.iter().any(publish::Drift::changed) || (args.prune && !stale.is_empty());
+        if json {
+            report.drift = args.check.then_some(drifted);
+            emit(report.json().as_bytes())?;
+        }
         io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
         Ok(u8::from(args.check && drifted))
     }
@@ -699,7 +748,7 @@ impl Context<'_> {
         Ok(u8::from(report.fails(strict)))
     }
 
-    fn probe(&self, env_name: &str, job: Option<&str>) -> Result<u8, Error> {
+    fn probe(&self, env_name: &str, job: Option<&str>, format: Format) -> Result<u8, Error> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
         let ids = self.identities(Some(&project))?;
@@ -746,7 +795,11 @@ impl Context<'_> {
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         // an error text may quote the URL, whose params may hold a secret
-        out!("{}", secrets.masker().mask(&probe::table(&outcomes)))?;
+        let report = match format {
+            Format::Text => probe::table(&outcomes),
+            Format::Json => probe::json(&outcomes),
+        };
+        out!("{}", secrets.masker().mask(&report))?;
         Ok(u8::from(outcomes.iter().any(|o| !o.ok)))
     }
 

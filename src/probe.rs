@@ -412,6 +412,26 @@ fn transport_problem(err: &ureq::Error, target: &Target) -> String {
     }
 }
 
+/// The results as JSON: `{"targets": [{"job", "target", "status", "time_ms", "ok",
+/// "result"}]}` (`status` is `null` when no answer came), ending with a newline.
+#[must_use]
+pub fn json(outcomes: &[Outcome]) -> String {
+    let targets: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "job": o.job,
+                "target": o.address,
+                "status": o.status,
+                "time_ms": o.elapsed.as_millis(),
+                "ok": o.ok,
+                "result": o.diagnosis,
+            })
+        })
+        .collect();
+    format!("{}\n", serde_json::json!({ "targets": targets }))
+}
+
 /// The results as a table: job, target, status, time, diagnosis.
 #[must_use]
 pub fn table(outcomes: &[Outcome]) -> String {

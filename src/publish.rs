@@ -99,6 +99,40 @@ pub fn write(rendered: &[Rendered]) -> Result<Vec<WriteOutcome>, (PathBuf, io::E
     output::write_all_atomic(&files)
 }
 
+/// What `render --format json` prints: the findings, what happened (or would happen, under
+/// `--check`) to each file, and whether anything drifted.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub findings: Vec<crate::finding::Finding>,
+    /// How many findings were allowed on purpose.
+    pub allowed: usize,
+    pub outputs: Vec<Status>,
+    /// Under `--check`: whether anything would change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<bool>,
+}
+
+/// One file's fate: `created`, `changed`, `unchanged`, `removed`, or under `--check`
+/// `would change`, `unchanged`, `would remove`; with its masked diff under `--diff`.
+#[derive(Debug, serde::Serialize)]
+pub struct Status {
+    pub status: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl Report {
+    /// The JSON text, ending with a newline.
+    #[must_use]
+    pub fn json(&self) -> String {
+        format!(
+            "{}\n",
+            serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+        )
+    }
+}
+
 /// The word `render` prints for what happened to a file.
 #[must_use]
 pub fn word(outcome: WriteOutcome) -> &'static str {

@@ -285,6 +285,24 @@ fn probe_says_when_nothing_listens() {
     let (code, table) = probe(&sb);
     assert_eq!(code, 1, "{table}");
     assert!(table.contains("connection refused"), "{table}");
+    // the same as JSON, for scripts
+    let out = sb
+        .cmd(&["probe", "prod", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets = report["targets"].as_array().unwrap();
+    assert!(!targets.is_empty());
+    for t in targets {
+        assert_eq!(t["ok"], false, "{t}");
+        assert!(t["status"].is_null(), "{t}");
+        assert!(t["job"].is_string() && t["target"].is_string() && t["time_ms"].is_u64());
+        assert!(
+            t["result"].as_str().unwrap().contains("connection refused"),
+            "{t}"
+        );
+    }
 }
 
 /// A metrics endpoint that answers 200 to everything and records each request's line and

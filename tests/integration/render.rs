@@ -585,3 +585,66 @@ fn prune_removes_outputs_no_longer_rendered_and_nothing_else() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn render_check_speaks_json_for_ci() {
+    let sb = project();
+    sb.cmd(&["render", "prod"]).assert().success();
+    sb.set("prod", "vault_scrape_password", "rotated-pw-123");
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--diff", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["drift"], true, "{report}");
+    let outputs = report["outputs"].as_array().unwrap();
+    let p = outputs
+        .iter()
+        .find(|o| o["file"] == "out/prod/prometheus.yml")
+        .unwrap();
+    assert_eq!(p["status"], "would change");
+    assert!(p["diff"]
+        .as_str()
+        .unwrap()
+        .contains("<vault:vault_scrape_password>"));
+    assert!(outputs
+        .iter()
+        .any(|o| o["status"] == "would change" && o["file"] == "out/prod/node1-prod/web.yml"));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        !all.contains("rotated-pw-123") && !all.contains("prod-pw"),
+        "{all}"
+    );
+    // written: created/changed/unchanged per file, no drift field
+    let out = sb
+        .cmd(&["render", "prod", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("drift").is_none());
+    assert!(
+        report["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "changed"),
+        "{report}"
+    );
+    // findings that stop the render are in the JSON too (exit 2, nothing written)
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "scrape_configs:\n  - job_name: a\n    scrape_intervl: 1m\n",
+    );
+    let out = sb
+        .cmd(&["render", "prod", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &report["findings"][0];
+    assert_eq!(f["id"], "promtool");
+    assert_eq!(f["written_at_file"], "templates/prometheus.yml.j2");
+    assert_eq!(f["written_at_line"], 3);
+}
