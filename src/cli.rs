@@ -483,6 +483,33 @@ impl Context<'_> {
             }
             None => self.recipient_of_your_identity()?,
         };
+        if let Some(layout) = scaffold::ansible_layout(&root) {
+            scaffold::adopt(&root, &recipient, &layout)?;
+            let mut text = format!(
+                "adopted the Ansible repository in {}: promvault.yml names {} environment(s) and {} output(s)",
+                root.display(),
+                layout.environments.len(),
+                layout.outputs.len()
+            );
+            for (env, inventory) in &layout.environments {
+                text.push_str(&format!(
+                    "\n  environment `{env}`: inventory {inventory}, new vault vault/{env}.yml.age"
+                ));
+            }
+            for (template, dest, _) in &layout.outputs {
+                text.push_str(&format!("\n  output: {template} -> {dest}"));
+            }
+            for (file, env) in &layout.ansible_vaults {
+                text.push_str(&format!(
+                    "\n{file} holds ansible-vault secrets: move them with `promvault import-ansible-vault {file} --env {} --vault-password-file FILE`",
+                    env.as_deref().unwrap_or("ENV")
+                ));
+            }
+            text.push_str("\nnext: review promvault.yml, then `promvault render --check --diff`");
+            self.say(&text);
+            outln!("{recipient}")?;
+            return Ok(0);
+        }
         scaffold::init(&root, &recipient)?;
         self.say(&format!(
             "created a promvault project in {}\nnext: `promvault edit default` to add secrets",

@@ -640,6 +640,15 @@ pub fn load_vars_file(
         path: name.clone(),
         source: e,
     })?;
+    if crate::ansible_vault::is_ansible_vault(text.as_bytes()) {
+        return Err(InventoryError::Parse {
+            location: Origin {
+                file: name.clone(),
+                line: Some(1),
+            },
+            message: format!("this is an ansible-vault file: move its variables into the promvault vault with `promvault import-ansible-vault {name} --env ENV`, then delete it"),
+        });
+    }
     vars_from_yaml(&text, &name)
 }
 

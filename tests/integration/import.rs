@@ -205,3 +205,80 @@ fn an_ansible_vault_where_a_vault_belongs_points_at_the_import() {
     assert!(text.contains("[vault-ansible]"), "{text}");
     assert!(text.contains("--env prod"), "{text}");
 }
+
+#[test]
+fn init_adopts_an_existing_ansible_repository_and_points_at_its_vaults() {
+    let sb = Sandbox::empty();
+    // an Ansible repository: two inventories, a role with a template and defaults, a
+    // top-level template, and an ansible-vault file in prod's group_vars
+    sb.write(
+        "inventories/prod/hosts.ini",
+        "[prometheus]\nprom1 ansible_host=10.0.0.1\n",
+    );
+    sb.write(
+        "inventories/staging/hosts.yml",
+        "all:\n  children:\n    prometheus:\n      hosts:\n        prom-s:\n",
+    );
+    sb.write(
+        "inventories/prod/group_vars/all/main.yml",
+        "scrape_interval: 30s\n",
+    );
+    fs::copy(
+        vectors().join("01-vars-1.1.yml.vault"),
+        sb.path("inventories/prod/group_vars/all/vault.yml"),
+    )
+    .unwrap();
+    sb.write(
+        "roles/prometheus/templates/prometheus.yml.j2",
+        "global:\n  scrape_interval: {{ scrape_interval }}\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['localhost:9090']\n",
+    );
+    sb.write(
+        "roles/prometheus/defaults/main.yml",
+        "scrape_interval: 15s\n",
+    );
+    sb.write("templates/motd.j2", "hello {{ env }}\n");
+    let before_inventory = sb.read("inventories/prod/hosts.ini");
+    let out = sb.cmd(&["init"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("adopted the Ansible repository"), "{err}");
+    assert!(
+        err.contains("inventories/prod/group_vars/all/vault.yml holds ansible-vault secrets: move them with `promvault import-ansible-vault inventories/prod/group_vars/all/vault.yml --env prod"),
+        "{err}"
+    );
+    // the repository itself is untouched; promvault.yml points at it
+    assert_eq!(sb.read("inventories/prod/hosts.ini"), before_inventory);
+    let project = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    for expected in [
+        "\"prod\":\n    inventory: \"inventories/prod\"",
+        "\"staging\":\n    inventory: \"inventories/staging\"",
+        "template: \"roles/prometheus/templates/prometheus.yml.j2\"\n    dest: \"out/{{ env }}/prometheus/prometheus.yml\"\n    defaults: [\"roles/prometheus/defaults/main.yml\"]",
+        "template: \"templates/motd.j2\"\n    dest: \"out/{{ env }}/motd\"",
+    ] {
+        assert!(project.contains(expected), "{expected}\n{project}");
+    }
+    // render says what to do with the ansible-vault file
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("inventories/prod/group_vars/all/vault.yml:1: this is an ansible-vault file: move its variables into the promvault vault with `promvault import-ansible-vault"),
+        "{}",
+        stderr(&out)
+    );
+    let out = import(
+        &sb,
+        &["--env", "prod", "inventories/prod/group_vars/all/vault.yml"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sb.view(&["prod", "vault_web_password"]), "s3cr3t-Passw0rd");
+    fs::remove_file(sb.path("inventories/prod/group_vars/all/vault.yml")).unwrap();
+    // then it renders: role defaults and group_vars apply
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let prod = String::from_utf8(sb.read("out/prod/prometheus/prometheus.yml")).unwrap();
+    assert!(prod.contains("scrape_interval: 30s"), "{prod}");
+    let staging = String::from_utf8(sb.read("out/staging/prometheus/prometheus.yml")).unwrap();
+    assert!(staging.contains("scrape_interval: 15s"), "{staging}");
+    // a second init refuses: the project exists now
+    sb.cmd(&["init"]).assert().code(2);
+}
