@@ -47,10 +47,16 @@ impl Report {
 
     /// The report as people read it: each finding, the notes, and a summary line.
     #[must_use]
-    pub fn text(&self, environments: usize, strict: bool) -> String {
+    pub fn text(
+        &self,
+        environments: usize,
+        strict: bool,
+        colour: crate::colour::Palette,
+    ) -> String {
         let mut t = String::new();
         for f in &self.findings {
-            t.push_str(&format!("{f}\n"));
+            t.push_str(&colour.finding(f, &f.to_string()));
+            t.push('\n');
         }
         for n in &self.notes {
             t.push_str(&format!("note: {n}\n"));

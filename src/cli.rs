@@ -600,6 +600,8 @@ impl Context<'_> {
         let prepared = pipeline::prepare(&project, &envs, &ids, &options)?;
         let masker = prepared.secrets.masker();
         let json = args.format == Format::Json;
+        let err_colour = crate::colour::Palette::for_stream(io::stderr().is_terminal());
+        let out_colour = crate::colour::Palette::for_stream(io::stdout().is_terminal());
         // what is printed: text lines as they come, or one JSON object at the end
         let mut report = publish::Report::default();
         for f in &prepared.findings {
@@ -609,7 +611,7 @@ impl Context<'_> {
             if json {
                 report.findings.push(f);
             } else {
-                errln!("{f}");
+                errln!("{}", err_colour.finding(&f, &f.to_string()));
             }
         }
         report.allowed = prepared.allowed;
@@ -657,7 +659,7 @@ impl Context<'_> {
                 });
                 return Ok(());
             }
-            emit(diff.as_bytes())?;
+            emit(out_colour.diff(&diff).as_bytes())?;
             if !quiet && !status.is_empty() {
                 emit(format!("{status}: {file}\n").as_bytes())?;
             }
@@ -768,7 +770,11 @@ impl Context<'_> {
         let mut out = io::stdout().lock();
         let text = match format {
             Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-            Format::Text => report.text(checked.environments().len(), strict),
+            Format::Text => report.text(
+                checked.environments().len(),
+                strict,
+                crate::colour::Palette::for_stream(io::stdout().is_terminal()),
+            ),
         };
         out.write_all(text.as_bytes())
             .map_err(|e| Error::io("stdout", e))?;
@@ -1360,4 +1366,40 @@ fn read_secret_input(what: &str, keep_newline: bool) -> Result<SecretString, Err
         }
     }
     Ok(SecretString::from(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `promvault ...` command in the README's shell examples is one the command line
+    /// accepts as written (what each does is tested through the binary elsewhere).
+    #[test]
+    fn every_readme_command_parses() {
+        let readme = include_str!("../README.md");
+        let mut in_shell = false;
+        let mut seen = 0;
+        for line in readme.lines() {
+            if let Some(lang) = line.strip_prefix("```") {
+                in_shell = !in_shell && matches!(lang.trim(), "sh" | "bash" | "shell" | "console");
+                continue;
+            }
+            if !in_shell {
+                continue;
+            }
+            let Some(at) = line.find("promvault ") else {
+                continue;
+            };
+            if at > 0 && !line[..at].trim_end().ends_with('|') {
+                continue;
+            }
+            let words = crate::inventory::pyliteral::split_words(&line[at..], true)
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            if let Err(e) = Cli::try_parse_from(&words) {
+                panic!("README: `{line}` does not parse:\n{e}");
+            }
+            seen += 1;
+        }
+        assert!(seen >= 30, "only {seen} commands found in the README");
+    }
 }

@@ -34,11 +34,13 @@
 //! - [`data`]: the values Ansible's YAML gives (strings, numbers, lists, mappings);
 //! - [`finding`]: where something is and what was found there, shown as text or JSON (a leaf);
 //! - [`diagnostics`]: the error type people read, with file, line and a hint;
+//! - [`colour`]: colour for findings and diffs at a terminal (`NO_COLOR` honoured);
 //! - [`cli`]: the command line, which only turns arguments into calls of the above and prints.
 
 pub mod ansible_vault;
 pub mod check;
 pub mod cli;
+pub mod colour;
 pub mod data;
 pub mod diagnostics;
 pub mod edit;

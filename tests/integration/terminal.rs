@@ -67,3 +67,53 @@ fn declining_to_reopen_changes_nothing() {
     assert_eq!(sb.read("vault/prod.yml.age"), before);
     assert!(sb.leftovers().is_empty());
 }
+
+#[test]
+fn diffs_and_findings_are_coloured_at_a_terminal_unless_no_color() {
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: t.j2\n    dest: out/prometheus.yml\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write(
+        "t.j2",
+        "scrape_configs:\n  - job_name: a\n    authorization:\n      type: apikey\n      credentials: {{ k | to_json }}\n    static_configs: [{targets: ['a:1']}]\n",
+    );
+    sb.set("prod", "k", "first-value");
+    sb.write("out/prometheus.yml", "old\n");
+    let esc = '\u{1b}';
+    let (code, shown) = on_terminal(&sb, &["render", "prod", "--check", "--diff"], &[], "");
+    assert_eq!(code, 2, "{shown}");
+    // the finding's id in red
+    assert!(
+        shown.contains(&format!("{esc}[31m"))
+            && shown.contains(&format!("[authorization-type-case]{esc}[0m")),
+        "{shown:?}"
+    );
+    sb.write("t.j2", "scrape_configs: []\n");
+    let (code, shown) = on_terminal(&sb, &["render", "prod", "--check", "--diff"], &[], "");
+    assert_eq!(code, 1, "{shown}");
+    assert!(shown.contains(&format!("{esc}[31m-old")), "{shown:?}");
+    assert!(
+        shown.contains(&format!("{esc}[32m+scrape_configs: []")),
+        "{shown:?}"
+    );
+    // NO_COLOR, or not a terminal: plain text
+    let (_, shown) = on_terminal(
+        &sb,
+        &["render", "prod", "--check", "--diff"],
+        &[("NO_COLOR", "1")],
+        "",
+    );
+    assert!(!shown.contains(esc) && shown.contains("-old"), "{shown:?}");
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--diff"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(esc));
+}
