@@ -6,6 +6,37 @@ use promvault::{
     yaml::dump::{dump, DumpOptions},
 };
 
+use crate::{harness::guarded, parsers::scratch};
+
+/// Found by `ini_inventory`: one line naming a range of 100,000 hosts took minutes (every
+/// host added, listed or matched was searched for in a list of all the others).
+#[test]
+fn a_large_host_range_loads_in_linear_time() {
+    let dir = scratch();
+    let path = dir.path().join("hosts");
+    std::fs::write(&path, "[1:100000]host1\n[web]\n[1:50000]host1\n").unwrap();
+    let root = dir.path().to_path_buf();
+    let started = std::time::Instant::now();
+    let (all, web, groups) = guarded(0, move || {
+        let inventory = promvault::inventory::Inventory::load(&path, &root).unwrap();
+        (
+            inventory.hosts_matching("all").unwrap().len(),
+            inventory
+                .hosts_matching("web:&all:!ungrouped")
+                .unwrap()
+                .len(),
+            inventory.groups_dict()["ungrouped"].len(),
+        )
+    })
+    .unwrap();
+    assert_eq!((all, web, groups), (100_000, 50_000, 50_000));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 /// Found by `yaml_dump_loads_back`: PyYAML writes a key or value holding U+2028 as a
 /// single-quoted scalar broken at it (`? '\u{2028}    '` with `to_nice_yaml`), which PyYAML reads back as
 /// `"\u{2028}"` (YAML 1.1 counts U+0085, U+2028 and U+2029 as line breaks, and drops the
