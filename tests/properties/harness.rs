@@ -24,8 +24,8 @@ use proptest::{
 /// Cases per property in CI.
 pub const DEFAULT_CASES: u32 = 48;
 
-/// How long one call of a parser may take before it counts as a hang. Generous: the build is
-/// unoptimized and the machine may be busy; a real hang runs for ever.
+/// How much CPU time one call of a parser may use before it counts as a hang. Generous: the
+/// build is unoptimized; a real hang runs for ever.
 pub const HANG: Duration = Duration::from_secs(20);
 
 /// The most one call may allocate at once on arbitrary input: eight times the least scalar
@@ -95,9 +95,39 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 /// Runs `f` on its own thread (with the stack the binary gives its commands) and returns its
-/// result; fails the case when it panics, runs longer than [`HANG`] or allocates more than
-/// [`memory_bound`] of `input_len` at any one time.
+/// result; fails the case when it panics, uses more than [`HANG`] of CPU time (or waits
+/// [`WAIT`] without finishing), or allocates more than [`memory_bound`] of `input_len` at any
+/// one time. CPU time, not elapsed time, decides: the long mode runs niced on a busy machine.
 pub fn guarded<T: Send + 'static>(
+    input_len: usize,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, TestCaseError> {
+    guarded_within(HANG, WAIT, input_len, f)
+}
+
+/// How long a call may go on without finishing at all (blocked, not computing).
+pub const WAIT: Duration = Duration::from_secs(600);
+
+enum Report<T> {
+    Clock(libc::clockid_t),
+    Done(std::thread::Result<T>, isize),
+}
+
+/// The CPU time the thread with this clock has used.
+fn cpu_time(clock: libc::clockid_t) -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a live local; a clock of a thread that has ended gives an error.
+    let ok = unsafe { libc::clock_gettime(clock, &raw mut t) } == 0;
+    ok.then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+/// [`guarded`] with other limits.
+fn guarded_within<T: Send + 'static>(
+    cpu: Duration,
+    wait: Duration,
     input_len: usize,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, TestCaseError> {
@@ -105,34 +135,57 @@ pub fn guarded<T: Send + 'static>(
     std::thread::Builder::new()
         .stack_size(promvault::hardening::STACK_BYTES)
         .spawn(move || {
+            let mut clock: libc::clockid_t = 0;
+            // SAFETY: asks for the calling thread's own CPU clock, into a live local.
+            if unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &raw mut clock) } == 0 {
+                let _ = tx.send(Report::Clock(clock));
+            }
             GUARDED.with(|g| g.set(true));
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             let peak = PEAK.with(Cell::get);
-            let _ = tx.send((result, peak));
+            let _ = tx.send(Report::Done(result, peak));
         })
         .expect("a thread");
-    match rx.recv_timeout(HANG) {
-        Ok((Ok(value), peak)) => {
-            let bound = memory_bound(input_len);
-            if peak as usize > bound {
-                return Err(TestCaseError::fail(format!(
-                    "allocated {peak} bytes at once (bound {bound})"
-                )));
+    let started = Instant::now();
+    let mut clock = None;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Report::Clock(c)) => clock = Some(c),
+            Ok(Report::Done(Ok(value), peak)) => {
+                let bound = memory_bound(input_len);
+                if peak as usize > bound {
+                    return Err(TestCaseError::fail(format!(
+                        "allocated {peak} bytes at once (bound {bound})"
+                    )));
+                }
+                return Ok(value);
             }
-            Ok(value)
+            Ok(Report::Done(Err(panic), _)) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                    .unwrap_or_default();
+                return Err(TestCaseError::fail(format!("panicked: {message}")));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(TestCaseError::fail("the thread ended without a result"));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(used) = clock.and_then(cpu_time).filter(|used| *used > cpu) {
+                    return Err(TestCaseError::fail(format!(
+                        "still running after {:.1} s of CPU time",
+                        used.as_secs_f64()
+                    )));
+                }
+                if started.elapsed() > wait {
+                    return Err(TestCaseError::fail(format!(
+                        "still running (not computing) after {} s",
+                        wait.as_secs()
+                    )));
+                }
+            }
         }
-        Ok((Err(panic), _)) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
-                .unwrap_or_default();
-            Err(TestCaseError::fail(format!("panicked: {message}")))
-        }
-        Err(_) => Err(TestCaseError::fail(format!(
-            "still running after {} s",
-            HANG.as_secs()
-        ))),
     }
 }
 
@@ -200,4 +253,33 @@ fn report(name: &str, cases: u64, passed: bool) {
             let _ = f.write_all(line.as_bytes());
         }
     }
+}
+
+/// The guard itself: each way a case can go wrong is caught.
+#[test]
+fn the_guard_catches_panics_hangs_and_allocations() {
+    let message = |r: Result<(), TestCaseError>| match r {
+        Err(TestCaseError::Fail(reason)) => reason.message().to_string(),
+        other => panic!("not caught: {other:?}"),
+    };
+    assert!(message(guarded(0, || panic!("boom"))).contains("panicked: boom"));
+    let spin = guarded_within(Duration::from_millis(300), WAIT, 0, || {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            std::hint::spin_loop();
+        }
+    });
+    assert!(message(spin).contains("of CPU time"));
+    let blocked = guarded_within(HANG, Duration::from_millis(300), 0, || {
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    assert!(message(blocked).contains("not computing"));
+    let big = memory_bound(0) + (1 << 20);
+    let hog = guarded(0, move || {
+        let v = vec![1u8; big];
+        drop(std::hint::black_box(v));
+    });
+    assert!(message(hog).contains("allocated"));
+    // and a case within the bounds passes, its value returned
+    assert_eq!(guarded(3, || vec![0u8; 1 << 20].len()).unwrap(), 1 << 20);
 }
