@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
+use promvault::data::Data;
 use proptest::prelude::*;
 
 use crate::{
     harness::{check, guarded},
-    strategies::{keyed_yaml, soup, text, yaml_text},
+    strategies::{
+        as_yaml, keyed_yaml, list, mutated, named, section, soup, text, yaml_string, yaml_text,
+    },
 };
 
 fn bytes(s: &str) -> usize {
@@ -215,9 +218,169 @@ const PROMETHEUS_LEAVES: &[&str] = &[
     "us-east-1",
 ];
 
+/// A value where Prometheus expects a scalar: one of its own kind, or anything.
+fn leaf() -> BoxedStrategy<Data> {
+    prop_oneof![
+        5 => prop::sample::select(PROMETHEUS_LEAVES).prop_map(|s| Data::Str(s.to_string())),
+        1 => yaml_string().prop_map(Data::Str),
+        1 => any::<i32>().prop_map(|i| Data::Int(i.into())),
+        1 => any::<bool>().prop_map(Data::Bool),
+        1 => Just(Data::Null),
+    ]
+    .boxed()
+}
+
+/// A Prometheus config shaped as Prometheus expects it (each field present or not), with
+/// values of every kind where its scalars go.
+fn prometheus_config_data() -> BoxedStrategy<Data> {
+    let labels = section(&["a", "job", "__name__", "x-y", "é"], leaf());
+    let relabel = section(
+        &[
+            "source_labels",
+            "separator",
+            "regex",
+            "target_label",
+            "replacement",
+            "action",
+            "modulus",
+        ],
+        prop_oneof![3 => leaf(), 1 => list(leaf(), 3)].boxed(),
+    );
+    let auth = section(
+        &[
+            "username",
+            "username_file",
+            "password",
+            "password_file",
+            "type",
+            "credentials",
+            "credentials_file",
+            "client_id",
+            "client_secret",
+            "token_url",
+            "scopes",
+            "ca_file",
+            "cert_file",
+            "key_file",
+            "server_name",
+            "insecure_skip_verify",
+            "min_version",
+        ],
+        leaf(),
+    );
+    let sd = section(
+        &[
+            "files",
+            "refresh_interval",
+            "role",
+            "names",
+            "port",
+            "url",
+            "api_server",
+            "namespaces",
+        ],
+        prop_oneof![2 => leaf(), 1 => list(leaf(), 3)].boxed(),
+    );
+    let job = named(&[
+        ("job_name", leaf()),
+        ("scrape_interval", leaf()),
+        ("scrape_timeout", leaf()),
+        ("metrics_path", leaf()),
+        ("scheme", leaf()),
+        ("honor_labels", leaf()),
+        (
+            "static_configs",
+            list(
+                named(&[("targets", list(leaf(), 3)), ("labels", labels.clone())]),
+                3,
+            ),
+        ),
+        ("relabel_configs", list(relabel.clone(), 3)),
+        ("metric_relabel_configs", list(relabel.clone(), 2)),
+        ("basic_auth", auth.clone()),
+        ("authorization", auth.clone()),
+        ("oauth2", auth.clone()),
+        ("tls_config", auth.clone()),
+        ("file_sd_configs", list(sd.clone(), 2)),
+        ("kubernetes_sd_configs", list(sd.clone(), 2)),
+        ("dns_sd_configs", list(sd, 2)),
+        ("params", section(&["module", "x"], list(leaf(), 2))),
+        ("sample_limit", leaf()),
+        ("body_size_limit", leaf()),
+    ]);
+    let alertmanagers = list(
+        named(&[(
+            "static_configs",
+            list(named(&[("targets", list(leaf(), 2))]), 2),
+        )]),
+        2,
+    );
+    named(&[
+        (
+            "global",
+            named(&[
+                ("scrape_interval", leaf()),
+                ("scrape_timeout", leaf()),
+                ("evaluation_interval", leaf()),
+                ("external_labels", labels),
+            ]),
+        ),
+        ("scrape_configs", list(job, 4)),
+        ("rule_files", list(leaf(), 2)),
+        ("alerting", named(&[("alertmanagers", alertmanagers)])),
+        (
+            "remote_write",
+            list(
+                named(&[
+                    ("url", leaf()),
+                    ("write_relabel_configs", list(relabel, 2)),
+                    ("basic_auth", auth),
+                ]),
+                2,
+            ),
+        ),
+    ])
+}
+
+/// A web config shaped as Prometheus expects it.
+fn web_config_data() -> BoxedStrategy<Data> {
+    let tls = section(
+        &[
+            "cert_file",
+            "key_file",
+            "client_auth_type",
+            "client_ca_file",
+            "min_version",
+            "max_version",
+            "cipher_suites",
+            "curve_preferences",
+            "prefer_server_cipher_suites",
+        ],
+        prop_oneof![3 => leaf(), 1 => list(leaf(), 2)].boxed(),
+    );
+    let headers = section(
+        &["X-Frame-Options", "Strict-Transport-Security", "x"],
+        leaf(),
+    );
+    named(&[
+        ("tls_server_config", tls),
+        (
+            "http_server_config",
+            named(&[("http2", leaf()), ("headers", headers)]),
+        ),
+        (
+            "basic_auth_users",
+            section(&["alice", "bob", "", "é"], leaf()),
+        ),
+    ])
+}
+
 fn prometheus_text() -> BoxedStrategy<String> {
     prop_oneof![
-        3 => keyed_yaml(PROMETHEUS_KEYS, PROMETHEUS_LEAVES),
+        3 => as_yaml(prometheus_config_data()),
+        1 => as_yaml(web_config_data()),
+        1 => mutated(as_yaml(prometheus_config_data())),
+        1 => keyed_yaml(PROMETHEUS_KEYS, PROMETHEUS_LEAVES),
         1 => yaml_text(),
     ]
     .boxed()
@@ -681,10 +844,29 @@ const ARMOR: &[&str] = &[
 /// The vault reader: armored and binary age files, damaged, plaintext or something else.
 #[test]
 fn vault_reader() {
+    // real vaults, cut and changed
+    let real = (
+        prop::collection::vec(any::<u8>(), 0..300),
+        any::<prop::sample::Index>(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+    )
+        .prop_map(|(plain, cut, changes)| {
+            let (_, recipient) = identities();
+            let mut file = promvault::vault::encrypt(&plain, &[recipient], "v").unwrap();
+            file.truncate(cut.index(file.len() + 1));
+            for (at, byte) in changes {
+                if !file.is_empty() {
+                    let i = at.index(file.len());
+                    file[i] = byte;
+                }
+            }
+            file
+        });
     let strategy = prop_oneof![
-        any::<Vec<u8>>(),
-        soup(ARMOR, 40).prop_map(String::into_bytes),
-        (soup(ARMOR, 12), any::<Vec<u8>>())
+        3 => real,
+        1 => any::<Vec<u8>>(),
+        1 => soup(ARMOR, 40).prop_map(String::into_bytes),
+        1 => (soup(ARMOR, 12), any::<Vec<u8>>())
             .prop_map(|(head, tail)| [head.into_bytes(), tail].concat()),
     ];
     check("vault_reader", strategy, |raw| {
@@ -729,9 +911,11 @@ fn ansible_vault_text() -> BoxedStrategy<String> {
                 .map(|c| std::str::from_utf8(c).unwrap())
                 .collect();
             format!("{header}{}\n", lines.join("\n"))
-        });
+        })
+        .boxed();
     prop_oneof![
-        3 => structured,
+        3 => structured.clone(),
+        2 => mutated(structured),
         1 => text(&["$ANSIBLE_VAULT", ";", "1.1", "AES256", "\n", "0", "a", "f", "g", "3", " ", "  "], 40),
         1 => keyed_yaml(&["a", "b", "!vault"], &["x", "$ANSIBLE_VAULT;1.1;AES256"])
     ]
@@ -803,10 +987,51 @@ const PROJECT_LEAVES: &[&str] = &[
     "",
 ];
 
+/// A project file shaped as promvault expects it, with values of every kind.
+fn project_data() -> BoxedStrategy<Data> {
+    let leaf = || -> BoxedStrategy<Data> {
+        prop_oneof![
+            5 => prop::sample::select(PROJECT_LEAVES).prop_map(|s| Data::Str(s.to_string())),
+            1 => yaml_string().prop_map(Data::Str),
+            1 => any::<i32>().prop_map(|i| Data::Int(i.into())),
+            1 => Just(Data::Null),
+        ]
+        .boxed()
+    };
+    let environment = named(&[
+        ("inventory", leaf()),
+        ("vault", leaf()),
+        ("recipients", list(leaf(), 3)),
+    ]);
+    let output = named(&[
+        ("template", leaf()),
+        ("dest", leaf()),
+        ("hosts", leaf()),
+        ("validate", leaf()),
+        ("kind", leaf()),
+        ("defaults", list(leaf(), 2)),
+    ]);
+    named(&[
+        ("recipients", list(leaf(), 4)),
+        (
+            "environments",
+            section(&["staging", "prod", "dev-1", "", "a b"], environment),
+        ),
+        ("outputs", list(output, 3)),
+        ("defaults", list(leaf(), 2)),
+        ("prometheus_version", leaf()),
+        ("demo_identity", leaf()),
+        ("check", named(&[("ignore", list(leaf(), 3))])),
+    ])
+}
+
 #[test]
 fn project_file() {
     let strategy = prop_oneof![
-        3 => keyed_yaml(PROJECT_KEYS, PROJECT_LEAVES),
+        3 => as_yaml(project_data()),
+        1 => mutated(as_yaml(project_data())),
+        1 => keyed_yaml(PROJECT_KEYS, PROJECT_LEAVES),
+        1 => mutated(keyed_yaml(PROJECT_KEYS, PROJECT_LEAVES)),
         1 => yaml_text(),
     ];
     check("project_file", strategy, |text| {
@@ -866,7 +1091,11 @@ const HEADER: &[&str] = &[
 /// The `#jinja2:` header, and the template environment its settings make.
 #[test]
 fn template_header() {
-    check("template_header", text(HEADER, 24), |source| {
+    let strategy = prop_oneof![
+        3 => soup(HEADER, 24).prop_map(|s| format!("#jinja2:{s}")),
+        1 => text(HEADER, 24),
+    ];
+    check("template_header", strategy, |source| {
         let len = source.len();
         guarded(len, move || {
             if let Ok((settings, body)) = promvault::render::split_header(&source) {

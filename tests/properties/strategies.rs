@@ -154,9 +154,61 @@ pub const YAML: &[&str] = &[
     "|\n  x\n",
 ];
 
+/// Nesting around `MAX_DEPTH` (256), flow or block, closed or not.
+fn deep_yaml() -> BoxedStrategy<String> {
+    (
+        1usize..300,
+        prop::sample::select(&["[", "{a: ", "- ", "? ", "k:\n", "!!seq [", "&x ["][..]),
+        any::<bool>(),
+    )
+        .prop_map(|(n, open, closed)| {
+            let mut text = String::new();
+            for i in 0..n {
+                if open.ends_with('\n') || open == "- " || open == "? " {
+                    text.push_str(&" ".repeat(i));
+                }
+                text.push_str(open);
+            }
+            text.push('x');
+            if closed {
+                for _ in 0..n {
+                    text.push(if open.contains('{') { '}' } else { ']' });
+                }
+            }
+            text.push('\n');
+            text
+        })
+        .boxed()
+}
+
+/// Aliases of aliases: `levels` anchors, each a list of `fan` aliases to the one before (an
+/// alias bomb once `fan^levels` is large: the budget must stop it).
+fn alias_chain() -> BoxedStrategy<String> {
+    (1usize..10, 1usize..12, any::<bool>())
+        .prop_map(|(levels, fan, merge)| {
+            let mut text = format!("a0: &a0 {}\n", "x".repeat(fan));
+            for i in 1..levels {
+                let refs = vec![format!("*a{}", i - 1); fan].join(", ");
+                if merge {
+                    text.push_str(&format!(
+                        "a{i}: &a{i} {{<<: {{k: *a{}}}, l: [{refs}]}}\n",
+                        i - 1
+                    ));
+                } else {
+                    text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+                }
+            }
+            text
+        })
+        .boxed()
+}
+
 /// A YAML document: well-formed ones (dumped data with YAML's tokens as strings) and soups.
 pub fn yaml_text() -> BoxedStrategy<String> {
     prop_oneof![
+        1 => deep_yaml(),
+        1 => alias_chain(),
+        1 => data(8).prop_filter_map("representable", |d| dump(&d.to_value(), &DumpOptions::to_yaml()).ok()),
         3 => text(YAML, 60),
         1 => data(3).prop_filter_map("representable", |d| dump(&d.to_value(), &DumpOptions::to_nice_yaml()).ok()),
         1 => (data(3), soup(YAML, 6), any::<prop::sample::Index>()).prop_filter_map(
@@ -313,4 +365,97 @@ pub fn secret_value() -> BoxedStrategy<String> {
                     .all(|f| !(0..10).any(|i| format!("<vault:s{i}>").contains(f.as_str())))
         })
         .boxed()
+}
+
+/// `base` with one to three random edits: a character inserted, up to eight removed, or one
+/// replaced (a well-formed input just broken is where parsers' error paths live).
+pub fn mutated(base: BoxedStrategy<String>) -> BoxedStrategy<String> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        0u8..3,
+        any::<char>(),
+        1usize..8,
+    );
+    (base, prop::collection::vec(edit, 1..4))
+        .prop_map(|(mut s, edits)| {
+            for (at, kind, c, n) in edits {
+                let mut i = at.index(s.len() + 1);
+                while !s.is_char_boundary(i) {
+                    i -= 1;
+                }
+                match kind {
+                    0 => s.insert(i, c),
+                    1 => {
+                        let end = s[i..].char_indices().nth(n).map_or(s.len(), |(j, _)| i + j);
+                        s.replace_range(i..end, "");
+                    }
+                    _ => {
+                        let end = s[i..].chars().next().map_or(i, |ch| i + ch.len_utf8());
+                        s.replace_range(i..end, &c.to_string());
+                    }
+                }
+            }
+            s
+        })
+        .boxed()
+}
+
+/// A map of some of `fields`, each with a value of `value`.
+pub fn section(fields: &'static [&'static str], value: BoxedStrategy<Data>) -> BoxedStrategy<Data> {
+    prop::collection::vec(
+        (prop::sample::select(fields), value),
+        0..fields.len().min(8),
+    )
+    .prop_map(|entries| {
+        let mut seen = std::collections::HashSet::new();
+        Data::Map(
+            entries
+                .into_iter()
+                .filter(|(k, _)| seen.insert(*k))
+                .map(|(k, v)| (Data::Str(k.to_string()), v))
+                .collect(),
+        )
+    })
+    .boxed()
+}
+
+/// A list of up to `n` values.
+pub fn list(value: BoxedStrategy<Data>, n: usize) -> BoxedStrategy<Data> {
+    prop::collection::vec(value, 0..n)
+        .prop_map(Data::Seq)
+        .boxed()
+}
+
+/// A map from names to values, as the named `Data` keys of a section.
+pub fn named(fields: &[(&'static str, BoxedStrategy<Data>)]) -> BoxedStrategy<Data> {
+    let parts: Vec<BoxedStrategy<Option<(String, Data)>>> = fields
+        .iter()
+        .map(|(name, value)| {
+            let name = (*name).to_string();
+            prop::option::of(value.clone().prop_map(move |v| (name.clone(), v))).boxed()
+        })
+        .collect();
+    parts
+        .prop_map(|entries| {
+            Data::Map(
+                entries
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (Data::Str(k), v))
+                    .collect(),
+            )
+        })
+        .boxed()
+}
+
+/// `data` as block YAML, keys in their order.
+pub fn as_yaml(data: BoxedStrategy<Data>) -> BoxedStrategy<String> {
+    data.prop_filter_map("representable", |d| {
+        let options = DumpOptions {
+            sort_keys: false,
+            ..DumpOptions::to_nice_yaml()
+        };
+        dump(&d.to_value(), &options).ok()
+    })
+    .boxed()
 }
