@@ -56,7 +56,6 @@ fn every_form_of_a_vault_value_is_caught_where_it_must_not_be() {
         &["view", "prod", "pw"],
         &["decrypt", "vault/prod.yml.age", "-o", "-"],
         &["render", "prod", "--stdout"],
-        &["hook", "textconv", "vault/prod.yml.age"],
     ] {
         assert!(!caught(&sb, args, "stdout", secret), "{args:?}");
     }

@@ -315,11 +315,9 @@ fn prints_secrets_on_stdout(args: &[String]) -> bool {
         // the decrypted vault, or one value of it
         Some("view") => true,
         // `decrypt FILE -o -`: the plaintext
-        Some("decrypt") => true,
+        Some("decrypt") => args.iter().any(|a| a == "-"),
         // the rendered config, secrets included
         Some("render") => has("--stdout"),
-        // git's textconv: the decrypted vault, for `git diff`
-        Some("hook") => has("textconv"),
         _ => false,
     }
 }
