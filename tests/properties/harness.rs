@@ -208,12 +208,6 @@ where
     let deadline = env_number("PROMVAULT_PROPTEST_SECONDS")
         .map(|s| Instant::now() + Duration::from_secs_f64(s));
     let ran = AtomicU64::new(0);
-    let mut runner = TestRunner::new(Config {
-        cases: cases.max(1),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..Config::default()
-    });
     // Past the deadline the rest of a chunk is skipped (not counted).
     let counted = |value: S::Value| {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -224,6 +218,13 @@ where
     };
     let mut chunks = 0u64;
     let outcome = loop {
+        // a runner per chunk (each with a fresh random seed): one runner stops at its count
+        let mut runner = TestRunner::new(Config {
+            cases: cases.max(1),
+            failure_persistence: None,
+            max_shrink_iters: 4096,
+            ..Config::default()
+        });
         let result = runner.run(&strategy, counted);
         chunks += 1;
         match (result, deadline) {
