@@ -61,3 +61,20 @@ fn yaml_1_1_line_breaks_load_as_pyyaml_reads_them() {
         assert_eq!(loaded, Data::Str(pyyaml.into()), "{text:?}");
     }
 }
+
+/// Found by `yaml_load` in the long run: a YAML 1.1 sexagesimal number whose base-60 value
+/// passes i128 overflowed (a panic in a debug build, a wrong number in a release one). Like a
+/// decimal too long for i128, it is now not read as an int.
+#[test]
+fn a_sexagesimal_number_past_i128_does_not_overflow() {
+    let big = "170141183460469231731687303715884190:20:30";
+    for text in [big.to_string(), format!("{big}.15"), format!("k: -{big}\n")] {
+        let loaded = guarded(text.len(), move || {
+            promvault::yaml::load::load(&text).is_ok()
+        });
+        assert!(loaded.unwrap());
+    }
+    // one that fits is still an int: 1:20:30 is 4830
+    let doc = promvault::yaml::load::load("1:20:30").unwrap();
+    assert_eq!(doc.data, Data::Int(4830));
+}
