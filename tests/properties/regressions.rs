@@ -78,3 +78,16 @@ fn a_sexagesimal_number_past_i128_does_not_overflow() {
     let doc = promvault::yaml::load::load("1:20:30").unwrap();
     assert_eq!(doc.data, Data::Int(4830));
 }
+
+/// Found by `vault_damage_is_refused` in the long run: a vault cut by its last byte opens.
+/// That byte is the armor's final newline, which `vault::dearmor_canonical` allows to be
+/// missing on purpose (the authenticated content is whole); one byte more is refused.
+#[test]
+fn a_vault_without_its_final_newline_opens() {
+    let (ids, recipient) = crate::parsers::identities();
+    let file = promvault::vault::encrypt(b"k: v\n", std::slice::from_ref(&recipient), "v").unwrap();
+    assert!(file.ends_with(b"-----\n"));
+    let open = |bytes: &[u8]| promvault::vault::decrypt_binary(bytes, "v", &ids, &[]);
+    assert_eq!(&open(&file[..file.len() - 1]).unwrap()[..], b"k: v\n");
+    assert!(open(&file[..file.len() - 2]).is_err());
+}

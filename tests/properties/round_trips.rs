@@ -68,7 +68,9 @@ enum Damage {
     Truncate(prop::sample::Index),
 }
 
-/// Any single-byte change or truncation of a vault is refused.
+/// Any single-byte change or truncation of a vault is refused, but for the one tolerance
+/// `vault::dearmor_canonical` has on purpose: the armor's final newline may be missing (the
+/// long run found that cut; see `regressions::a_vault_without_its_final_newline_opens`).
 #[test]
 fn vault_damage_is_refused() {
     let damage = prop_oneof![
@@ -88,12 +90,25 @@ fn vault_damage_is_refused() {
             }
             Damage::Truncate(i) => {
                 let n = i.index(file.len());
+                let final_newline = n + 1 == file.len() && file[n] == b'\n';
                 file.truncate(n);
-                format!("cut to {n} bytes")
+                if final_newline {
+                    format!("cut to {n} bytes (the final newline)")
+                } else {
+                    format!("cut to {n} bytes")
+                }
             }
         };
         let opened = promvault::vault::decrypt_binary(&file, "v", &ids, &[recipient]);
-        prop_assert!(opened.is_err(), "a damaged vault opened ({what})");
+        if what.ends_with(" (the final newline)") {
+            // by design: a vault whose final newline was dropped is the same vault
+            prop_assert_eq!(
+                &opened.map_err(|e| TestCaseError::fail(e.to_string()))?[..],
+                &plain[..]
+            );
+        } else {
+            prop_assert!(opened.is_err(), "a damaged vault opened ({what})");
+        }
         Ok(())
     });
 }
