@@ -158,19 +158,25 @@ fn sorted(data: &Data) -> Data {
     }
 }
 
-/// `data` with YAML 1.1's other line breaks (U+0085, U+2028, U+2029) replaced: the loader
+/// `data` with YAML 1.1's other line breaks (U+0085, U+2028, U+2029) replaced (keys made
+/// equal by it dropped; the long run found two): the loader
 /// does not read them as breaks yet (see `yaml_1_1_line_breaks_load_as_pyyaml_reads_them`).
 fn without_yaml_1_1_breaks(data: Data) -> Data {
     let fix = |s: String| s.replace(['\u{85}', '\u{2028}', '\u{2029}'], "\u{2027}");
     match data {
         Data::Str(s) => Data::Str(fix(s)),
         Data::Seq(items) => Data::Seq(items.into_iter().map(without_yaml_1_1_breaks).collect()),
-        Data::Map(entries) => Data::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (without_yaml_1_1_breaks(k), without_yaml_1_1_breaks(v)))
-                .collect(),
-        ),
+        Data::Map(entries) => {
+            // two keys may now be one (U+2028 and U+2029): the first stays
+            let mut kept: Vec<(Data, Data)> = Vec::new();
+            for (k, v) in entries {
+                let k = without_yaml_1_1_breaks(k);
+                if !kept.iter().any(|(seen, _)| *seen == k) {
+                    kept.push((k, without_yaml_1_1_breaks(v)));
+                }
+            }
+            Data::Map(kept)
+        }
         other => other,
     }
 }
