@@ -17,7 +17,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use crate::{data::Data, yaml::load};
 
@@ -203,12 +203,12 @@ impl Inventory {
             name: name.to_string(),
             ..Host::default()
         });
+        // A group lists exactly the hosts that list it: the host's few groups say whether it
+        // is new to the group (searching the group's hosts would make a range of n hosts cost
+        // n² comparisons).
         if !host.direct_groups.iter().any(|g| g == group) {
             host.direct_groups.push(group.to_string());
-        }
-        let g = &mut self.groups[group];
-        if !g.hosts.iter().any(|h| h == name) {
-            g.hosts.push(name.to_string());
+            self.groups[group].hosts.push(name.to_string());
         }
     }
 
@@ -286,16 +286,22 @@ impl Inventory {
             }
         }
         let hosts: Vec<String> = self.hosts.keys().cloned().collect();
+        let mut grouped: HashSet<String> = HashSet::new();
         for host in hosts {
-            let groups = self.hosts[&host].direct_groups.clone();
+            let groups = &self.hosts[&host].direct_groups;
             let in_ungrouped = groups.iter().any(|g| g == "ungrouped");
             let others = groups.iter().any(|g| g != "all" && g != "ungrouped");
             if in_ungrouped && others {
-                self.groups["ungrouped"].hosts.retain(|h| h != &host);
                 self.hosts[&host].direct_groups.retain(|g| g != "ungrouped");
+                grouped.insert(host);
             } else if !others && !in_ungrouped {
                 self.add_host(&host, "ungrouped");
             }
+        }
+        if !grouped.is_empty() {
+            self.groups["ungrouped"]
+                .hosts
+                .retain(|h| !grouped.contains(h));
         }
     }
 
@@ -371,15 +377,11 @@ impl Inventory {
             }
             i += 1;
         }
-        let mut hosts: Vec<String> = Vec::new();
+        let mut hosts: IndexSet<&str> = IndexSet::new();
         for g in ordered {
-            for h in &self.groups[g].hosts {
-                if !hosts.contains(h) {
-                    hosts.push(h.clone());
-                }
-            }
+            hosts.extend(self.groups[g].hosts.iter().map(String::as_str));
         }
-        hosts
+        hosts.into_iter().map(str::to_string).collect()
     }
 
     /// Ansible's `groups` magic variable.
@@ -435,13 +437,9 @@ impl Inventory {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .collect();
-        let mut selected: Vec<String> = Vec::new();
+        let mut selected: IndexSet<String> = IndexSet::new();
         for term in terms.iter().filter(|t| !t.starts_with(['&', '!'])) {
-            for h in self.match_term(term) {
-                if !selected.contains(&h) {
-                    selected.push(h);
-                }
-            }
+            selected.extend(self.match_term(term));
         }
         for term in &terms {
             if let Some(t) = term.strip_prefix('&') {
@@ -457,43 +455,36 @@ impl Inventory {
                 pattern: pattern.to_string(),
             });
         }
-        Ok(selected)
+        Ok(selected.into_iter().collect())
     }
 
-    fn match_term(&self, term: &str) -> Vec<String> {
+    /// The hosts one term of a pattern selects, in inventory order.
+    fn match_term(&self, term: &str) -> IndexSet<String> {
         if term == "all" || term == "*" {
-            return self.hosts_of_group("all");
+            return self.hosts_of_group("all").into_iter().collect();
         }
         if let Some(g) = self.groups.get(term) {
-            return self.hosts_of_group(&g.name);
+            return self.hosts_of_group(&g.name).into_iter().collect();
         }
         if self.hosts.contains_key(term) {
-            return vec![term.to_string()];
+            return IndexSet::from([term.to_string()]);
         }
         let matcher: Box<dyn Fn(&str) -> bool> = if let Some(re) = term.strip_prefix('~') {
             match fancy_regex::Regex::new(re) {
                 Ok(re) => Box::new(move |s: &str| re.is_match(s).unwrap_or(false)),
-                Err(_) => return Vec::new(),
+                Err(_) => return IndexSet::new(),
             }
         } else if term.contains(['*', '?', '[']) {
             let t = term.to_string();
             Box::new(move |s: &str| wildcard_match(&t, s))
         } else {
-            return Vec::new();
+            return IndexSet::new();
         };
-        let mut out: Vec<String> = Vec::new();
+        let mut out: IndexSet<String> = IndexSet::new();
         for g in self.groups.keys().filter(|g| matcher(g)) {
-            for h in self.hosts_of_group(g) {
-                if !out.contains(&h) {
-                    out.push(h);
-                }
-            }
+            out.extend(self.hosts_of_group(g));
         }
-        for h in self.hosts.keys().filter(|h| matcher(h)) {
-            if !out.contains(h) {
-                out.push(h.clone());
-            }
-        }
+        out.extend(self.hosts.keys().filter(|h| matcher(h)).cloned());
         out
     }
 }

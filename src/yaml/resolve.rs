@@ -91,7 +91,8 @@ fn parse_int(s: &str) -> Option<i128> {
             if part.len() == 2 && part.as_bytes()[0] > b'5' {
                 return None;
             }
-            value = value * 60 + n;
+            // past i128 it is not an int (as a too long decimal is not): no overflow panic
+            value = value.checked_mul(60)?.checked_add(n)?;
         }
         value
     } else if body.starts_with(|c: char| ('1'..='9').contains(&c)) {

@@ -32,6 +32,7 @@ fn concurrent_sets_on_one_vault_lose_no_update() {
         let b = spawn(format!("b{i}"));
         for child in [a, b] {
             let out = child.wait_with_output().unwrap();
+            sb.collect(&["set", "prod"], &out);
             assert!(
                 out.status.success(),
                 "pair {i}: {}",

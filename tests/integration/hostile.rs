@@ -447,6 +447,7 @@ fn a_fifo_identity_is_refused_and_a_readable_one_warned_about() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
+    sb.collect(&["view", "prod", "-i", "FIFO"], &out);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("not a regular file"),
@@ -492,39 +493,6 @@ fn a_bcrypt_cost_that_would_run_for_days_is_refused() {
         "{}",
         stderr(&out)
     );
-}
-
-/// Every form in which a secret could be printed.
-fn forms(secret: &str) -> Vec<String> {
-    use base64::Engine as _;
-    let json = serde_json::to_string(secret).unwrap();
-    let ascii: String = secret
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else {
-                format!("\\u{:04x}", c as u32)
-            }
-        })
-        .collect();
-    let url: String = secret
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    vec![
-        secret.to_string(),
-        json.trim_matches('"').to_string(),
-        ascii,
-        url,
-        base64::engine::general_purpose::STANDARD.encode(secret),
-    ]
 }
 
 #[test]
@@ -578,7 +546,7 @@ fn no_error_path_prints_a_vault_value_in_any_form() {
         seen.push_str(&stderr(&out));
     }
     assert!(seen.contains("<vault:pw>"), "the paths ran: {seen}");
-    for form in forms(secret) {
+    for form in crate::forms::forms(secret) {
         assert!(!seen.contains(&form), "`{form}` was printed:\n{seen}");
     }
     // and the distinctive parts of it

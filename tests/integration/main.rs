@@ -1,11 +1,13 @@
 //! End-to-end tests: the real `promvault` binary in temporary projects, with a private HOME,
 //! config folder and temp folder each, and real peers (`age`, `ssh-keygen`) where they exist.
 
+mod forms;
 mod support;
 
 mod age_interop;
 mod ansible_cases;
 mod check;
+mod collector;
 mod concurrency;
 mod crash;
 mod e2e;

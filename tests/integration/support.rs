@@ -3,14 +3,17 @@
 #![allow(dead_code)]
 
 use std::{
+    ffi::OsStr,
     fs,
     os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
     process::Output,
+    sync::{Arc, Mutex},
 };
 
-use assert_cmd::Command;
 use tempfile::TempDir;
+
+use crate::forms::printed_forms;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_promvault");
 
@@ -28,6 +31,9 @@ pub fn require(program: &str) {
 }
 
 /// A temporary home with a promvault project in `root`.
+///
+/// Every run of the binary through it ([`Sandbox::cmd`], [`Sandbox::set`], [`on_terminal`]...)
+/// goes through the secret collector ([`Ledger`]): what it printed must not hold a vault value.
 pub struct Sandbox {
     _dir: TempDir,
     pub root: PathBuf,
@@ -35,6 +41,7 @@ pub struct Sandbox {
     pub tmp: PathBuf,
     /// The recipient of the identity in the default location.
     pub recipient: String,
+    ledger: Arc<Mutex<Ledger>>,
 }
 
 impl Sandbox {
@@ -68,12 +75,18 @@ impl Sandbox {
         for d in [&root, &home, &tmp] {
             fs::create_dir_all(d).unwrap();
         }
+        let ledger = Arc::new(Mutex::new(Ledger {
+            root: root.clone(),
+            identities: vec![home.join(".config/promvault/identity.txt")],
+            ..Ledger::default()
+        }));
         Sandbox {
             _dir: dir,
             root,
             home,
             tmp,
             recipient: String::new(),
+            ledger,
         }
     }
 
@@ -100,12 +113,32 @@ impl Sandbox {
         fs::metadata(self.path(rel)).unwrap().permissions().mode() & 0o777
     }
 
-    /// A promvault command in the project, isolated from the caller's environment.
-    pub fn cmd(&self, args: &[&str]) -> Command {
-        Command::from_std(self.std_cmd(args))
+    /// A promvault command in the project, isolated from the caller's environment; what it
+    /// prints goes through the secret collector.
+    pub fn cmd(&self, args: &[&str]) -> Cmd {
+        Cmd {
+            inner: assert_cmd::Command::from_std(self.std_cmd(args)),
+            args: args.iter().map(|a| (*a).to_string()).collect(),
+            stdin: None,
+            ledger: Arc::clone(&self.ledger),
+        }
     }
 
-    /// [`Sandbox::cmd`] as a plain `std::process::Command` (to spawn and signal it).
+    /// A value the test put into a vault some other way than `set` (an editor script, a file
+    /// it encrypted): the collector then looks for it too. (Values in the project's vaults
+    /// are found by decrypting them after every command.)
+    pub fn secret(&self, value: &str) {
+        lock(&self.ledger).add_secret(value);
+    }
+
+    /// Hands what a command run through [`Sandbox::std_cmd`] printed to the secret collector.
+    pub fn collect(&self, args: &[&str], out: &Output) {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        lock(&self.ledger).command(&args, out);
+    }
+
+    /// [`Sandbox::cmd`] as a plain `std::process::Command` (to spawn and signal it). Not seen
+    /// by the secret collector: give what it prints to [`Sandbox::collect`].
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
         let mut c = std::process::Command::new(BIN);
         c.args(args)
@@ -168,6 +201,7 @@ impl Sandbox {
             .output()
             .unwrap();
         assert!(out.status.success());
+        lock(&self.ledger).identities.push(path.clone());
         (
             path,
             String::from_utf8(out.stdout).unwrap().trim().to_string(),
@@ -245,6 +279,15 @@ pub fn on_terminal(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
+    {
+        let mut ledger = lock(&sb.ledger);
+        let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        if args.first().map(String::as_str) == Some("set") {
+            // what was typed at the prompt is the value (the terminal must not echo it)
+            ledger.add_typed_value(typed);
+        }
+        ledger.command(&args, &out);
+    }
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -257,4 +300,251 @@ fn shell_words_join(words: &[&str]) -> String {
         .map(|w| format!("'{}'", w.replace('\'', r"'\''")))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The secret collector
+// ---------------------------------------------------------------------------------------------
+
+/// Whether a command prints vault values on stdout by design, so that its stdout is not
+/// checked (its stderr still is). This list is the only way out of the check: a new command
+/// that should print secrets is added here, on purpose.
+fn prints_secrets_on_stdout(args: &[String]) -> bool {
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    match args.first().map(String::as_str) {
+        // the decrypted vault, or one value of it
+        Some("view") => true,
+        // `decrypt FILE -o -`: the plaintext
+        Some("decrypt") => args.iter().any(|a| a == "-"),
+        // the rendered config, secrets included
+        Some("render") => has("--stdout"),
+        _ => false,
+    }
+}
+
+/// One output of one command.
+struct Printed {
+    command: String,
+    stream: &'static str,
+    text: String,
+}
+
+/// What the secret collector knows about one sandbox: the values put into its vaults (given to
+/// `set`, typed at its prompt, found in the vaults after each command, named with
+/// [`Sandbox::secret`]) and everything the binary printed. After each command, and again when
+/// the sandbox is dropped (for values learnt later), no output may hold a value of four
+/// characters or more in any of the forms of [`crate::forms::forms`], except the stdout of
+/// the commands [`prints_secrets_on_stdout`] names.
+#[derive(Default)]
+pub struct Ledger {
+    root: PathBuf,
+    /// The identities that may open the project's vaults.
+    identities: Vec<PathBuf>,
+    secrets: Vec<String>,
+    printed: Vec<Printed>,
+}
+
+impl Ledger {
+    fn add_secret(&mut self, value: &str) {
+        for v in [
+            value,
+            value.strip_suffix('\n').unwrap_or(value),
+            value.trim(),
+        ] {
+            if v.chars().count() >= 4 && !self.secrets.iter().any(|s| s == v) {
+                self.secrets.push(v.to_string());
+            }
+        }
+    }
+
+    /// A value typed at a prompt: each line (the prompt may ask twice).
+    fn add_typed_value(&mut self, typed: &str) {
+        for line in typed.lines() {
+            self.add_secret(line);
+        }
+    }
+
+    /// Every string and number in the project's vaults that the known identities open.
+    fn learn_from_vaults(&mut self) {
+        fn walk(data: &promvault::data::Data, out: &mut Vec<String>) {
+            use promvault::data::Data;
+            match data {
+                Data::Str(s) | Data::Unsafe(s) => out.push(s.clone()),
+                Data::Int(i) => out.push(i.to_string()),
+                Data::Seq(items) => items.iter().for_each(|d| walk(d, out)),
+                Data::Map(entries) => entries.iter().for_each(|(_, v)| walk(v, out)),
+                _ => {}
+            }
+        }
+        fn vaults(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() && entry.file_name() != ".git" {
+                    vaults(&path, out);
+                } else if kind.is_file() && path.extension() == Some(OsStr::new("age")) {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        vaults(&self.root, &mut files);
+        let identities: Vec<PathBuf> = self
+            .identities
+            .iter()
+            .filter(|p| p.is_file())
+            .cloned()
+            .collect();
+        if files.is_empty() || identities.is_empty() {
+            return;
+        }
+        let Ok(ids) = promvault::identity::Lookup::from_environment(identities, None).load() else {
+            return;
+        };
+        let mut values = Vec::new();
+        for file in files {
+            let Ok(text) = promvault::vault::decrypt(&file, "vault", &ids, &[]) else {
+                continue;
+            };
+            if let Ok(doc) = promvault::yaml::load::load(&text) {
+                walk(&doc.data, &mut values);
+            }
+        }
+        for v in values {
+            self.add_secret(&v);
+        }
+    }
+
+    /// What the project shows in plaintext: its file names and `promvault.yml`. A vault value
+    /// that stands there too (a generated case's value `vault`) is not told apart from it.
+    fn public_text(&self) -> String {
+        fn names(dir: &Path, root: &Path, out: &mut String) {
+            for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                out.push_str(&path.strip_prefix(root).unwrap_or(&path).to_string_lossy());
+                out.push('\n');
+                if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.file_name() != ".git" {
+                    names(&path, root, out);
+                }
+            }
+        }
+        let mut text = fs::read_to_string(self.root.join("promvault.yml")).unwrap_or_default();
+        names(&self.root, &self.root, &mut text);
+        text
+    }
+
+    /// Records what one command printed and checks it.
+    fn command(&mut self, args: &[String], out: &Output) {
+        self.learn_from_vaults();
+        let command = format!("promvault {}", args.join(" "));
+        let mut streams = vec![("stderr", &out.stderr)];
+        if !prints_secrets_on_stdout(args) {
+            streams.push(("stdout", &out.stdout));
+        }
+        for (stream, bytes) in streams {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let printed = Printed {
+                command: command.clone(),
+                stream,
+                text,
+            };
+            if let Some(leak) = self.leak(&printed) {
+                panic!("{leak}");
+            }
+            self.printed.push(printed);
+        }
+    }
+
+    /// The first secret `printed` shows, described. What the command line holds (`printed`'s
+    /// command) and the project's [`Ledger::public_text`] may be repeated.
+    fn leak(&self, printed: &Printed) -> Option<String> {
+        let public = format!("{}\n{}", printed.command, self.public_text());
+        self.secrets.iter().filter(|s| !public.contains(s.as_str())).find_map(|secret| {
+            let forms = printed_forms(&printed.text, secret);
+            (!forms.is_empty()).then(|| {
+                format!(
+                    "secret collector: `{}` printed the vault value {secret:?} on {} (as {forms:?}):\n{}",
+                    printed.command, printed.stream, printed.text
+                )
+            })
+        })
+    }
+}
+
+impl Drop for Sandbox {
+    /// Checks everything printed against every value known at the end (a value may be learnt
+    /// after a command that printed it).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let mut ledger = lock(&self.ledger);
+        ledger.learn_from_vaults();
+        if let Some(leak) = ledger.printed.iter().find_map(|p| ledger.leak(p)) {
+            panic!("{leak}");
+        }
+    }
+}
+
+/// [`assert_cmd::Command`] for one promvault run in a [`Sandbox`]: what the run prints is
+/// handed to the secret collector before the test sees it (and a value given to `set` on
+/// stdin is recorded as a secret).
+pub struct Cmd {
+    inner: assert_cmd::Command,
+    args: Vec<String>,
+    stdin: Option<Vec<u8>>,
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+impl Cmd {
+    pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Self {
+        self.inner.env(key, value);
+        self
+    }
+
+    pub fn env_remove(&mut self, key: impl AsRef<OsStr>) -> &mut Self {
+        self.inner.env_remove(key);
+        self
+    }
+
+    pub fn current_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.inner.current_dir(dir);
+        self
+    }
+
+    pub fn write_stdin(&mut self, buffer: impl Into<Vec<u8>>) -> &mut Self {
+        let buffer = buffer.into();
+        self.stdin = Some(buffer.clone());
+        self.inner.write_stdin(buffer);
+        self
+    }
+
+    /// Runs the command; its output has passed the secret collector.
+    pub fn output(&mut self) -> std::io::Result<Output> {
+        let out = self.inner.output()?;
+        let mut ledger = lock(&self.ledger);
+        if self.args.first().map(String::as_str) == Some("set") {
+            if let Some(stdin) = &self.stdin {
+                ledger.add_secret(&String::from_utf8_lossy(stdin));
+            }
+        }
+        ledger.command(&self.args, &out);
+        Ok(out)
+    }
+
+    /// Runs the command for `assert_cmd`'s assertions.
+    pub fn assert(&mut self) -> assert_cmd::assert::Assert {
+        let out = self.output().expect("promvault runs");
+        assert_cmd::assert::Assert::new(out)
+            .append_context("command", format!("promvault {}", self.args.join(" ")))
+    }
+}
+
+/// The ledger, also after a check failed in another thread or a caught panic.
+fn lock(ledger: &Mutex<Ledger>) -> std::sync::MutexGuard<'_, Ledger> {
+    ledger
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
