@@ -247,7 +247,7 @@ fn a_kill_between_the_vault_and_its_record_leaves_a_pending_record_check_accepts
     assert!(all.contains("vault-write-interrupted"), "{all}");
     assert_eq!(sb.view(&["prod", "a"]), "first");
     // the next write completes the record
-    sb.set("prod", "a", "again");
+    sb.set("prod", "a", "second-value-7");
     let record = String::from_utf8(sb.read("vault/prod.yml.age.recipients")).unwrap();
     assert!(!record.contains("pending"), "{record}");
     let (code, all) = check(&sb, None);

@@ -29,11 +29,16 @@ fn yaml_load() {
 
 #[test]
 fn yaml_tree() {
+    use promvault::yaml::node::{load, Documents};
     check("yaml_tree", yaml_text(), |text| {
         let len = bytes(&text);
         guarded(len, move || {
-            let _ = promvault::yaml::tree::parse(&text);
-            let _ = promvault::yaml::tree::parse_checked(&text);
+            for documents in [Documents::First, Documents::One] {
+                if let Ok(Some(node)) = load(&text, documents) {
+                    let _ = node.duplicate_keys();
+                }
+            }
+            let _ = promvault::prometheus::document(&text);
         })
     });
 }
