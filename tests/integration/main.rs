@@ -17,6 +17,7 @@ mod import;
 mod keys_and_init;
 mod messages;
 mod one_truth;
+mod pre_commit;
 mod project_file;
 mod promtool;
 mod recipients;
