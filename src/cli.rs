@@ -49,6 +49,8 @@ macro_rules! outln {
     }};
 }
 
+mod man;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "promvault",
@@ -219,6 +221,8 @@ pub enum Command {
     },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// Print promvault's man page (roff): `promvault man > ~/.local/share/man/man1/promvault.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -373,6 +377,10 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         Command::Hash { cost, allow_empty } => ctx.hash(*cost, *allow_empty),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "promvault", &mut io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            man::write(Cli::command(), &mut io::stdout()).map_err(|e| Error::io("stdout", e))?;
             Ok(0)
         }
     }

@@ -22,6 +22,7 @@ mod project_file;
 mod promtool;
 mod recipients;
 mod render;
+mod shell;
 mod tamper;
 mod terminal;
 mod validate;
