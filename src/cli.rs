@@ -12,6 +12,7 @@ use std::{
 
 use age::secrecy::{ExposeSecret, SecretString};
 use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use zeroize::Zeroizing;
 
 use crate::{
@@ -48,6 +49,9 @@ macro_rules! outln {
         writeln!(std::io::stdout(), $($t)*).map_err(|e| Error::io("stdout", e))
     }};
 }
+
+mod completion;
+mod man;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +95,7 @@ pub enum Command {
     },
     /// Render every output of the environments (default: all) and write them atomically.
     Render {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
         envs: Vec<String>,
         /// Write under DIR instead of the destinations' `out/` folder.
         #[arg(long, value_name = "DIR")]
@@ -135,6 +140,7 @@ pub enum Command {
     },
     /// Send one scrape request to each static target, as Prometheus would, and diagnose.
     Probe {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
         env: String,
         /// Only this job.
         #[arg(long)]
@@ -150,14 +156,19 @@ pub enum Command {
     },
     /// Print an environment's decrypted vault, or one value of it.
     View {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
         env: String,
         /// Print only this variable's value, exactly (no added newline when piped).
         key: Option<String>,
     },
     /// Edit an environment's vault in $VISUAL / $EDITOR; re-encrypt only if it changed.
-    Edit { env: String },
+    Edit {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
+        env: String,
+    },
     /// Set one secret; the value is read from stdin or a no-echo prompt, never from argv.
     Set {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
         env: String,
         key: String,
         /// Keep a trailing newline read from stdin (by default one is dropped).
@@ -174,7 +185,7 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The environment whose vault receives the variables.
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(completion::environments))]
         env: String,
         /// The vault password: a file (its trailing white space dropped), or an executable that
         /// prints it, as Ansible takes it. Default: $ANSIBLE_VAULT_PASSWORD_FILE, else a prompt.
@@ -190,7 +201,7 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Use this environment's recipients instead of the top-level list.
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(completion::environments))]
         env: Option<String>,
         /// Overwrite OUT if it exists.
         #[arg(long)]
@@ -207,6 +218,7 @@ pub enum Command {
     },
     /// Re-encrypt vaults to the recipients listed in promvault.yml (default: all).
     Rekey {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
         envs: Vec<String>,
         /// Re-encrypt even a vault already encrypted to exactly its recipients (a new file
         /// key: after a key may have leaked).
@@ -227,8 +239,11 @@ pub enum Command {
         #[arg(long)]
         allow_empty: bool,
     },
-    /// Print shell completions.
+    /// Print the shell completion script: `source <(promvault completions bash)`. It
+    /// completes commands, options and the project's environment names.
     Completions { shell: clap_complete::Shell },
+    /// Print promvault's man page (roff): `promvault man > ~/.local/share/man/man1/promvault.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -256,14 +271,14 @@ pub enum RecipientsAction {
         #[arg(long)]
         comment: Option<String>,
         /// Add to this environment's own list instead of the top-level one.
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(completion::environments))]
         env: Option<String>,
     },
     /// Remove a recipient and rekey the vaults it applied to.
     Remove {
         key: String,
         /// Remove from this environment's own list instead of the top-level one.
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(completion::environments))]
         env: Option<String>,
     },
 }
@@ -272,6 +287,7 @@ pub enum RecipientsAction {
 #[must_use]
 pub fn run() -> ExitCode {
     crate::hardening::no_core_dumps();
+    completion::answer_if_asked();
     let cli = Cli::parse();
     // a big stack: deep (but bounded) YAML, variables and templates never overflow it
     let outcome = std::thread::Builder::new()
@@ -386,7 +402,12 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
         },
         Command::Hash { cost, allow_empty } => ctx.hash(*cost, *allow_empty),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "promvault", &mut io::stdout());
+            completion::write_registration(*shell, &mut io::stdout())
+                .map_err(|e| Error::io("stdout", e))?;
+            Ok(0)
+        }
+        Command::Man => {
+            man::write(Cli::command(), &mut io::stdout()).map_err(|e| Error::io("stdout", e))?;
             Ok(0)
         }
     }
@@ -1393,8 +1414,15 @@ mod tests {
             if at > 0 && !line[..at].trim_end().ends_with('|') {
                 continue;
             }
-            let words = crate::inventory::pyliteral::split_words(&line[at..], true)
+            let mut words = crate::inventory::pyliteral::split_words(&line[at..], true)
                 .unwrap_or_else(|e| panic!("{line}: {e}"));
+            // the command ends where the shell's redirections and pipes begin
+            if let Some(end) = words
+                .iter()
+                .position(|w| matches!(w.as_str(), ">" | ">>" | "|" | "&&" | "||" | ";" | "2>&1"))
+            {
+                words.truncate(end);
+            }
             if let Err(e) = Cli::try_parse_from(&words) {
                 panic!("README: `{line}` does not parse:\n{e}");
             }

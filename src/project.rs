@@ -8,6 +8,7 @@ use std::{
 };
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -64,23 +65,45 @@ impl ProjectError {
     }
 }
 
-/// `promvault.yml` as written.
-#[derive(Debug, Clone, Deserialize)]
+// The JSON Schema in docs/promvault.schema.json is generated from these types (see
+// `json_schema`): their doc comments are what editors show for each key, so they speak to the
+// user of promvault.yml.
+
+/// promvault project file: the environments (inventory, vault, recipients), the outputs
+/// rendered for each, and the settings of `promvault check`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "promvault.yml")]
 pub struct ProjectFile {
-    /// Who can open every vault: age X25519 or SSH public keys.
+    /// Who can open every vault: age X25519 public keys (`age1...`) or SSH public keys
+    /// (`ssh-ed25519 ...`, `ssh-rsa ...`). A `# comment` after a key (who it is) is kept by
+    /// `promvault recipients add/remove`. An environment with its own `recipients` uses that
+    /// list instead.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// The environments, by name (letters, digits, `_`, `-`, `.`; starting with a letter or
+    /// digit). Each has an inventory and an age-encrypted vault.
+    #[schemars(extend("propertyNames" = { "pattern": ENVIRONMENT_NAME_PATTERN }))]
     pub environments: IndexMap<String, EnvironmentFile>,
+    /// The files rendered for every environment, in order.
     #[serde(default)]
     pub outputs: Vec<OutputFile>,
-    /// Role-defaults files for every output (lowest precedence).
+    /// Role-defaults files (YAML variables) for every output: the lowest precedence, below the
+    /// inventory's variables.
     #[serde(default)]
     pub defaults: Vec<String>,
-    /// The Prometheus version the outputs are for.
+    /// The Prometheus version the outputs are validated for: `2`, `2.53`, `v3.5.0`... (any 2.x
+    /// or 3.x). Default: 3.x.
     #[serde(default)]
+    // YAML reads an unquoted `3.5` as a number; promvault takes the scalar's text.
+    #[schemars(
+        regex(pattern = r"^\s*[vV]?[23](\.[0-9]+)*\s*$"),
+        extend("type" = ["string", "number", "null"])
+    )]
     pub prometheus_version: Option<String>,
-    /// A committed identity for a demo project; its first line must mark it as such.
+    /// A committed identity file for a demo project, so that a fresh clone renders. Its first
+    /// line must say `# demo identity` (any case); it may hold only age X25519 keys. Never
+    /// encrypt a real secret to it.
     #[serde(default)]
     pub demo_identity: Option<String>,
     /// Settings of `promvault check`.
@@ -88,8 +111,11 @@ pub struct ProjectFile {
     pub check: CheckSettings,
 }
 
-/// `check:` in promvault.yml.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The pattern every environment name matches (see [`is_environment_name`]).
+pub const ENVIRONMENT_NAME_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9_.-]*$";
+
+/// Settings of `promvault check`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSettings {
     /// Paths (globs; `dir/**` for a folder) that the private-key and leak scans skip, such as
@@ -105,7 +131,7 @@ pub struct CheckSettings {
 /// One entry of `check.allow`: findings with this `id` (about this `file` and `field`, when
 /// given; `*` matches any run of characters) are allowed: they neither fail `check` nor stop
 /// `render`, and are counted in a note.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Allow {
     pub id: String,
@@ -137,30 +163,84 @@ impl Allow {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// One environment. Every key is optional: `prod: {}` uses `inventories/prod` and
+/// `vault/prod.yml.age`, encrypted to the top-level `recipients`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentFile {
+    /// The Ansible-style inventory: a folder (with `hosts.yml`, `group_vars/`, `host_vars/`) or
+    /// a file. Default: `inventories/ENV`.
     #[serde(default)]
     pub inventory: Option<String>,
+    /// The age-encrypted vault of this environment's secrets. Default: `vault/ENV.yml.age`.
     #[serde(default)]
     pub vault: Option<String>,
+    /// Who can open this environment's vault, instead of the top-level `recipients`.
     #[serde(default)]
     pub recipients: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One rendered file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutputFile {
+    /// The Jinja template, relative to the project.
     pub template: String,
+    /// Where the output is written, relative to the project (or to `render --out-dir`): itself
+    /// a template, with `env` and, for an output with `hosts`, `inventory_hostname`; e.g.
+    /// `out/{{ env }}/prometheus.yml`.
     pub dest: String,
+    /// Render once per inventory host matching this Ansible host pattern (`node_exporters`,
+    /// `web:&prod`...), with that host's variables. Default: once per environment, as
+    /// `localhost`.
     #[serde(default)]
     pub hosts: Option<String>,
+    /// How the output is checked before it is written: `prometheus` (as `promtool check
+    /// config`), `web-config` (as `promtool check web-config`) or `none`. Default: `prometheus`
+    /// when the dest's file name is `prometheus*.yml`, else `none`.
     #[serde(default)]
+    #[schemars(with = "Option<ValidateKind>")]
     pub validate: Option<String>,
+    /// The output file's permission bits, in octal (`"0640"`): read and write bits only.
+    /// Default: `"0600"` (owner only).
     #[serde(default)]
+    // YAML reads an unquoted `0640` as a number; promvault takes the scalar's text.
+    #[schemars(
+        regex(pattern = r"^\s*(0o)?0?[0246]{1,3}\s*$"),
+        extend("type" = ["string", "integer", "null"])
+    )]
     pub mode: Option<String>,
+    /// Role-defaults files for this output, after the top-level `defaults` (the lowest
+    /// precedence, below the inventory's variables).
     #[serde(default)]
     pub defaults: Vec<String>,
+}
+
+// The values of an output's `validate:`, for the schema; `pipeline::validate_kind` reads them
+// (the project_file test checks the binary accepts each).
+
+/// How an output is checked before it is written.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum ValidateKind {
+    /// As `promtool check config --syntax-only` would, plus promvault's lints.
+    Prometheus,
+    /// As `promtool check web-config` would (exporters' `--web.config.file`).
+    WebConfig,
+    /// Not checked.
+    None,
+}
+
+/// The JSON Schema of promvault.yml, generated from [`ProjectFile`]; docs/promvault.schema.json
+/// is this, pretty-printed (a test keeps it so).
+#[must_use]
+pub fn json_schema() -> serde_json::Value {
+    // Draft 7: the draft editors' YAML and JSON plugins support best.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<ProjectFile>()
+        .to_value()
 }
 
 /// A loaded project: its root folder and parsed project file.

@@ -98,10 +98,28 @@ impl Sandbox {
         self.home.join(".config/promvault/identity.txt")
     }
 
+    /// Writes a file of the project. A promvault.yml that promvault accepts must be accepted
+    /// by docs/promvault.schema.json too: every project file a test writes checks the schema.
     pub fn write(&self, rel: &str, text: &str) -> PathBuf {
         let p = self.path(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, text).unwrap();
+        if rel == "promvault.yml" && promvault::project::Project::load(&self.root).is_ok() {
+            // Loading checks keys, types and environment names; the values of `mode`,
+            // `validate` and `prometheus_version` are checked later, by the commands that use
+            // them (project_file.rs compares the schema with those against the binary).
+            let checked_later =
+                regex_lite::Regex::new(r"^(/outputs/\d+/(mode|validate)|/prometheus_version):")
+                    .unwrap();
+            let errors: Vec<String> = schema_errors(text)
+                .into_iter()
+                .filter(|e| !checked_later.is_match(e))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "promvault accepts this promvault.yml but docs/promvault.schema.json does not: {errors:?}\n{text}"
+            );
+        }
         p
     }
 
@@ -207,6 +225,30 @@ impl Sandbox {
             String::from_utf8(out.stdout).unwrap().trim().to_string(),
         )
     }
+}
+
+/// docs/promvault.schema.json, compiled once.
+pub fn project_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/promvault.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&schema).expect("docs/promvault.schema.json is a valid schema")
+    })
+}
+
+/// What docs/promvault.schema.json finds wrong with a promvault.yml (read as an editor's YAML
+/// plugin reads it: YAML to JSON), each as `path: message`; empty when it is valid.
+pub fn schema_errors(yaml: &str) -> Vec<String> {
+    let instance: serde_json::Value = match serde_saphyr::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("not YAML: {e}")],
+    };
+    project_schema()
+        .iter_errors(&instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
 pub fn stderr(out: &Output) -> String {
@@ -547,4 +589,18 @@ fn lock(ledger: &Mutex<Ledger>) -> std::sync::MutexGuard<'_, Ledger> {
     ledger
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
