@@ -358,7 +358,10 @@ fn decode_fields(cx: &mut Cx, obj: &Obj<'_>, fields: &[Field]) -> Vals {
             continue;
         };
         let path = obj.child(name);
-        if node.is_null() {
+        // `Null` and `NULL` are null but not spelled as yaml.v2's nil: they still reach a
+        // type's unmarshaler (`model.Duration`'s refuses the empty string).
+        let reaches_unmarshaler = matches!(field.ty, Ty::Dur) && !node.is_nil();
+        if node.is_null() && !reaches_unmarshaler {
             // yaml.v2 stores the zero value (a nil slice, "", 0, false).
             entries.push((name, None));
             continue;
