@@ -138,36 +138,8 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     env.add_function("cycler", minijinja_contrib::globals::cycler);
     env.add_function("joiner", minijinja_contrib::globals::joiner);
     env.add_function("lookup", lookup);
-    env.add_function(
-        "query",
-        |state: &minijinja::State,
-         name: &str,
-         args: minijinja::value::Rest<Value>,
-         kwargs: minijinja::value::Kwargs| {
-            lookup(state, name, args, kwargs).map(|v| {
-                if v.kind() == ValueKind::Seq {
-                    v
-                } else {
-                    Value::from(vec![v])
-                }
-            })
-        },
-    );
-    env.add_function(
-        "q",
-        |state: &minijinja::State,
-         name: &str,
-         args: minijinja::value::Rest<Value>,
-         kwargs: minijinja::value::Kwargs| {
-            lookup(state, name, args, kwargs).map(|v| {
-                if v.kind() == ValueKind::Seq {
-                    v
-                } else {
-                    Value::from(vec![v])
-                }
-            })
-        },
-    );
+    env.add_function("query", query);
+    env.add_function("q", query);
     env.add_function("dict", py_dict);
     env.add_global("none", Value::from(()));
     env.add_global("True", Value::from(true));
@@ -265,6 +237,33 @@ fn lookup(
     args: minijinja::value::Rest<Value>,
     kwargs: minijinja::value::Kwargs,
 ) -> Result<Value, Error> {
+    let mut found = lookup_values(state, name, args, kwargs)?;
+    Ok(if found.len() == 1 {
+        found.remove(0)
+    } else {
+        Value::from(found)
+    })
+}
+
+/// Ansible's `query(...)` (`q(...)`): the lookup's values as a list, one per name, always
+/// (a list variable comes back inside the list). A missing variable is an undefined item,
+/// which fails where the list is printed or turned into a string.
+fn query(
+    state: &minijinja::State,
+    name: &str,
+    args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, Error> {
+    Ok(Value::from(lookup_values(state, name, args, kwargs)?))
+}
+
+/// The values of `lookup(name, args...)`, one per argument.
+fn lookup_values(
+    state: &minijinja::State,
+    name: &str,
+    args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Vec<Value>, Error> {
     let name = name.trim_start_matches("ansible.builtin.");
     match name {
         "vars" => {
@@ -289,7 +288,7 @@ fn lookup(
                     _ => found.push(Value::UNDEFINED),
                 }
             }
-            Ok(if found.len() == 1 { found.remove(0) } else { Value::from(found) })
+            Ok(found)
         }
         other => Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -308,7 +307,7 @@ thread_local! {
 
 /// Whether a list or dict (built in the template or by a filter) holds an undefined value,
 /// which Ansible refuses to print. Host scopes and `hostvars` are not walked.
-fn contains_undefined(value: &Value, depth: usize) -> bool {
+pub(crate) fn contains_undefined(value: &Value, depth: usize) -> bool {
     if depth > 64 || crate::vars::is_scope(value) {
         return false;
     }

@@ -121,7 +121,11 @@ fn to_nice_json(value: &Value, indent: Option<usize>, kwargs: Kwargs) -> Result<
     json_dumps(value, &options).map_err(|e| keep_undefined(e, "to_nice_json"))
 }
 
-fn from_yaml(text: &str) -> Result<Value, Error> {
+/// Ansible's `from_yaml`: a string is parsed; anything else is given back as it is.
+fn from_yaml(value: Value) -> Result<Value, Error> {
+    let Some(text) = value.as_str() else {
+        return Ok(value);
+    };
     let doc = load::load(text).map_err(|e| filter_error("from_yaml", e))?;
     Ok(doc.data.to_value())
 }

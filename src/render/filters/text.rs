@@ -384,9 +384,9 @@ fn to_int(value: &Value, default: Option<Value>, kwargs: Kwargs) -> Result<Value
 fn to_float(value: &Value, default: Option<Value>) -> Value {
     let default = default.unwrap_or(Value::from(0.0));
     match value.kind() {
-        ValueKind::Number | ValueKind::Bool => {
-            f64::try_from(value.clone()).map_or(default, Value::from)
-        }
+        // Python's float(True) is 1.0
+        ValueKind::Bool => Value::from(if value.is_true() { 1.0 } else { 0.0 }),
+        ValueKind::Number => f64::try_from(value.clone()).map_or(default, Value::from),
         ValueKind::String => value
             .as_str()
             .and_then(|s| s.trim().parse::<f64>().ok())
@@ -396,6 +396,14 @@ fn to_float(value: &Value, default: Option<Value>) -> Value {
 }
 
 fn string(value: &Value) -> Result<String, Error> {
+    // Ansible: an undefined item of a list (a missing variable from `query('vars', ...)`)
+    // fails when the list becomes a string
+    if value.kind() != ValueKind::Undefined && crate::render::contains_undefined(value, 0) {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "an undefined value inside a list or dict is turned into a string",
+        ));
+    }
     super::text(value)
 }
 
