@@ -472,7 +472,8 @@ fn check_render(
                 lint.path,
                 in_env(Some(&r.host))
             );
-            let mut finding = pipeline::lint_finding(r, &text, lint).warning();
+            let starts = pipeline::line_starts(&text);
+            let mut finding = pipeline::lint_finding(r, &text, &starts, lint).warning();
             finding.message = message;
             report.findings.push(finding);
         }

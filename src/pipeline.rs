@@ -420,14 +420,18 @@ pub fn render_environment(
     Ok((rendered, warnings))
 }
 
-/// The byte offset of 1-based `line` and `column` (in characters) in `text`; without a
-/// column, the line's first character that is not white space.
-fn offset_of(text: &str, line: usize, column: Option<usize>) -> Option<usize> {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2)?.0 + 1
-    };
+/// Where each line of `text` starts (byte offsets), for [`lint_finding`].
+#[must_use]
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// The byte offset of 1-based `line` and `column` (in characters) in `text`, whose lines
+/// start at `starts`; without a column, the line's first character that is not white space.
+fn offset_of(text: &str, starts: &[usize], line: usize, column: Option<usize>) -> Option<usize> {
+    let start = *starts.get(line.checked_sub(1)?)?;
     let rest = &text[start..];
     let within = match column {
         Some(c) => rest.char_indices().nth(c.saturating_sub(1)).map(|(i, _)| i),
@@ -445,10 +449,11 @@ fn offset_of(text: &str, line: usize, column: Option<usize>) -> Option<usize> {
 fn written_at(
     rendered: &Rendered,
     text: &str,
+    starts: &[usize],
     line: Option<usize>,
     column: Option<usize>,
 ) -> Option<Location> {
-    let offset = offset_of(text, line?, column)?;
+    let offset = offset_of(text, starts, line?, column)?;
     let (template, line) = rendered.provenance.source_of(text, offset)?;
     Some(Location::line(template, Some(line)))
 }
@@ -456,8 +461,13 @@ fn written_at(
 /// A lint about `rendered` (whose text is `text`) as a finding, with the template line that
 /// wrote it.
 #[must_use]
-pub fn lint_finding(rendered: &Rendered, text: &str, lint: crate::lints::Lint) -> Finding {
-    let source = written_at(rendered, text, Some(lint.line), Some(lint.column));
+pub fn lint_finding(
+    rendered: &Rendered,
+    text: &str,
+    starts: &[usize],
+    lint: crate::lints::Lint,
+) -> Finding {
+    let source = written_at(rendered, text, starts, Some(lint.line), Some(lint.column));
     Finding::error(
         lint.id,
         Location::line(rendered.display.clone(), Some(lint.line)),
@@ -477,11 +487,12 @@ pub fn validate(
     version: crate::prometheus::Version,
 ) -> Vec<Finding> {
     let text = String::from_utf8_lossy(&rendered.bytes);
+    let starts = line_starts(&text);
     let from_rules = |findings: Vec<crate::prometheus::Finding>| -> Vec<Finding> {
         findings
             .into_iter()
             .map(|f| {
-                let source = written_at(rendered, &text, f.line, f.column);
+                let source = written_at(rendered, &text, &starts, f.line, f.column);
                 Finding::error(
                     "promtool",
                     Location::line(rendered.display.clone(), f.line),
@@ -500,7 +511,7 @@ pub fn validate(
             findings.extend(
                 crate::lints::lint_prometheus(&text, secrets)
                     .into_iter()
-                    .map(|l| lint_finding(rendered, &text, l)),
+                    .map(|l| lint_finding(rendered, &text, &starts, l)),
             );
             findings.sort_by_key(|f| f.location.line);
             findings
@@ -649,14 +660,26 @@ pub fn render_and_validate(
         let again = render_environment(project, env, changed, extra, out_dir, true)
             .ok()
             .map(|(rendered, _)| rendered);
+        // each output's credential fields, read once per render (not once per finding)
+        let mut first_values = CredentialValues::default();
+        let mut second_values = CredentialValues::default();
         findings.retain(|f| {
-            f.id != LITERAL_CREDENTIAL
-                || match again.as_deref() {
-                    Some(again) => same_without_the_vault(&rendered, again, f),
-                    // The template cannot render with other values (it compares or decodes
-                    // them): then a field holding a vault value counts as coming from it.
-                    None => !holds_a_vault_value(&rendered, f, &secrets),
-                }
+            if f.id != LITERAL_CREDENTIAL {
+                return true;
+            }
+            let value = first_values.of(&rendered, f);
+            match again.as_deref() {
+                // Unknown (a render is not YAML) counts as the same.
+                Some(again) => match (value, second_values.of(again, f)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                },
+                // The template cannot render with other values (it compares or decodes
+                // them): then a field holding a vault value counts as coming from it.
+                None => !value
+                    .flatten()
+                    .is_some_and(|v| secrets.iter().any(|(_, s)| !s.is_empty() && v.contains(s))),
+            }
         });
     }
     let before = findings.len();
@@ -714,28 +737,21 @@ fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether the field of finding `f` holds one of the vault's values (the fallback when
-/// provenance cannot be had).
-fn holds_a_vault_value(rendered: &[Rendered], f: &Finding, secrets: &Secrets) -> bool {
-    let value = rendered
-        .iter()
-        .find(|r| r.display == f.location.path)
-        .and_then(|r| crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes)))
-        .and_then(|values| values.get(&f.field_path).cloned());
-    value.is_some_and(|v| secrets.iter().any(|(_, s)| !s.is_empty() && v.contains(s)))
-}
+/// The credential fields of each output of one render, by output, read when first asked.
+#[derive(Default)]
+struct CredentialValues(
+    std::collections::HashMap<String, Option<std::collections::HashMap<String, String>>>,
+);
 
-/// Whether the field of finding `f` holds the same value in both renders (so it does not
-/// depend on the vault). Unknown (the second render is not YAML) counts as the same.
-fn same_without_the_vault(first: &[Rendered], second: &[Rendered], f: &Finding) -> bool {
-    let value_in = |outputs: &[Rendered]| {
-        let r = outputs.iter().find(|r| r.display == f.location.path)?;
-        crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes))
-            .map(|values| values.get(&f.field_path).cloned())
-    };
-    match (value_in(first), value_in(second)) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
+impl CredentialValues {
+    /// The value of finding `f`'s field in `outputs`: `None` when the output is not YAML,
+    /// `Some(None)` when it has no such field.
+    fn of(&mut self, outputs: &[Rendered], f: &Finding) -> Option<Option<String>> {
+        let values = self.0.entry(f.location.path.clone()).or_insert_with(|| {
+            let r = outputs.iter().find(|r| r.display == f.location.path)?;
+            crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes))
+        });
+        values.as_ref().map(|v| v.get(&f.field_path).cloned())
     }
 }
 
