@@ -115,3 +115,61 @@ fn validate_ten_thousand_jobs(bencher: divan::Bencher) {
         findings.len()
     });
 }
+
+/// The whole pipeline `render` and `check` run on 10,000 jobs that each carry the vault's
+/// password: render, validate, lint, and decide by provenance (a second render) that every
+/// credential comes from the vault. (A per-finding re-read of the output once made this take
+/// minutes.)
+#[divan::bench(sample_count = 3)]
+fn render_and_validate_ten_thousand_credentials(bencher: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::create_dir_all(root.join("inv")).unwrap();
+    fs::write(
+        root.join("promvault.yml"),
+        "recipients: [age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p]\nenvironments:\n  e:\n    inventory: inv\noutputs:\n  - template: templates/p.j2\n    dest: out/prometheus.yml\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("inv/hosts.yml"),
+        "all:\n  hosts:\n    localhost:\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("templates/p.j2"),
+        format!("scrape_configs:\n{{% for i in range({JOBS}) %}}\n  - job_name: job{{{{ i }}}}\n    basic_auth: {{username: u, password: {{{{ pw | to_json }}}}}}\n    static_configs: [{{targets: [\"h{{{{ i }}}}:9100\"]}}]\n{{% endfor %}}\n"),
+    )
+    .unwrap();
+    let project = Project::load(root).unwrap();
+    let env = project.environment("e").unwrap();
+    let mut vault = VarLayer::new();
+    vault.insert(
+        "pw".to_string(),
+        Var {
+            data: Data::Str("s3cr3t-pw".to_string()),
+            origin: Origin {
+                file: "vault".to_string(),
+                line: None,
+            },
+        },
+    );
+    bencher.bench_local(|| {
+        let validated = pipeline::render_and_validate(
+            &project,
+            &env,
+            &vault,
+            &VarLayer::new(),
+            None,
+            false,
+            prometheus::Version::V3,
+        )
+        .unwrap();
+        assert!(
+            validated.findings.is_empty(),
+            "{:?}",
+            validated.findings.first()
+        );
+        validated.rendered.len()
+    });
+}

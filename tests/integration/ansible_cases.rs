@@ -24,19 +24,6 @@ fn cases_in(rel: &str) -> Vec<PathBuf> {
     cases
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The host the case's play targets (`- hosts: NAME` in render.yml).
 fn play_host(case: &Path) -> String {
     let play = fs::read_to_string(case.join("render.yml")).unwrap();
@@ -49,11 +36,11 @@ fn play_host(case: &Path) -> String {
 /// Sets up the case as a promvault project and runs `render --stdout`.
 fn render_case(case: &Path) -> (Sandbox, std::process::Output) {
     let sb = Sandbox::new();
-    copy_dir(&case.join("inventory"), &sb.path("inventory"));
+    crate::support::copy_dir(&case.join("inventory"), &sb.path("inventory"));
     fs::copy(case.join("template.j2"), sb.path("template.j2")).unwrap();
     let defaults = case.join("defaults/main.yml");
     let defaults_line = if defaults.exists() {
-        copy_dir(&case.join("defaults"), &sb.path("defaults"));
+        crate::support::copy_dir(&case.join("defaults"), &sb.path("defaults"));
         "    defaults: [defaults/main.yml]\n"
     } else {
         ""
