@@ -457,6 +457,7 @@ fn check_render(
         .filter(|r| r.validate == pipeline::Validate::Prometheus)
     {
         let text = String::from_utf8_lossy(&r.bytes);
+        let starts = pipeline::line_starts(&text);
         for lint in crate::lints::lint_prometheus(&text, &hostile_secrets)
             .into_iter()
             .filter(|l| l.id == "vault-value-not-string")
@@ -472,7 +473,6 @@ fn check_render(
                 lint.path,
                 in_env(Some(&r.host))
             );
-            let starts = pipeline::line_starts(&text);
             let mut finding = pipeline::lint_finding(r, &text, &starts, lint).warning();
             finding.message = message;
             report.findings.push(finding);
