@@ -51,10 +51,136 @@ pub(crate) fn prepare(text: &str) -> Cow<'_, str> {
         };
         text = Cow::Owned(fixed);
     }
-    match tag_suffixes(&text) {
+    if let Some(fixed) = tag_suffixes(&text) {
+        text = Cow::Owned(fixed);
+    }
+    for _ in 0..MAX_REPAIRS {
+        let Some(fixed) = flow_indicators(&text) else {
+            break;
+        };
+        text = Cow::Owned(fixed);
+    }
+    match inner_boms(&text) {
         Some(fixed) => Cow::Owned(fixed),
         None => text,
     }
+}
+
+/// yaml.v2 reads `:` and `?` in flow context as libyaml 0.1 does, unlike YAML 1.2:
+/// - where a token starts, `:` is always the value indicator and `?` always the key
+///   indicator (`yaml_parser_fetch_next_token`), even when a non-blank follows (`[:x]`,
+///   `{?a: b}`), where 1.2 starts a plain scalar: a space is put after the indicator;
+/// - inside a plain scalar, `:` ends it only before a blank (`yaml_parser_scan_plain_scalar`),
+///   so `{a: b:}` holds the scalar `b:`, where 1.2 ends the scalar before a `:` that a flow
+///   indicator follows: that scalar is single-quoted, colon included.
+///
+/// (`?` inside a plain scalar in flow context ends it in yaml.v2 and is then refused: see
+/// [`check`].) `None` when nothing is rewritten.
+fn flow_indicators(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    // (position, text to insert) or (from, to, replacement)
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut flow = 0usize;
+    let mut plain: Option<(usize, usize)> = None;
+    for tok in scanner(text) {
+        let Ok(tok) = tok else { break };
+        let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
+        let (start, end) = (span.start.index(), span.end.index());
+        match kind {
+            TokenType::FlowMappingStart | TokenType::FlowSequenceStart if end > start => flow += 1,
+            TokenType::FlowMappingEnd | TokenType::FlowSequenceEnd if end > start => {
+                flow = flow.saturating_sub(1);
+            }
+            TokenType::Scalar(ScalarStyle::Plain, _) if flow > 0 => {
+                let first = chars.get(start);
+                if first == Some(&'?') || (first == Some(&':') && end > start + 1) {
+                    edits.push((start + 1, start + 1, " ".to_string()));
+                }
+            }
+            TokenType::Value if flow > 0 => {
+                if let Some((from, to)) = plain {
+                    if to == start
+                        && chars.get(start) == Some(&':')
+                        && chars.get(start + 1).is_some_and(|c| ",[]{}".contains(*c))
+                        && edits.last().is_none_or(|e| e.0 != from + 1)
+                    {
+                        let source: String = chars[from..=start].iter().collect();
+                        edits.push((from, start + 1, format!("'{}'", source.replace('\'', "''"))));
+                    }
+                }
+            }
+            _ => {}
+        }
+        plain = match kind {
+            TokenType::Scalar(ScalarStyle::Plain, _) => Some((start, end)),
+            _ => None,
+        };
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + edits.len() * 2);
+    let mut at = 0;
+    for (from, to, with) in edits {
+        out.extend(&chars[at..from]);
+        out.push_str(&with);
+        at = to;
+    }
+    out.extend(&chars[at..]);
+    Some(out)
+}
+
+/// A byte-order mark after the first character is an ordinary character to yaml.v2 (its
+/// reader skips one only where the stream starts), where the 1.2 scanner refuses it in a
+/// plain scalar: each plain scalar holding one is double-quoted, with the mark escaped.
+/// `None` when there is no such scalar.
+fn inner_boms(text: &str) -> Option<String> {
+    const BOM: char = '\u{feff}';
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    if !chars.as_str().contains(BOM) {
+        return None;
+    }
+    // The marks stand in as a private-use character the text does not hold, so the scanner
+    // says where each plain scalar holding one starts and ends.
+    let stand_in = ('\u{e000}'..='\u{f8ff}').find(|c| !text.contains(*c))?;
+    let mut swapped = String::with_capacity(text.len());
+    swapped.push(first);
+    swapped.extend(chars.map(|c| if c == BOM { stand_in } else { c }));
+    let chars: Vec<char> = swapped.chars().collect();
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
+    for tok in scanner(&swapped) {
+        let Ok(tok) = tok else { break };
+        let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
+        let (start, end) = (span.start.index(), span.end.index().min(chars.len()));
+        if matches!(kind, TokenType::Scalar(ScalarStyle::Plain, _))
+            && chars[start..end].contains(&stand_in)
+        {
+            quoted.push((start, end));
+        }
+    }
+    if quoted.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + quoted.len() * 8);
+    let mut at = 0;
+    let restore = |c: &char| if *c == stand_in { BOM } else { *c };
+    for (from, to) in quoted {
+        out.extend(chars[at..from].iter().map(restore));
+        out.push('"');
+        for c in &chars[from..to] {
+            match *c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c == stand_in => out.push_str("\\ufeff"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        at = to;
+    }
+    out.extend(chars[at..].iter().map(restore));
+    Some(out)
 }
 
 /// A tag the 1.2 scanner refuses where it meets `,`, `[`, `]` or `!` (`- !!str,x a`) and
@@ -260,6 +386,11 @@ pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
     // whether the latest key was an explicit `? key` (after its `:`, a simple key may start)
     let mut explicit_key = false;
     let mut explicit_start = false;
+    // the closing indicators of the open flow collections, innermost last
+    let mut closers: Vec<char> = Vec::new();
+    // whether the latest token opens a flow collection or follows `,` or `:` in one
+    let mut after_flow_entry = false;
+    let mut after_value = false;
     for tok in scanner(text) {
         let Ok(tok) = tok else { return Ok(()) };
         let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
@@ -318,11 +449,59 @@ pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
             TokenType::BlockEnd => {
                 st.indents.pop();
             }
-            TokenType::FlowMappingStart | TokenType::FlowSequenceStart => st.flow += 1,
+            TokenType::FlowMappingStart | TokenType::FlowSequenceStart => {
+                st.flow += 1;
+                if end > start {
+                    closers.push(if matches!(kind, TokenType::FlowMappingStart) {
+                        '}'
+                    } else {
+                        ']'
+                    });
+                }
+            }
             TokenType::FlowMappingEnd | TokenType::FlowSequenceEnd => {
                 st.flow = st.flow.saturating_sub(1);
+                if end > start {
+                    closers.pop();
+                }
             }
             _ => {}
+        }
+        // `:` and `?` in flow context, as yaml.v2 reads them (see [`flow_indicators`])
+        if let Some(&closer) = closers.last() {
+            match &kind {
+                // a value with no key before it: yaml.v2's parser wants a node there
+                TokenType::Value if after_flow_entry => {
+                    return Err(st.error(start, "did not find expected node content"));
+                }
+                // nor may an explicit key follow a value indicator
+                TokenType::Key if end > start && after_value => {
+                    return Err(st.error(start, "did not find expected node content"));
+                }
+                // `?` ends a plain scalar, and the key indicator cannot follow a node
+                TokenType::Scalar(ScalarStyle::Plain, _) => {
+                    if let Some(q) = (start + 1..end.min(chars.len())).find(|&i| chars[i] == '?') {
+                        return Err(
+                            st.error(q, &format!("did not find expected ',' or '{closer}'"))
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !(matches!(
+            kind,
+            TokenType::FlowMappingStart | TokenType::FlowMappingEnd
+        ) && end == start)
+        {
+            after_value = matches!(kind, TokenType::Value);
+            after_flow_entry = matches!(
+                kind,
+                TokenType::FlowMappingStart
+                    | TokenType::FlowSequenceStart
+                    | TokenType::FlowEntry
+                    | TokenType::Value
+            );
         }
         if matches!(kind, TokenType::Key) {
             explicit_key = !virtual_token;
@@ -592,6 +771,36 @@ mod tests {
         assert!(refused("a: \"\\ud800\"\n"));
         assert!(!refused("a: \"\\u00e9 \\x41 \\N\"\n"));
         assert!(!refused("a: 1\n---\nb: \"\\/\"\n"));
+    }
+
+    #[test]
+    fn flow_indicators_as_libyaml_reads_them() {
+        assert_eq!(prepare("a: [:x]\n"), "a: [: x]\n");
+        assert_eq!(prepare("a: {?b: c}\n"), "a: {? b: c}\n");
+        assert_eq!(prepare("a: {b: c:,d: e}\n"), "a: {b: 'c:',d: e}\n");
+        assert_eq!(prepare("a: {b: 'c':}\n"), "a: {b: 'c':}\n");
+        assert_eq!(prepare("a: b:c\n"), "a: b:c\n");
+        assert!(refused("a: [:x]\n"));
+        assert!(refused("a: { : x}\n"));
+        assert!(refused("a: {b: :x}\n"));
+        assert!(refused("a: {b: c?d}\n"));
+        assert!(refused("a: [c ?d]\n"));
+        assert!(!refused("a: {?b: c}\n"));
+        assert!(!refused("a: {b: c:}\n"));
+        assert!(!refused("a: {b :x}\n"));
+        assert!(!refused("a: {? : x}\n"));
+        assert!(!refused("a: ?x\n"));
+        assert!(refused("a: {b: ?}\n"));
+        assert!(!refused("a: {?}\n"));
+    }
+
+    #[test]
+    fn byte_order_marks_inside_the_stream() {
+        assert_eq!(prepare("a: {b: \u{feff}}\n"), "a: {b: \"\\ufeff\"}\n");
+        assert_eq!(prepare("\u{feff}a: b\n"), "\u{feff}a: b\n");
+        assert!(!refused("a: {b: \u{feff}}\n"));
+        assert!(!refused("a: x\u{feff}\"y\\\n"));
+        assert!(refused("a: b\n\u{feff}\n"));
     }
 
     #[test]
