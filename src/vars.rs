@@ -463,7 +463,9 @@ impl HostScope {
         );
         let source: &str = &raw_kept;
         if let Some(expr) = single_expression(source) {
-            if let Ok(compiled) = env.compile_expression(expr) {
+            if let Ok(compiled) =
+                env.compile_expression(&crate::render::percent::rewrite_expression(expr))
+            {
                 let value = compiled.eval(ctx)?;
                 if value.is_undefined() {
                     return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
@@ -473,7 +475,11 @@ impl HostScope {
         }
         // Jinja drops one final newline; Ansible adds back those a text result lacks.
         let stripped = source.strip_suffix('\n').unwrap_or(source);
-        match crate::render::render_nodes(|| env.render_str(stripped, ctx))? {
+        let stripped = crate::render::percent::rewrite_template(
+            stripped,
+            &crate::render::syntax(&crate::render::Settings::default())?,
+        );
+        match crate::render::render_nodes(|| env.render_str(&stripped, ctx))? {
             crate::render::Rendered::Nothing => Ok(Value::from(())),
             crate::render::Rendered::Native(value) => within_limits(value),
             crate::render::Rendered::Text(mut text) => {

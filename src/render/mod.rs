@@ -6,6 +6,7 @@
 
 pub mod filters;
 pub mod methods;
+pub mod percent;
 pub mod python;
 
 use std::sync::Arc;
@@ -94,18 +95,22 @@ pub mod limits {
     pub const VALUE_BYTES: usize = 64 << 20;
 }
 
+/// The Jinja syntax `settings` describe (delimiters, whitespace control).
+pub fn syntax(settings: &Settings) -> Result<SyntaxConfig, Error> {
+    SyntaxConfig::builder()
+        .block_delimiters(settings.block.0.clone(), settings.block.1.clone())
+        .variable_delimiters(settings.variable.0.clone(), settings.variable.1.clone())
+        .comment_delimiters(settings.comment.0.clone(), settings.comment.1.clone())
+        .trim_blocks(settings.trim_blocks)
+        .lstrip_blocks(settings.lstrip_blocks)
+        .keep_trailing_newline(true)
+        .build()
+}
+
 pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
-    env.set_syntax(
-        SyntaxConfig::builder()
-            .block_delimiters(settings.block.0.clone(), settings.block.1.clone())
-            .variable_delimiters(settings.variable.0.clone(), settings.variable.1.clone())
-            .comment_delimiters(settings.comment.0.clone(), settings.comment.1.clone())
-            .trim_blocks(settings.trim_blocks)
-            .lstrip_blocks(settings.lstrip_blocks)
-            .keep_trailing_newline(true)
-            .build()?,
-    );
+    env.set_syntax(syntax(settings)?);
+    env.add_function(percent::FUNCTION, percent::percent);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // minijinja's debug mode (on by default in debug builds) copies the whole context into
     // every error: with thousands of variables that costs minutes, and errors could carry
@@ -494,6 +499,17 @@ fn render_inner(
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
     let (block, trim) = (settings.block.clone(), settings.trim_blocks);
+    let syntax_config = syntax(&settings).map_err(|e| RenderError {
+        location: Location::line(name, Some(1)),
+        message: e.to_string(),
+        undefined: false,
+        names_host: false,
+    })?;
+    let rewritten = match percent::rewrite_template(&stripped, &syntax_config) {
+        std::borrow::Cow::Owned(text) => Some(text),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let stripped = rewritten.map_or(stripped, std::borrow::Cow::Owned);
     let (loader_root, loader_dir) = (root.clone(), dir.clone());
     env.set_loader(move |included| {
         let path = loader_root.join(&loader_dir).join(included);
@@ -503,11 +519,14 @@ fn render_inner(
                 // newline dropped (keep_trailing_newline is off in Ansible)
                 let text = text.replace("\r\n", "\n").replace('\r', "\n");
                 let text = text.strip_suffix('\n').unwrap_or(&text);
-                Ok(Some(if trim {
-                    keep_newline_after_raw(text, &block).into_owned()
+                let text = if trim {
+                    keep_newline_after_raw(text, &block)
                 } else {
-                    text.to_string()
-                }))
+                    std::borrow::Cow::Borrowed(text)
+                };
+                Ok(Some(
+                    percent::rewrite_template(&text, &syntax_config).into_owned(),
+                ))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::new(

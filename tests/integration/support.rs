@@ -169,7 +169,9 @@ impl Sandbox {
             .env_remove("PROMVAULT_AGE_KEY")
             .env_remove("VISUAL")
             .env("EDITOR", "false")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // `strftime` renders in local time: the cases were rendered by Ansible in UTC
+            .env("TZ", "UTC");
         c
     }
 

@@ -13,6 +13,7 @@ mod serialize;
 mod sets;
 mod tests;
 mod text;
+mod time;
 
 use minijinja::{
     functions::Function,
@@ -28,6 +29,7 @@ pub fn register(env: &mut Environment<'static>) {
     text::register(env);
     hashing::register(env);
     tests::register(env);
+    time::register(env);
     sets::register(env);
     paths::register(env);
     markup::register(env);

@@ -37,6 +37,8 @@ def setup_ansible_env(work):
         # writes it without starting a module process (the rendering is untouched).
         ANSIBLE_ACTION_PLUGINS=f"{HERE}/action_plugins",
         ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_SYSTEM_WARNINGS="0",
+        # `strftime` renders in local time: both sides render in UTC
+        TZ="UTC",
     )
 
 
