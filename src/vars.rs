@@ -464,7 +464,7 @@ impl HostScope {
         let source: &str = &raw_kept;
         if let Some(expr) = single_expression(source) {
             if let Ok(compiled) =
-                env.compile_expression(&crate::render::percent::rewrite_expression(expr))
+                env.compile_expression(&crate::render::operators::rewrite_expression(expr))
             {
                 let value = compiled.eval(ctx)?;
                 if value.is_undefined() {
@@ -475,7 +475,7 @@ impl HostScope {
         }
         // Jinja drops one final newline; Ansible adds back those a text result lacks.
         let stripped = source.strip_suffix('\n').unwrap_or(source);
-        let stripped = crate::render::percent::rewrite_template(
+        let stripped = crate::render::operators::rewrite_template(
             stripped,
             &crate::render::syntax(&crate::render::Settings::default())?,
         );

@@ -6,7 +6,7 @@
 
 pub mod filters;
 pub mod methods;
-pub mod percent;
+pub mod operators;
 pub mod python;
 
 use std::sync::Arc;
@@ -110,7 +110,8 @@ pub fn syntax(settings: &Settings) -> Result<SyntaxConfig, Error> {
 pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_syntax(syntax(settings)?);
-    env.add_function(percent::FUNCTION, percent::percent);
+    env.add_function(operators::PERCENT, operators::percent);
+    env.add_function(operators::COMPARE, operators::compare);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // minijinja's debug mode (on by default in debug builds) copies the whole context into
     // every error: with thousands of variables that costs minutes, and errors could carry
@@ -505,7 +506,7 @@ fn render_inner(
         undefined: false,
         names_host: false,
     })?;
-    let rewritten = match percent::rewrite_template(&stripped, &syntax_config) {
+    let rewritten = match operators::rewrite_template(&stripped, &syntax_config) {
         std::borrow::Cow::Owned(text) => Some(text),
         std::borrow::Cow::Borrowed(_) => None,
     };
@@ -525,7 +526,7 @@ fn render_inner(
                     std::borrow::Cow::Borrowed(text)
                 };
                 Ok(Some(
-                    percent::rewrite_template(&text, &syntax_config).into_owned(),
+                    operators::rewrite_template(&text, &syntax_config).into_owned(),
                 ))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

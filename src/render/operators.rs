@@ -1,10 +1,14 @@
-//! Python's `%` operator, which Jinja inherits from Python and Ansible templates use for
-//! printf-style formatting (`{{ '%s:%d' % (host, port) }}`): minijinja's `%` is arithmetic
-//! only. Each template is parsed once with minijinja's own parser, and every `A % B` in it is
-//! rewritten to `__promvault_percent(A, B)` before it is compiled; the edits add no line, so
-//! lines and provenance stay those of the template as written. The function formats when `A`
-//! is a string (a tuple gives the arguments, a mapping serves `%(key)s`) and otherwise takes
-//! the remainder as Python does (the result has the divisor's sign).
+//! Python's operators where Jinja inherits them from Python and minijinja differs. Each
+//! template is parsed once with minijinja's own parser, and each such operator in it is
+//! rewritten to a call before the template is compiled; the edits add no line, so lines and
+//! provenance stay those of the template as written.
+//! - `A % B` → `__promvault_percent(A, B)`: printf-style formatting when `A` is a string
+//!   (`{{ '%s:%d' % (host, port) }}`; a tuple gives the arguments, a mapping serves
+//!   `%(key)s`), otherwise Python's remainder (the result has the divisor's sign);
+//!   minijinja's `%` is arithmetic only.
+//! - `A < B` (and `<=`, `>`, `>=`) → `__promvault_compare(A, '<', B)`: Python's ordering, in
+//!   which a string and a number, `None`, mappings, or a list and a tuple cannot be ordered (a
+//!   TypeError that fails the render in Ansible), where minijinja orders values of any types.
 
 use std::borrow::Cow;
 
@@ -13,13 +17,15 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Error, ErrorKind, Value};
 
 /// The global function `A % B` becomes.
-pub const FUNCTION: &str = "__promvault_percent";
+pub const PERCENT: &str = "__promvault_percent";
+/// The global function `A < B` (and `<=`, `>`, `>=`) becomes.
+pub const COMPARE: &str = "__promvault_compare";
 
 /// `source` with every `%` operator of its expressions rewritten (see the module's
 /// documentation), or unchanged when it has none or does not parse (minijinja then reports
 /// the error on the text as written).
 pub fn rewrite_template<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, str> {
-    if !source.contains('%') {
+    if !source.contains(['%', '<', '>']) {
         return Cow::Borrowed(source);
     }
     match parse(source, "<template>", syntax.clone()) {
@@ -34,7 +40,7 @@ pub fn rewrite_template<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, s
 
 /// [`rewrite_template`] for a standalone expression (`compile_expression`).
 pub fn rewrite_expression(source: &str) -> Cow<'_, str> {
-    if !source.contains('%') {
+    if !source.contains(['%', '<', '>']) {
         return Cow::Borrowed(source);
     }
     match parse_expr(source) {
@@ -54,6 +60,44 @@ struct Edit {
     insert: &'static str,
 }
 
+/// The edits that make `left OP right` (spanning `from..to`) the call `function(left, right)`
+/// (`separator` takes the operator's place), when the operator `symbol` is found between the
+/// operands (only brackets and blanks can stand beside it).
+#[allow(clippy::too_many_arguments)]
+fn call_edits_for(
+    source: &str,
+    from: usize,
+    to: usize,
+    gap: std::ops::Range<usize>,
+    symbol: &str,
+    call: &'static str,
+    separator: &'static str,
+    out: &mut Vec<Edit>,
+) {
+    let Some(op) = source
+        .get(gap.clone())
+        .and_then(|g| g.find(symbol))
+        .map(|i| gap.start + i)
+    else {
+        return;
+    };
+    out.push(Edit {
+        at: from,
+        remove: 0,
+        insert: call,
+    });
+    out.push(Edit {
+        at: op,
+        remove: symbol.len(),
+        insert: separator,
+    });
+    out.push(Edit {
+        at: to,
+        remove: 0,
+        insert: ")",
+    });
+}
+
 fn apply(source: &str, mut edits: Vec<Edit>) -> Cow<'_, str> {
     if edits.is_empty() {
         return Cow::Borrowed(source);
@@ -61,7 +105,7 @@ fn apply(source: &str, mut edits: Vec<Edit>) -> Cow<'_, str> {
     // Nested operators share start or end offsets: the edits at one place are all the same
     // text (`FUNCTION(` or `)`), so their order among themselves does not matter.
     edits.sort_by_key(|e| e.at);
-    let mut out = String::with_capacity(source.len() + edits.len() * (FUNCTION.len() + 2));
+    let mut out = String::with_capacity(source.len() + edits.len() * (PERCENT.len() + 2));
     let mut at = 0;
     for e in edits {
         if e.at < at || e.at > source.len() {
@@ -169,6 +213,26 @@ fn args_edits(args: &[ast::CallArg<'_>], source: &str, out: &mut Vec<Edit>) {
     }
 }
 
+/// Where an expression's text starts: a filter's, test's, attribute's, item's, call's or
+/// slice's own span may start after the expression it applies to.
+fn expr_start(expr: &ast::Expr<'_>) -> usize {
+    use ast::Expr;
+    let own = expr.span().start_offset as usize;
+    let inner = match expr {
+        Expr::Filter(f) => f.expr.as_ref().map(expr_start),
+        Expr::Test(t) => Some(expr_start(&t.expr)),
+        Expr::GetAttr(g) => Some(expr_start(&g.expr)),
+        Expr::GetItem(g) => Some(expr_start(&g.expr)),
+        Expr::Call(c) => Some(expr_start(&c.expr)),
+        Expr::Slice(s) => Some(expr_start(&s.expr)),
+        Expr::BinOp(b) => Some(expr_start(&b.left)),
+        Expr::Compare(c) => Some(expr_start(&c.expr)),
+        Expr::IfExpr(i) => Some(expr_start(&i.true_expr)),
+        _ => None,
+    };
+    inner.map_or(own, |i| i.min(own))
+}
+
 fn expr_edits(expr: &ast::Expr<'_>, source: &str, out: &mut Vec<Edit>) {
     use ast::Expr;
     match expr {
@@ -183,34 +247,33 @@ fn expr_edits(expr: &ast::Expr<'_>, source: &str, out: &mut Vec<Edit>) {
         Expr::BinOp(b) => {
             expr_edits(&b.left, source, out);
             expr_edits(&b.right, source, out);
-            if matches!(b.op, ast::BinOpKind::Rem) {
-                let span = b.span();
-                let (from, to) = (span.start_offset as usize, span.end_offset as usize);
-                // the operator: the one `%` between the operands (only brackets and blanks
-                // can stand beside it)
-                let gap = b.left.span().end_offset as usize..b.right.span().start_offset as usize;
-                if let Some(op) = source
-                    .get(gap.clone())
-                    .and_then(|g| g.find('%'))
-                    .map(|i| gap.start + i)
-                {
-                    out.push(Edit {
-                        at: from,
-                        remove: 0,
-                        insert: concat!("__promvault_percent", "("),
-                    });
-                    out.push(Edit {
-                        at: op,
-                        remove: 1,
-                        insert: ",",
-                    });
-                    out.push(Edit {
-                        at: to,
-                        remove: 0,
-                        insert: ")",
-                    });
+            let to = b.span().end_offset as usize;
+            let gap = b.left.span().end_offset as usize..expr_start(&b.right);
+            // the left operand's start, with the brackets around it that close before the
+            // operator (a comparison's own span may start before its left operand)
+            let mut from = expr_start(&b.left);
+            let closing = source.get(gap.clone()).map_or(0, |g| {
+                g.chars()
+                    .take_while(|c| *c != '%' && *c != '<' && *c != '>')
+                    .filter(|c| *c == ')')
+                    .count()
+            });
+            for _ in 0..closing {
+                let before = source[..from].trim_end();
+                if !before.ends_with('(') {
+                    break;
                 }
+                from = before.len() - 1;
             }
+            let (symbol, call, separator) = match b.op {
+                ast::BinOpKind::Rem => ("%", concat!("__promvault_percent", "("), ","),
+                ast::BinOpKind::Lt => ("<", concat!("__promvault_compare", "("), ",'<',"),
+                ast::BinOpKind::Lte => ("<=", concat!("__promvault_compare", "("), ",'<=',"),
+                ast::BinOpKind::Gt => (">", concat!("__promvault_compare", "("), ",'>',"),
+                ast::BinOpKind::Gte => (">=", concat!("__promvault_compare", "("), ",'>=',"),
+                _ => return,
+            };
+            call_edits_for(source, from, to, gap, symbol, call, separator, out);
         }
         Expr::Compare(c) => {
             expr_edits(&c.expr, source, out);
@@ -249,6 +312,80 @@ fn expr_edits(expr: &ast::Expr<'_>, source: &str, out: &mut Vec<Edit>) {
             .chain(&m.values)
             .for_each(|e| expr_edits(e, source, out)),
     }
+}
+
+/// `lhs OP rhs` for an ordering operator, as Python computes it.
+pub fn compare(lhs: Value, op: &str, rhs: Value) -> Result<bool, Error> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let Some(order) = order(&lhs, &rhs, op)? else {
+        return Ok(false); // NaN: every ordering is false
+    };
+    Ok(match op {
+        "<" => order == Less,
+        "<=" => order != Greater,
+        ">" => order == Greater,
+        ">=" => order != Less,
+        _ => order == Equal,
+    })
+}
+
+/// Python's ordering of two values (`None` where it is unordered: NaN), or its TypeError.
+fn order(a: &Value, b: &Value, op: &str) -> Result<Option<std::cmp::Ordering>, Error> {
+    use minijinja::value::ValueKind as K;
+    let numeric = |v: &Value| matches!(v.kind(), K::Number | K::Bool);
+    if a.is_undefined() || b.is_undefined() {
+        return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
+    }
+    if numeric(a) && numeric(b) {
+        let int = |v: &Value| {
+            if v.kind() == K::Bool {
+                Some(i128::from(v.is_true()))
+            } else if v.is_integer() {
+                i128::try_from(v.clone()).ok()
+            } else {
+                None
+            }
+        };
+        if let (Some(x), Some(y)) = (int(a), int(b)) {
+            return Ok(Some(x.cmp(&y)));
+        }
+        let float = |v: &Value| {
+            int(v)
+                .map(|i| i as f64)
+                .or_else(|| f64::try_from(v.clone()).ok())
+        };
+        return Ok(match (float(a), float(b)) {
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            _ => None,
+        });
+    }
+    if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+        return Ok(Some(x.cmp(y)));
+    }
+    let sequence = |v: &Value| v.kind() == K::Seq && !is_lazy_or_special(v);
+    if sequence(a) && sequence(b) && a.is_tuple() == b.is_tuple() {
+        // element by element: the first pair that differs decides, else the lengths
+        let (xs, ys): (Vec<Value>, Vec<Value>) = (a.try_iter()?.collect(), b.try_iter()?.collect());
+        for (x, y) in xs.iter().zip(&ys) {
+            if x != y {
+                return order(x, y, op);
+            }
+        }
+        return Ok(Some(xs.len().cmp(&ys.len())));
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            super::python::py_type_name(a),
+            super::python::py_type_name(b)
+        ),
+    ))
+}
+
+/// Sequences that are not lists or tuples to Python (`range`, generators) cannot be ordered.
+fn is_lazy_or_special(v: &Value) -> bool {
+    !matches!(super::python::py_type_name(v), "list" | "tuple")
 }
 
 /// `lhs % rhs` as Python computes it.
@@ -475,6 +612,36 @@ mod tests {
         );
         assert_eq!(rewritten("{{ '50%' }}"), "{{ '50%' }}");
         assert_eq!(rewrite_expression("7 % n"), "__promvault_percent(7 , n)");
+    }
+
+    #[test]
+    fn orders_as_python() {
+        let c = |a: Value, op: &str, b: Value| compare(a, op, b);
+        assert!(c(Value::from(1), "<", Value::from(2.5)).unwrap());
+        assert!(c(Value::from(true), ">=", Value::from(1)).unwrap());
+        assert!(c(Value::from("b"), ">", Value::from("a")).unwrap());
+        assert!(c(Value::from(vec![1, 2]), "<", Value::from(vec![1, 3])).unwrap());
+        assert!(c(Value::from(vec![1]), "<", Value::from(vec![1, 0])).unwrap());
+        assert!(!c(Value::from(f64::NAN), "<", Value::from(1)).unwrap());
+        let e = c(Value::from("10"), ">", Value::from(5)).unwrap_err();
+        assert_eq!(
+            e.detail(),
+            Some("'>' not supported between instances of 'str' and 'int'")
+        );
+        assert!(c(Value::from(()), "<", Value::from(1)).is_err());
+        assert!(c(Value::from(vec![1]), "<", Value::from(vec!["a"])).is_err());
+        assert_eq!(
+            rewritten("{{ ((a)) < (b) }}{{ (x % 2) % 3 }}"),
+            "{{ __promvault_compare(((a)) ,'<', (b)) }}{{ __promvault_percent((__promvault_percent(x , 2)) , 3) }}"
+        );
+        assert_eq!(
+            rewritten("{{ a | length > 0 }}{{ x.y[0] < 'b' | upper }}"),
+            "{{ __promvault_compare(a | length ,'>', 0) }}{{ __promvault_compare(x.y[0] ,'<', 'b' | upper) }}"
+        );
+        assert_eq!(
+            rewritten("{{ a < b }}{% if x >= 3 %}{% endif %}{{ 1 < 2 < 3 }}"),
+            "{{ __promvault_compare(a ,'<', b) }}{% if __promvault_compare(x ,'>=', 3) %}{% endif %}{{ 1 < 2 < 3 }}"
+        );
     }
 
     #[test]
