@@ -317,3 +317,26 @@ fn textconv_prints_what_view_prints_and_writes_nothing() {
     assert_eq!(sb.read("vault/prod.yml.age"), before);
     assert!(sb.leftovers().is_empty());
 }
+
+#[test]
+fn without_a_key_the_merge_stops_and_keeps_our_vault() {
+    let sb = repository();
+    git(&sb, &["checkout", "-q", "-b", "b"]);
+    sb.set("prod", "db_password", "db-password-from-b");
+    git(&sb, &["commit", "-q", "-am", "b"]);
+    git(&sb, &["checkout", "-q", "main"]);
+    sb.set("prod", "api_key", "api-key-from-a");
+    git(&sb, &["commit", "-q", "-am", "a"]);
+    let ours = sb.read("vault/prod.yml.age");
+    let nobody = sb.tmp.join("nobody");
+    std::fs::create_dir_all(&nobody).unwrap();
+    let out = git_in(&sb, &nobody, &["merge", "--no-edit", "b"]);
+    sb.collect(&["merge-driver"], &out);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("promvault: vault/prod.yml.age: cannot merge: no identity found"),
+        "{said}"
+    );
+    assert_eq!(sb.read("vault/prod.yml.age"), ours);
+}
