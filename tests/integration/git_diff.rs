@@ -340,3 +340,49 @@ fn without_a_key_the_merge_stops_and_keeps_our_vault() {
     );
     assert_eq!(sb.read("vault/prod.yml.age"), ours);
 }
+
+#[test]
+fn a_project_in_a_subfolder_of_the_repository_is_named_to_git() {
+    require("git");
+    let sb = Sandbox::new();
+    sb.set("prod", "api_key", "first-api-key");
+    // the repository is the folder above the project; only the project is committed
+    let top = sb.root.parent().unwrap().to_path_buf();
+    let in_top = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&top)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", &sb.home)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    in_top(&["init", "-q", "-b", "main"]);
+    let out = sb
+        .cmd(&["git-setup"])
+        .env("PATH", path_with_promvault())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`promvault --project project textconv`"),
+        "{}",
+        stderr(&out)
+    );
+    in_top(&["add", "project"]);
+    in_top(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "project",
+    ]);
+    sb.set("prod", "api_key", "second-api-key");
+    // run from inside the project: git still runs its drivers from the top
+    let diff = git(&sb, &["diff", "--", "vault/prod.yml.age"]);
+    assert!(diff.contains("+api_key: \"second-api-key\""), "{diff}");
+}
