@@ -548,3 +548,34 @@ fn on_path(program: &str) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_attribute_pattern_per_vault_folder_and_exact_paths_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("promvault.yml"),
+            "recipients: [age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq]\n\
+             environments:\n  prod: {}\n  staging: {}\n  \
+             edge:\n    vault: edge.age\n  lab:\n    vault: secrets/lab.yml\n",
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let (lines, skipped) = attribute_lines(&project);
+        assert_eq!(
+            lines,
+            [
+                "vault/*.age diff=promvault merge=promvault",
+                "vault/*.age.recipients merge=promvault",
+                "/*.age diff=promvault merge=promvault",
+                "/*.age.recipients merge=promvault",
+                "/secrets/lab.yml diff=promvault merge=promvault",
+                "/secrets/lab.yml.recipients merge=promvault",
+            ]
+        );
+        assert!(skipped.is_empty());
+    }
+}
