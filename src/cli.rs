@@ -1135,7 +1135,7 @@ impl Context<'_> {
         let vault_of = project
             .environments()
             .into_iter()
-            .find(|e| same_path(&e.vault, &target));
+            .find(|e| crate::sandbox::same_file(&e.vault, &target));
         let recipients = match (&vault_of, env) {
             (Some(vault_env), Some(name)) if vault_env.name != name => {
                 return Err(Error::usage(
@@ -1329,17 +1329,6 @@ impl Context<'_> {
         outln!("{hashed}")?;
         Ok(0)
     }
-}
-
-/// Whether two paths name the same file, whether or not it exists yet.
-/// Whether two paths name the same file, whether or not it exists yet.
-fn same_path(a: &Path, b: &Path) -> bool {
-    let resolve = |p: &Path| -> Option<PathBuf> {
-        let absolute = std::path::absolute(p).ok()?;
-        let parent = fs::canonicalize(absolute.parent()?).ok()?;
-        Some(parent.join(absolute.file_name()?))
-    };
-    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The ansible-vault password, as Ansible takes it: from a file (trailing white space

@@ -31,6 +31,7 @@ use crate::{
     identity::{Identities, IdentityError},
     output,
     project::{Environment, Project},
+    sandbox::same_file,
     vault::{self, merge, record, VaultError},
     Error,
 };
@@ -360,16 +361,6 @@ fn merge_record(display: &str, files: MergeFiles<'_>) -> MergeReport {
         }
     }
     kept
-}
-
-/// Whether two paths name the same file, whether or not it exists.
-fn same_file(a: &Path, b: &Path) -> bool {
-    let resolve = |p: &Path| -> Option<PathBuf> {
-        let absolute = std::path::absolute(p).ok()?;
-        let parent = fs::canonicalize(absolute.parent()?).ok()?;
-        Some(parent.join(absolute.file_name()?))
-    };
-    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// What `git-setup` did, one line each.
