@@ -19,7 +19,7 @@ use crate::{
     ansible_vault, check,
     diagnostics::Error,
     edit::{self, EditOutcome},
-    git,
+    git, git_integration,
     identity::{self, Identities, IdentityError, Lookup},
     output, pipeline, probe,
     project::{self, Environment, Project},
@@ -153,6 +153,20 @@ pub enum Command {
     Hook {
         #[command(subcommand)]
         action: HookAction,
+    },
+    /// Write .gitattributes and the repository's git config so that `git diff` shows vaults
+    /// decrypted (to those who hold a key) and `git merge` merges them key by key.
+    GitSetup,
+    /// Print a vault's plaintext for `git diff` (git's textconv driver); one stable line
+    /// instead when it cannot be opened here. Writes nothing.
+    Textconv { file: PathBuf },
+    /// git's merge driver for vaults (`git-setup` installs it): %O %A %B %P.
+    #[command(hide = true)]
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+        path: String,
     },
     /// Print an environment's decrypted vault, or one value of it.
     View {
@@ -363,6 +377,19 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             action: HookAction::Install { force },
         } => ctx.hook_install(*force),
         Command::Probe { env, job, format } => ctx.probe(env, job.as_deref(), *format),
+        Command::GitSetup => ctx.git_setup(),
+        Command::Textconv { file } => ctx.textconv(file),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => ctx.merge_driver(git_integration::MergeFiles {
+            base,
+            ours,
+            theirs,
+            path,
+        }),
         Command::View { env, key } => ctx.view(env, key.as_deref()),
         Command::Edit { env } => ctx.edit(env),
         Command::ImportAnsibleVault {
@@ -864,6 +891,37 @@ impl Context<'_> {
         Ok(0)
     }
 
+    fn git_setup(&self) -> Result<u8, Error> {
+        let project = self.project()?;
+        for step in git_integration::setup(&project)? {
+            self.say(&step);
+        }
+        Ok(0)
+    }
+
+    /// Like `view`, the one other command that prints a vault's plaintext on purpose.
+    fn textconv(&self, file: &Path) -> Result<u8, Error> {
+        let project = Project::discover(self.cli.project.as_deref()).ok();
+        let shown = git_integration::textconv(file, || self.identities(project.as_ref()));
+        let mut stdout = io::stdout().lock();
+        stdout
+            .write_all(&shown)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::io("stdout", e))?;
+        Ok(0)
+    }
+
+    fn merge_driver(&self, files: git_integration::MergeFiles<'_>) -> Result<u8, Error> {
+        let project = self.project()?;
+        let report =
+            git_integration::merge_driver(&project, || self.identities(Some(&project)), files);
+        let message = report.message();
+        if !message.is_empty() {
+            self.say(&message);
+        }
+        Ok(report.exit_code())
+    }
+
     fn view(&self, env_name: &str, key: Option<&str>) -> Result<u8, Error> {
         let project = self.project()?;
         let env = project.environment(env_name)?;
@@ -1077,7 +1135,7 @@ impl Context<'_> {
         let vault_of = project
             .environments()
             .into_iter()
-            .find(|e| same_path(&e.vault, &target));
+            .find(|e| crate::sandbox::same_file(&e.vault, &target));
         let recipients = match (&vault_of, env) {
             (Some(vault_env), Some(name)) if vault_env.name != name => {
                 return Err(Error::usage(
@@ -1271,17 +1329,6 @@ impl Context<'_> {
         outln!("{hashed}")?;
         Ok(0)
     }
-}
-
-/// Whether two paths name the same file, whether or not it exists yet.
-/// Whether two paths name the same file, whether or not it exists yet.
-fn same_path(a: &Path, b: &Path) -> bool {
-    let resolve = |p: &Path| -> Option<PathBuf> {
-        let absolute = std::path::absolute(p).ok()?;
-        let parent = fs::canonicalize(absolute.parent()?).ok()?;
-        Some(parent.join(absolute.file_name()?))
-    };
-    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The ansible-vault password, as Ansible takes it: from a file (trailing white space

@@ -26,6 +26,8 @@
 //! - [`probe`]: scrape requests as Prometheus sends them, with a diagnosis;
 //! - [`output`]: atomic, owner-only writes of files, and masked diffs;
 //! - [`git`]: git plumbing (tracked files, the index snapshot, the pre-commit hook);
+//! - [`git_integration`]: vaults in git: `textconv` for readable diffs, `git-setup`, the
+//!   merge driver (a key-by-key merge of the decrypted vaults, [`vault::merge`]);
 //! - [`scaffold`]: what `init` writes;
 //! - [`hardening`]: no core dumps, a stack big enough for the parsers' own limits;
 //! - [`yaml`]: the YAML layer: one node tree (`yaml::node`: positions, tags, the budget) read
@@ -46,6 +48,7 @@ pub mod diagnostics;
 pub mod edit;
 pub mod finding;
 pub mod git;
+pub mod git_integration;
 pub mod hardening;
 pub mod identity;
 pub mod inventory;

@@ -146,6 +146,17 @@ pub fn output_path(base: &Path, rel: &Path) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// Whether two paths name the same file, whether or not it exists yet (its folder must).
+#[must_use]
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        let absolute = std::path::absolute(p).ok()?;
+        let parent = fs::canonicalize(absolute.parent()?).ok()?;
+        Some(parent.join(absolute.file_name()?))
+    };
+    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //!
 //! Plaintext is held in [`Zeroizing`] buffers and never appears in an error.
 
+pub mod merge;
 pub mod record;
 
 use std::{
@@ -485,16 +486,7 @@ pub fn write(
     recipients: &[String],
 ) -> Result<WriteOutcome, VaultError> {
     let bytes = encrypt(plaintext, recipients, display)?;
-    // The record names the variables; a plaintext that is not a mapping has none to name.
-    let names: Vec<(String, &'static str)> = std::str::from_utf8(plaintext)
-        .ok()
-        .and_then(|t| yaml::parse_variables(t).ok())
-        .map(|vars| {
-            vars.into_iter()
-                .map(|(name, var)| (name, record::kind_of(&var.value)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = record_names(plaintext);
     let record_err = |source| VaultError::Write {
         path: format!("{display}.recipients"),
         source,
@@ -504,6 +496,21 @@ pub fn write(
     write_bytes(path, display, &bytes)?;
     record::write(path, display, &bytes, recipients, &names).map_err(record_err)?;
     Ok(WriteOutcome::Changed)
+}
+
+/// The variables a record names for a vault's plaintext, with their kinds; a plaintext that
+/// is not a mapping has none to name.
+#[must_use]
+pub fn record_names(plaintext: &[u8]) -> Vec<(String, &'static str)> {
+    std::str::from_utf8(plaintext)
+        .ok()
+        .and_then(|t| yaml::parse_variables(t).ok())
+        .map(|vars| {
+            vars.into_iter()
+                .map(|(name, var)| (name, record::kind_of(&var.value)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn create_parent(path: &Path, display: &str) -> Result<(), VaultError> {

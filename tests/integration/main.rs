@@ -13,6 +13,7 @@ mod crash;
 mod e2e;
 mod edit;
 mod example;
+mod git_diff;
 mod hostile;
 mod identities;
 mod import;

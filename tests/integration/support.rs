@@ -356,8 +356,8 @@ fn shell_words_join(words: &[&str]) -> String {
 fn prints_secrets_on_stdout(args: &[String]) -> bool {
     let has = |flag: &str| args.iter().any(|a| a == flag);
     match args.first().map(String::as_str) {
-        // the decrypted vault, or one value of it
-        Some("view") => true,
+        // the decrypted vault, or one value of it; `textconv FILE` is git's view of a vault
+        Some("view" | "textconv") => true,
         // `decrypt FILE -o -`: the plaintext
         Some("decrypt") => args.iter().any(|a| a == "-"),
         // the rendered config, secrets included
