@@ -397,3 +397,36 @@ fn the_readme_quick_tour_runs() {
         "{ran:?}"
     );
 }
+
+/// `--host` completes to the hosts of the project's inventories, `--output` to its output
+/// names, `vars` to its environments (as the bash script asks promvault).
+#[test]
+fn host_and_output_names_complete() {
+    let sb = Sandbox::example();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let mut args = vec!["--"];
+        args.extend_from_slice(words);
+        let out = sb
+            .cmd(&args)
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+            .env("_CLAP_IFS", "\n")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).lines().map(str::to_string).collect()
+    };
+    assert_eq!(
+        complete(&["promvault", "vars", "prod", "--host", "node-p"]),
+        ["node-prod-1", "node-prod-2"]
+    );
+    let hosts = complete(&["promvault", "render", "--host", ""]);
+    for host in ["localhost", "node-staging-1", "prometheus-prod-1"] {
+        assert!(hosts.iter().any(|h| h == host), "{hosts:?}");
+    }
+    assert_eq!(
+        complete(&["promvault", "render", "--output", ""]),
+        ["prometheus.yml", "web.yml"]
+    );
+    assert_eq!(complete(&["promvault", "vars", "st"]), ["staging"]);
+}
