@@ -1082,6 +1082,38 @@ mod tests {
     }
 
     #[test]
+    fn yaml_inventory_variables_keep_their_lines_and_layers() {
+        let mut inv = Inventory::default();
+        yaml_format::parse(
+            &mut inv,
+            "all:\n  vars:\n    a: 1\n  children:\n    web:\n      vars:\n        a: 2\n        b: 3\n      hosts:\n        w[1:2]:\n          a: 4\n        w3:\n",
+            "hosts.yml",
+        )
+        .unwrap();
+        inv.reconcile();
+        let line = |layer: &VarLayer, k: &str| layer[k].origin.line;
+        let layers = inv.host_var_layers("w2");
+        let ids: Vec<String> = layers.iter().map(|(l, _)| l.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "inventory group all",
+                "inventory group web",
+                "inventory host"
+            ]
+        );
+        assert_eq!(line(layers[0].1, "a"), Some(3));
+        assert_eq!(line(layers[1].1, "a"), Some(7));
+        assert_eq!(line(layers[1].1, "b"), Some(8));
+        assert_eq!(line(layers[2].1, "a"), Some(11));
+        let merged = inv.host_vars("w2");
+        assert_eq!(merged["a"].data, Data::Int(4));
+        assert_eq!(merged["b"].origin.line, Some(8));
+        // a host without variables of its own has no host layer
+        assert_eq!(inv.host_var_layers("w3").len(), 2);
+    }
+
+    #[test]
     fn wildcards_match_like_fnmatch() {
         assert!(wildcard_match("web*", "web01"));
         assert!(wildcard_match("web[0-9]?", "web12"));
