@@ -110,9 +110,18 @@ pub enum Command {
         #[arg(long)]
         diff: bool,
         /// Remove the files an earlier render wrote for these environments that no output
-        /// writes any more (a host, environment or template gone); listed first.
-        #[arg(long, conflicts_with = "stdout")]
+        /// writes any more (a host, environment or template gone); listed first. Only with a
+        /// full render: refused with --output or --host.
+        #[arg(long, conflicts_with_all = ["stdout", "outputs", "hosts"])]
         prune: bool,
+        /// Render only this output (repeatable): its `name` in promvault.yml, else its
+        /// template's file name without `.j2` (`prometheus.yml`). Other outputs are untouched.
+        #[arg(long = "output", value_name = "NAME", add = ArgValueCandidates::new(completion::outputs))]
+        outputs: Vec<String>,
+        /// Render only for this host (repeatable); `localhost` selects the outputs without
+        /// `hosts:`. Other files are untouched.
+        #[arg(long = "host", value_name = "NAME", add = ArgValueCandidates::new(completion::hosts))]
+        hosts: Vec<String>,
         /// `json`: one object on stdout with the findings and each file's status (and diff).
         #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "stdout")]
         format: Format,
@@ -122,6 +131,26 @@ pub enum Command {
         /// Skip validation and lints (for emergencies: the outputs are written unchecked).
         #[arg(long)]
         no_validate: bool,
+    },
+    /// The variables a host sees, merged with Ansible's precedence, each with the file, line
+    /// and layer its value comes from and what it overrides; vault values masked.
+    Vars {
+        #[arg(add = ArgValueCandidates::new(completion::environments))]
+        env: String,
+        /// The host (default: `localhost`, as outputs without `hosts:` render: the `all`
+        /// group's variables).
+        #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completion::hosts))]
+        host: Option<String>,
+        /// Include this output's own role defaults (default: only the top-level `defaults`).
+        #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completion::outputs))]
+        output: Option<String>,
+        /// `json`: {env, host, output, groups, variables: [{name, value | masked, file, line,
+        /// layer, group, overridden}]}.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Extra variables, highest precedence: KEY=VALUE, @FILE.yml, or a YAML mapping.
+        #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
+        extra_vars: Vec<String>,
     },
     /// The pre-commit checks: vaults encrypted and rekeyed, templates render, outputs valid,
     /// no private key or vault secret in any file. Exit 1 on a finding.
@@ -353,6 +382,8 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check,
             diff,
             prune,
+            outputs,
+            hosts,
             format,
             extra_vars,
             no_validate,
@@ -363,10 +394,19 @@ pub fn execute(cli: &Cli) -> Result<u8, Error> {
             check: *check,
             diff: *diff,
             prune: *prune,
+            outputs,
+            hosts,
             format: *format,
             extra_vars,
             validate: !*no_validate,
         }),
+        Command::Vars {
+            env,
+            host,
+            output,
+            format,
+            extra_vars,
+        } => ctx.vars(env, host.as_deref(), output.as_deref(), *format, extra_vars),
         Command::Check {
             staged,
             format,
@@ -448,6 +488,8 @@ struct RenderArgs<'a> {
     check: bool,
     diff: bool,
     prune: bool,
+    outputs: &'a [String],
+    hosts: &'a [String],
     format: Format,
     extra_vars: &'a [String],
     validate: bool,
@@ -629,12 +671,13 @@ impl Context<'_> {
                 .map(|n| project.environment(n))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let mut extra = pipeline::ExtraVars::new();
-        for arg in args.extra_vars {
-            for warning in pipeline::parse_extra_var(arg, &mut extra)? {
-                errln!("{warning}");
-            }
-        }
+        let extra = extra_vars(args.extra_vars)?;
+        let selection = pipeline::Selection {
+            outputs: (!args.outputs.is_empty())
+                .then(|| project.outputs_named(args.outputs))
+                .transpose()?,
+            hosts: (!args.hosts.is_empty()).then(|| args.hosts.to_vec()),
+        };
         let ids = self.identities(Some(&project))?;
         let version = project.prometheus_version()?;
         let options = pipeline::Options {
@@ -642,10 +685,12 @@ impl Context<'_> {
             out_dir: args.out_dir,
             validate: args.validate,
             version,
+            selection: &selection,
         };
         // Everything is rendered and validated first: nothing is written unless all of it
         // passes.
         let prepared = pipeline::prepare(&project, &envs, &ids, &options)?;
+        pipeline::every_host_rendered(&project, &envs, &selection, &prepared.rendered)?;
         let masker = prepared.secrets.masker();
         let json = args.format == Format::Json;
         let err_colour = crate::colour::Palette::for_stream(io::stderr().is_terminal());
@@ -691,7 +736,12 @@ impl Context<'_> {
         let base = args.out_dir.unwrap_or(&project.root);
         let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
         let manifest = publish::Manifest::load(base);
-        let stale = manifest.stale(base, &names, &rendered);
+        // a filtered render says nothing about the files it did not render
+        let stale = if selection.is_all() {
+            manifest.stale(base, &names, &rendered)
+        } else {
+            Vec::new()
+        };
         let shown = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
         let quiet = self.cli.quiet;
         let mut say = |report: &mut publish::Report,
@@ -772,6 +822,46 @@ impl Context<'_> {
         }
         io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
         Ok(u8::from(args.check && drifted))
+    }
+
+    fn vars(
+        &self,
+        env_name: &str,
+        host: Option<&str>,
+        output: Option<&str>,
+        format: Format,
+        extra_args: &[String],
+    ) -> Result<u8, Error> {
+        let project = self.project()?;
+        let env = project.environment(env_name)?;
+        let extra = extra_vars(extra_args)?;
+        let output = match output {
+            Some(name) => project.outputs_named(&[name.to_string()])?.first().copied(),
+            None => None,
+        };
+        let ids = self.identities(Some(&project))?;
+        let vault = pipeline::vault_layer(&project, &env, &ids)?;
+        let secrets = crate::secrets::Secrets::from_vault(&vault);
+        let result = crate::explain::explain(
+            &project,
+            &env,
+            vault,
+            &extra,
+            host,
+            output,
+            &secrets.masker(),
+        );
+        let (explained, warnings) = pipeline::masked(result, &secrets)?;
+        if !self.cli.quiet {
+            for warning in &warnings {
+                errln!("{warning}");
+            }
+        }
+        match format {
+            Format::Text => out!("{}", explained.text())?,
+            Format::Json => out!("{}", explained.json())?,
+        }
+        Ok(0)
     }
 
     fn check(
@@ -1329,6 +1419,17 @@ impl Context<'_> {
         outln!("{hashed}")?;
         Ok(0)
     }
+}
+
+/// The `-e` arguments as one layer (warnings about files they name printed).
+fn extra_vars(args: &[String]) -> Result<pipeline::ExtraVars, Error> {
+    let mut extra = pipeline::ExtraVars::new();
+    for arg in args {
+        for warning in pipeline::parse_extra_var(arg, &mut extra)? {
+            errln!("{warning}");
+        }
+    }
+    Ok(extra)
 }
 
 /// The ansible-vault password, as Ansible takes it: from a file (trailing white space

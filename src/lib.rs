@@ -13,6 +13,8 @@
 //! - [`secrets`]: the vault's values as held in memory, masking and the bcrypt shape;
 //! - [`inventory`]: Ansible inventories (YAML, INI), group and host vars, precedence;
 //! - [`vars`]: the per-host variable store and Ansible's lazy templating;
+//! - [`explain`]: `vars`: the variables a host sees, each with the file, line and precedence
+//!   layer it comes from (vault values masked);
 //! - [`render`]: minijinja with Ansible's settings, filters and tests, and the provenance of
 //!   each output (which template line wrote it);
 //! - [`pipeline`]: one run of render/check/probe: load, render, validate, findings;
@@ -46,6 +48,7 @@ pub mod colour;
 pub mod data;
 pub mod diagnostics;
 pub mod edit;
+pub mod explain;
 pub mod finding;
 pub mod git;
 pub mod git_integration;

@@ -56,6 +56,12 @@ pub enum RunError {
     },
     #[error("{errors} problem(s) in {outputs} output(s); nothing was written")]
     Refused { errors: usize, outputs: usize },
+    #[error("no host `{host}` in the inventory of {env}; its hosts: {}", known.join(", "))]
+    UnknownHost {
+        host: String,
+        env: String,
+        known: Vec<String>,
+    },
 }
 
 impl RunError {
@@ -69,7 +75,9 @@ impl RunError {
             RunError::Invalid { location, .. } => Some(location.clone()),
             RunError::Read { path, .. } => Some(Location::file(path.clone())),
             RunError::Masked { location, .. } => location.clone(),
-            RunError::SharedDestination { .. } | RunError::Refused { .. } => None,
+            RunError::SharedDestination { .. }
+            | RunError::Refused { .. }
+            | RunError::UnknownHost { .. } => None,
         }
     }
 
@@ -83,7 +91,9 @@ impl RunError {
             RunError::Invalid { message, .. } => message.clone(),
             RunError::Read { source, .. } => format!("cannot read it: {source}"),
             RunError::Masked { message, .. } => message.clone(),
-            RunError::SharedDestination { .. } | RunError::Refused { .. } => self.to_string(),
+            RunError::SharedDestination { .. }
+            | RunError::Refused { .. }
+            | RunError::UnknownHost { .. } => self.to_string(),
         }
     }
 
@@ -94,6 +104,9 @@ impl RunError {
             RunError::Masked { hint, .. } => hint.clone(),
             RunError::SharedDestination { .. } => Some(
                 "make `dest` differ, e.g. with {{ env }} or {{ inventory_hostname }}".to_string(),
+            ),
+            RunError::UnknownHost { .. } => Some(
+                "hosts are declared in the environment's inventory (hosts.yml or an INI file); `localhost` is the host of outputs without `hosts:`".to_string(),
             ),
             RunError::Refused { .. } => Some(
                 "fix the templates or variables; `--no-validate` writes anyway (emergencies only)"
@@ -283,11 +296,115 @@ pub fn render_environment(
     out_dir: Option<&Path>,
     quick_hashes: bool,
 ) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
+    render_selected(
+        project,
+        env,
+        vault,
+        &Options {
+            extra,
+            out_dir,
+            validate: false,
+            version: crate::prometheus::Version::default(),
+            selection: &Selection::ALL,
+        },
+        quick_hashes,
+    )
+}
+
+/// Which renders of a run are wanted (`render --output NAME --host NAME`); by default all.
+/// A filtered render renders exactly what a full one renders for the outputs and hosts
+/// selected (the play's hosts, `ansible_play_hosts`, stay those of the output's pattern).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Indexes in promvault.yml's `outputs:`; `None`: every output.
+    pub outputs: Option<Vec<usize>>,
+    /// Host names; `None`: every host. An output without `hosts:` renders as `localhost`.
+    pub hosts: Option<Vec<String>>,
+}
+
+impl Selection {
+    /// Every output, every host.
+    pub const ALL: Selection = Selection {
+        outputs: None,
+        hosts: None,
+    };
+
+    /// Whether this selects everything.
+    #[must_use]
+    pub fn is_all(&self) -> bool {
+        self.outputs.is_none() && self.hosts.is_none()
+    }
+
+    fn output(&self, index: usize) -> bool {
+        self.outputs.as_ref().is_none_or(|o| o.contains(&index))
+    }
+
+    fn host(&self, host: &str) -> bool {
+        self.hosts
+            .as_ref()
+            .is_none_or(|h| h.iter().any(|n| n == host))
+    }
+}
+
+/// The role defaults an output sees: the top-level `defaults` files, then its own, with the
+/// warnings about them.
+///
+/// # Errors
+/// A file that cannot be read or is not a mapping of variables.
+pub fn output_defaults(
+    project: &Project,
+    output: Option<&OutputFile>,
+) -> Result<(VarLayer, Vec<Finding>), RunError> {
+    let mut defaults = VarLayer::new();
+    let mut warnings = Vec::new();
+    let own = output.map(|o| o.defaults.as_slice()).unwrap_or_default();
+    for file in project.config.defaults.iter().chain(own) {
+        let (layer, found) = inventory::load_vars_file(&project.root.join(file), &project.root)?;
+        defaults.extend(layer);
+        warnings.extend(found);
+    }
+    Ok((defaults, warnings))
+}
+
+/// The hosts an output is rendered for (Ansible's play hosts): those its `hosts` pattern
+/// selects, or `localhost` for an output without one.
+///
+/// # Errors
+/// A pattern that selects no host.
+pub fn output_hosts(inventory: &Inventory, output: &OutputFile) -> Result<Vec<String>, RunError> {
+    Ok(match &output.hosts {
+        None => vec!["localhost".to_string()],
+        Some(pattern) => match inventory.hosts_matching(pattern) {
+            Ok(hosts) => hosts,
+            Err(_) if matches!(pattern.as_str(), "localhost" | "127.0.0.1") => {
+                vec![pattern.clone()]
+            }
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+/// [`render_environment`] of what `options.selection` selects (`options.validate` and
+/// `options.version` are not used here).
+///
+/// # Errors
+/// The first problem met, with file and line.
+pub fn render_selected(
+    project: &Project,
+    env: &Environment,
+    vault: VarLayer,
+    options: &Options<'_>,
+    quick_hashes: bool,
+) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
+    let (extra, out_dir, selection) = (options.extra, options.out_dir, options.selection);
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
     let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
+        if !selection.output(index) {
+            continue;
+        }
         let location = project.output_location(index);
         let invalid = |message: String| RunError::Invalid {
             location: location.clone(),
@@ -298,23 +415,12 @@ pub fn render_environment(
             Some(m) => output::parse_output_mode(m).map_err(invalid)?,
             None => output::OWNER_ONLY,
         };
-        let mut defaults = VarLayer::new();
-        for file in project.config.defaults.iter().chain(&output.defaults) {
-            let (layer, found) =
-                inventory::load_vars_file(&project.root.join(file), &project.root)?;
-            defaults.extend(layer);
-            warnings.extend(found);
+        let hosts = output_hosts(&inventory, output)?;
+        if !hosts.iter().any(|h| selection.host(h)) {
+            continue;
         }
-        let hosts = match &output.hosts {
-            None => vec!["localhost".to_string()],
-            Some(pattern) => match inventory.hosts_matching(pattern) {
-                Ok(hosts) => hosts,
-                Err(_) if matches!(pattern.as_str(), "localhost" | "127.0.0.1") => {
-                    vec![pattern.clone()]
-                }
-                Err(e) => return Err(e.into()),
-            },
-        };
+        let (defaults, found) = output_defaults(project, Some(output))?;
+        warnings.extend(found);
         let template_path = project.root.join(&output.template);
         let source =
             crate::sandbox::read_to_string(&project.root, &template_path).map_err(|source| {
@@ -342,7 +448,7 @@ pub fn render_environment(
             },
             env_holder,
         );
-        for host in &hosts {
+        for host in hosts.iter().filter(|h| selection.host(h)) {
             let scope = shared.scope(host, true);
             let dest_text = render::render(
                 &shared,
@@ -527,6 +633,8 @@ pub struct Options<'a> {
     /// Validate (Prometheus' rules and the lints); `--no-validate` turns it off.
     pub validate: bool,
     pub version: crate::prometheus::Version,
+    /// Which outputs and hosts to render ([`Selection::ALL`]: everything).
+    pub selection: &'a Selection,
 }
 
 /// What `render` has in memory before it writes anything: every output of every
@@ -579,22 +687,13 @@ pub fn prepare(
         let vault = vault_layer(project, env, ids)?;
         prepared.secrets.extend(Secrets::from_vault(&vault));
         if options.validate {
-            let result = render_and_validate(
-                project,
-                env,
-                &vault,
-                options.extra,
-                options.out_dir,
-                false,
-                options.version,
-            );
+            let result = validate_selected(project, env, &vault, options, false);
             let validated = masked(result, &prepared.secrets)?;
             prepared.rendered.extend(validated.rendered);
             prepared.findings.extend(validated.findings);
             prepared.allowed += validated.allowed;
         } else {
-            let result =
-                render_environment(project, env, vault, options.extra, options.out_dir, false);
+            let result = render_selected(project, env, vault, options, false);
             let (rendered, warnings) = masked(result, &prepared.secrets)?;
             prepared.rendered.extend(rendered);
             prepared.findings.extend(warnings);
@@ -608,6 +707,61 @@ pub fn prepare(
         });
     }
     Ok(prepared)
+}
+
+/// Checks that each host `selection` names got at least one render in `rendered` (of
+/// `envs`): a host no inventory has, or that no selected output renders for, is an error
+/// (a typo would otherwise render nothing and say nothing).
+///
+/// # Errors
+/// [`RunError::UnknownHost`] listing the hosts the environments have, or
+/// [`RunError::Invalid`] for a host that no selected output renders for.
+pub fn every_host_rendered(
+    project: &Project,
+    envs: &[Environment],
+    selection: &Selection,
+    rendered: &[Rendered],
+) -> Result<(), RunError> {
+    let Some(hosts) = &selection.hosts else {
+        return Ok(());
+    };
+    for host in hosts {
+        if rendered.iter().any(|r| &r.host == host) {
+            continue;
+        }
+        // the error path only: the inventories are read again to name their hosts
+        let mut known: Vec<String> = Vec::new();
+        for env in envs {
+            if let Ok(inventory) = Inventory::load(&env.inventory, &project.root) {
+                for h in inventory.hosts.keys() {
+                    if !known.contains(h) {
+                        known.push(h.clone());
+                    }
+                }
+            }
+        }
+        let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+        if host != "localhost" && !known.contains(host) {
+            if known.len() > 20 {
+                let more = known.len() - 20;
+                known.truncate(20);
+                known.push(format!("and {more} more"));
+            }
+            return Err(RunError::UnknownHost {
+                host: host.clone(),
+                env: names.join(", "),
+                known,
+            });
+        }
+        return Err(RunError::Invalid {
+            location: Location::file(crate::project::PROJECT_FILE),
+            message: format!(
+                "no output selected is rendered for host `{host}` in {} (an output is rendered for the hosts of its `hosts:` pattern; one without `hosts:` for `localhost`)",
+                names.join(", ")
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// The first two outputs that would be written to the same file.
@@ -651,13 +805,35 @@ pub fn render_and_validate(
     quick_hashes: bool,
     version: crate::prometheus::Version,
 ) -> Result<Validated, RunError> {
+    let options = Options {
+        extra,
+        out_dir,
+        validate: true,
+        version,
+        selection: &Selection::ALL,
+    };
+    validate_selected(project, env, vault, &options, quick_hashes)
+}
+
+/// [`render_and_validate`] of what `options.selection` selects.
+///
+/// # Errors
+/// The first render problem, with file and line.
+pub fn validate_selected(
+    project: &Project,
+    env: &Environment,
+    vault: &VarLayer,
+    options: &Options<'_>,
+    quick_hashes: bool,
+) -> Result<Validated, RunError> {
+    let version = options.version;
     let secrets = Secrets::from_vault(vault);
     let (rendered, mut findings) =
-        render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
+        render_selected(project, env, vault.clone(), options, quick_hashes)?;
     findings.extend(rendered.iter().flat_map(|r| validate(r, &secrets, version)));
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
-        let again = render_environment(project, env, changed, extra, out_dir, true)
+        let again = render_selected(project, env, changed, options, true)
             .ok()
             .map(|(rendered, _)| rendered);
         // each output's credential fields, read once per render (not once per finding)

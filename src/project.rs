@@ -33,6 +33,8 @@ pub enum ProjectError {
     Parse { location: Location, message: String },
     #[error("unknown environment `{name}`; the project has: {}", known.join(", "))]
     UnknownEnvironment { name: String, known: Vec<String> },
+    #[error("no output is named `{name}`; the project's outputs: {}", known.join(", "))]
+    UnknownOutput { name: String, known: Vec<String> },
     #[error("{location}: {message}")]
     Invalid { location: Location, message: String },
     #[error("{location}: environment `{env}` has no recipients: nobody could open its vault")]
@@ -52,6 +54,9 @@ impl ProjectError {
             }
             ProjectError::UnknownEnvironment { .. } => Some(format!(
                 "environments are listed under `environments:` in {PROJECT_FILE}"
+            )),
+            ProjectError::UnknownOutput { .. } => Some(format!(
+                "an output is named by its `name:` in {PROJECT_FILE}, else by its template's file name without `.j2`"
             )),
             ProjectError::NoRecipients { .. } => {
                 Some("list at least one age or SSH public key under `recipients:`".to_string())
@@ -184,6 +189,11 @@ pub struct EnvironmentFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutputFile {
+    /// A name for `render --output NAME` and `vars --output NAME`. Default: the template's
+    /// file name without `.j2` (`prometheus.yml` for `templates/prometheus.yml.j2`). Outputs
+    /// may share a name: `--output` then selects each of them.
+    #[serde(default)]
+    pub name: Option<String>,
     /// The Jinja template, relative to the project.
     pub template: String,
     /// Where the output is written, relative to the project (or to `render --out-dir`): itself
@@ -214,6 +224,18 @@ pub struct OutputFile {
     /// precedence, below the inventory's variables).
     #[serde(default)]
     pub defaults: Vec<String>,
+}
+
+impl OutputFile {
+    /// The output's name: its `name`, else its template's file name without `.j2`.
+    #[must_use]
+    pub fn name(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        let file = self.template.rsplit('/').next().unwrap_or(&self.template);
+        file.strip_suffix(".j2").unwrap_or(file).to_string()
+    }
 }
 
 // The values of an output's `validate:`, for the schema; `pipeline::validate_kind` reads them
@@ -445,6 +467,42 @@ impl Project {
             .unwrap_or(path)
             .display()
             .to_string()
+    }
+
+    /// The names of the outputs ([`OutputFile::name`]), in file order, each once.
+    #[must_use]
+    pub fn output_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for output in &self.config.outputs {
+            let name = output.name();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// The indexes (in `outputs:`) of the outputs called one of `names`.
+    ///
+    /// # Errors
+    /// [`ProjectError::UnknownOutput`] for a name no output has, listing the known ones.
+    pub fn outputs_named(&self, names: &[String]) -> Result<Vec<usize>, ProjectError> {
+        for name in names {
+            if !self.config.outputs.iter().any(|o| &o.name() == name) {
+                return Err(ProjectError::UnknownOutput {
+                    name: name.clone(),
+                    known: self.output_names(),
+                });
+            }
+        }
+        Ok(self
+            .config
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| names.contains(&o.name()))
+            .map(|(i, _)| i)
+            .collect())
     }
 
     /// The names of all environments, in file order.

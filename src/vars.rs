@@ -21,7 +21,7 @@ use minijinja::{
 
 use crate::{
     data::{int_value, is_template, Data},
-    inventory::{Inventory, Origin, Var, VarLayer},
+    inventory::{Inventory, Layer, Origin, Var, VarLayer},
 };
 
 /// The Ansible whose template behaviour promvault reproduces (`ansible_version`).
@@ -54,6 +54,28 @@ pub struct Play {
     pub project_root: String,
     /// The inventory folder (Ansible's `inventory_dir`).
     pub inventory_dir: String,
+}
+
+impl Play {
+    /// The layers `host`'s variables are merged from, lowest precedence first: role
+    /// defaults, the inventory's layers ([`Inventory::host_var_layers`]), the vault, extra
+    /// vars. Defaults and the vault are the play's: only a host the play is for sees them
+    /// (`with_play`), not one reached through `hostvars`. Empty layers are left out.
+    #[must_use]
+    pub fn layers(&self, host: &str, with_play: bool) -> Vec<(Layer, &VarLayer)> {
+        let in_play = with_play && self.play_hosts.iter().any(|h| h == host);
+        let mut layers = Vec::new();
+        if in_play {
+            layers.push((Layer::RoleDefaults, &self.defaults));
+        }
+        layers.extend(self.inventory.host_var_layers(host));
+        if in_play {
+            layers.push((Layer::Vault, &self.vault));
+        }
+        layers.push((Layer::ExtraVars, &self.extra));
+        layers.retain(|(_, layer)| !layer.is_empty());
+        layers
+    }
 }
 
 /// The shared state of a render: the play, the environment used to template variables, the
@@ -95,17 +117,12 @@ impl Shared {
         if let Some(scope) = hosts.get(&key) {
             return scope.clone();
         }
-        let play = &self.play;
-        let in_play = with_play && play.play_hosts.iter().any(|h| h == host);
         let mut layers = VarLayer::new();
-        if in_play {
-            layers.extend(play.defaults.clone());
+        for (_, layer) in self.play.layers(host, with_play) {
+            for (k, v) in layer {
+                layers.insert(k.clone(), v.clone());
+            }
         }
-        layers.extend(play.inventory.host_vars(host));
-        if in_play {
-            layers.extend(play.vault.clone());
-        }
-        layers.extend(play.extra.clone());
         let scope = Arc::new(HostScope {
             host: host.to_string(),
             layers,

@@ -34,6 +34,39 @@ pub fn environments() -> Vec<CompletionCandidate> {
         .unwrap_or_default()
 }
 
+/// The output names of the project found from the current folder (`render --output`).
+#[must_use]
+pub fn outputs() -> Vec<CompletionCandidate> {
+    Project::discover(None)
+        .map(|p| {
+            p.output_names()
+                .into_iter()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The hosts of every environment's inventory in the project found from the current folder
+/// (`--host`), and `localhost`; an inventory with an error offers none.
+#[must_use]
+pub fn hosts() -> Vec<CompletionCandidate> {
+    let Ok(project) = Project::discover(None) else {
+        return Vec::new();
+    };
+    let mut names = vec!["localhost".to_string()];
+    for env in project.environments() {
+        if let Ok(inventory) = crate::inventory::Inventory::load(&env.inventory, &project.root) {
+            for host in inventory.hosts.keys() {
+                if !names.contains(host) {
+                    names.push(host.clone());
+                }
+            }
+        }
+    }
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
 /// Writes the script that registers promvault's completion with `shell`.
 ///
 /// # Errors

@@ -47,6 +47,67 @@ pub struct Var {
 /// Variables by name, in definition order.
 pub type VarLayer = IndexMap<String, Var>;
 
+/// One of Ansible's variable precedence layers a value can come from: the inventory's (see
+/// the module docs) and, added by [`crate::vars::Play`], the play's (role defaults, the vault,
+/// extra vars). The order of the variants is not the precedence: a host's groups interleave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layer {
+    /// Role defaults (`defaults:` in promvault.yml), the lowest.
+    RoleDefaults,
+    /// A group's `vars` in the inventory file.
+    InventoryGroup(String),
+    /// `group_vars/GROUP` beside the inventory.
+    GroupVars(String),
+    /// The host's variables in the inventory file.
+    InventoryHost,
+    /// `host_vars/HOST` beside the inventory.
+    HostVars,
+    /// The environment's vault (as Ansible's `vars_files`).
+    Vault,
+    /// `-e` extra vars, the highest.
+    ExtraVars,
+}
+
+impl Layer {
+    /// A stable identifier (`role_defaults`, `inventory_group`, `group_vars`,
+    /// `inventory_host`, `host_vars`, `vault`, `extra_vars`).
+    #[must_use]
+    pub fn id(&self) -> &'static str {
+        match self {
+            Layer::RoleDefaults => "role_defaults",
+            Layer::InventoryGroup(_) => "inventory_group",
+            Layer::GroupVars(_) => "group_vars",
+            Layer::InventoryHost => "inventory_host",
+            Layer::HostVars => "host_vars",
+            Layer::Vault => "vault",
+            Layer::ExtraVars => "extra_vars",
+        }
+    }
+
+    /// The group, for the group layers.
+    #[must_use]
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            Layer::InventoryGroup(g) | Layer::GroupVars(g) => Some(g),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Layer::RoleDefaults => f.write_str("role defaults"),
+            Layer::InventoryGroup(g) => write!(f, "inventory group {g}"),
+            Layer::GroupVars(g) => write!(f, "group_vars {g}"),
+            Layer::InventoryHost => f.write_str("inventory host"),
+            Layer::HostVars => f.write_str("host_vars"),
+            Layer::Vault => f.write_str("vault"),
+            Layer::ExtraVars => f.write_str("extra vars"),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum InventoryError {
     #[error("{location}: {message}")]
@@ -398,13 +459,19 @@ impl Inventory {
     #[must_use]
     pub fn host_vars(&self, host: &str) -> VarLayer {
         let mut merged = VarLayer::new();
-        let mut apply = |layer: Option<&VarLayer>| {
-            if let Some(layer) = layer {
-                for (k, v) in layer {
-                    merged.insert(k.clone(), v.clone());
-                }
+        for (_, layer) in self.host_var_layers(host) {
+            for (k, v) in layer {
+                merged.insert(k.clone(), v.clone());
             }
-        };
+        }
+        merged
+    }
+
+    /// The layers [`Inventory::host_vars`] merges, lowest precedence first (see the module
+    /// docs); empty layers are left out.
+    #[must_use]
+    pub fn host_var_layers(&self, host: &str) -> Vec<(Layer, &VarLayer)> {
+        let mut layers: Vec<(Layer, &VarLayer)> = Vec::new();
         let mut groups: Vec<&Group> = self
             .groups_of(host)
             .iter()
@@ -412,17 +479,28 @@ impl Inventory {
             .filter_map(|g| self.groups.get(g))
             .collect();
         groups.sort_by(|a, b| (a.depth, a.priority, &a.name).cmp(&(b.depth, b.priority, &b.name)));
-        apply(self.groups.get("all").map(|g| &g.vars));
-        for g in &groups {
-            apply(Some(&g.vars));
+        if let Some(all) = self.groups.get("all") {
+            layers.push((Layer::InventoryGroup("all".to_string()), &all.vars));
         }
-        apply(self.group_files.get("all"));
         for g in &groups {
-            apply(self.group_files.get(&g.name));
+            layers.push((Layer::InventoryGroup(g.name.clone()), &g.vars));
         }
-        apply(self.hosts.get(host).map(|h| &h.vars));
-        apply(self.host_files.get(host));
-        merged
+        if let Some(all) = self.group_files.get("all") {
+            layers.push((Layer::GroupVars("all".to_string()), all));
+        }
+        for g in &groups {
+            if let Some(file) = self.group_files.get(&g.name) {
+                layers.push((Layer::GroupVars(g.name.clone()), file));
+            }
+        }
+        if let Some(h) = self.hosts.get(host) {
+            layers.push((Layer::InventoryHost, &h.vars));
+        }
+        if let Some(file) = self.host_files.get(host) {
+            layers.push((Layer::HostVars, file));
+        }
+        layers.retain(|(_, layer)| !layer.is_empty());
+        layers
     }
 
     /// The hosts an Ansible host pattern selects, in inventory order: group or host names,
@@ -1001,6 +1079,38 @@ mod tests {
         let mut inv = Inventory::default();
         let deep = "[".repeat(100_000);
         ini::parse(&mut inv, &format!("[all:vars]\nx={deep}\n"), "hosts").unwrap();
+    }
+
+    #[test]
+    fn yaml_inventory_variables_keep_their_lines_and_layers() {
+        let mut inv = Inventory::default();
+        yaml_format::parse(
+            &mut inv,
+            "all:\n  vars:\n    a: 1\n  children:\n    web:\n      vars:\n        a: 2\n        b: 3\n      hosts:\n        w[1:2]:\n          a: 4\n        w3:\n",
+            "hosts.yml",
+        )
+        .unwrap();
+        inv.reconcile();
+        let line = |layer: &VarLayer, k: &str| layer[k].origin.line;
+        let layers = inv.host_var_layers("w2");
+        let ids: Vec<String> = layers.iter().map(|(l, _)| l.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "inventory group all",
+                "inventory group web",
+                "inventory host"
+            ]
+        );
+        assert_eq!(line(layers[0].1, "a"), Some(3));
+        assert_eq!(line(layers[1].1, "a"), Some(7));
+        assert_eq!(line(layers[1].1, "b"), Some(8));
+        assert_eq!(line(layers[2].1, "a"), Some(11));
+        let merged = inv.host_vars("w2");
+        assert_eq!(merged["a"].data, Data::Int(4));
+        assert_eq!(merged["b"].origin.line, Some(8));
+        // a host without variables of its own has no host layer
+        assert_eq!(inv.host_var_layers("w3").len(), 2);
     }
 
     #[test]

@@ -2,7 +2,15 @@
 //! `children` and `vars`, any number of top-level groups.
 
 use super::{expand_host_pattern, Inventory, InventoryError, Origin, Var};
-use crate::{data::Data, yaml::load};
+use std::collections::HashMap;
+
+use crate::{
+    data::Data,
+    yaml::{
+        load,
+        node::{Kind, Node},
+    },
+};
 
 pub(super) fn parse(inv: &mut Inventory, text: &str, file: &str) -> Result<(), InventoryError> {
     let doc = load::load(text).map_err(|e| InventoryError::Parse {
@@ -28,7 +36,8 @@ pub(super) fn parse(inv: &mut Inventory, text: &str, file: &str) -> Result<(), I
     for (name, body) in top {
         let name = key_name(&name, file)?;
         let line = doc.line_of(&name);
-        parse_group(inv, &name, &body, file, line)?;
+        let node = doc.root.as_ref().and_then(|r| r.get(&name));
+        parse_group(inv, &name, &body, node, file, line)?;
     }
     Ok(())
 }
@@ -81,10 +90,33 @@ fn entries<'d>(
     }
 }
 
+/// The line of `key` in the mapping `node` (when the key is written there, not merged in by
+/// `<<`), else `fallback`.
+fn line_in(node: Option<&Node>, key: &str, fallback: Option<usize>) -> Option<usize> {
+    node.and_then(|n| n.key_line(key)).or(fallback)
+}
+
+/// A mapping's keys (their text) with each key's line and value node, the last one written
+/// winning: looked up once per host, so a group of 10,000 hosts is not searched 10,000 times.
+fn keyed(node: Option<&Node>) -> HashMap<&str, (usize, &Node)> {
+    let mut map = HashMap::new();
+    if let Some(Kind::Map(entries)) = node.map(|n| &n.kind) {
+        for (k, v) in entries {
+            if let Some(s) = k.scalar() {
+                map.insert(s.text.as_str(), (k.line, v));
+            }
+        }
+    }
+    map
+}
+
+/// Reads one group; `node` is its body in the node tree (for the line of each variable,
+/// host and child), `line` the line of its name.
 fn parse_group(
     inv: &mut Inventory,
     name: &str,
     body: &Data,
+    node: Option<&Node>,
     file: &str,
     line: Option<usize>,
 ) -> Result<(), InventoryError> {
@@ -102,22 +134,33 @@ fn parse_group(
     };
     for (key, value) in sections {
         let key = key_name(key, file)?;
+        let section = node.and_then(|n| n.get(&key));
+        let section_line = line_in(node, &key, line);
         match key.as_str() {
             "vars" => {
+                let lines = keyed(section);
                 for (var, v) in entries(value, "vars", name, file, line)? {
-                    inv.set_group_var(name, &var, var_at(v, file));
+                    let at = lines.get(var.as_str()).map(|e| e.0).or(section_line);
+                    inv.set_group_var(name, &var, var_at(v, file, at));
                 }
             }
             "children" => {
+                let lines = keyed(section);
                 for (child, child_body) in entries(value, "children", name, file, line)? {
-                    parse_group(inv, &child, child_body, file, line)?;
+                    let child_node = lines.get(child.as_str()).map(|e| e.1);
+                    let child_line = lines.get(child.as_str()).map(|e| e.0).or(section_line);
+                    parse_group(inv, &child, child_body, child_node, file, child_line)?;
                     inv.add_child(name, &child);
                 }
             }
             "hosts" => {
+                let lines = keyed(section);
                 for (pattern, host_vars) in entries(value, "hosts", name, file, line)? {
+                    let host_node = lines.get(pattern.as_str()).map(|e| e.1);
+                    let host_line = lines.get(pattern.as_str()).map(|e| e.0).or(section_line);
                     let (hosts, port) =
                         expand_host_pattern(&pattern).map_err(|m| error(file, line, m))?;
+                    let var_lines = keyed(host_node);
                     let vars = match host_vars {
                         Data::Null => Vec::new(),
                         Data::Map(entries) => entries.clone(),
@@ -135,12 +178,13 @@ fn parse_group(
                             inv.set_host_var(
                                 &host,
                                 "ansible_port",
-                                var_at(&Data::Int(i128::from(port)), file),
+                                var_at(&Data::Int(i128::from(port)), file, host_line),
                             );
                         }
                         for (k, v) in &vars {
                             let k = key_name(k, file)?;
-                            inv.set_host_var(&host, &k, var_at(v, file));
+                            let at = var_lines.get(k.as_str()).map(|e| e.0).or(host_line);
+                            inv.set_host_var(&host, &k, var_at(v, file, at));
                         }
                     }
                 }
@@ -158,12 +202,12 @@ fn parse_group(
     Ok(())
 }
 
-fn var_at(data: &Data, file: &str) -> Var {
+fn var_at(data: &Data, file: &str, line: Option<usize>) -> Var {
     Var {
         data: data.clone(),
         origin: Origin {
             file: file.to_string(),
-            line: None,
+            line,
         },
     }
 }

@@ -13,11 +13,14 @@ use crate::{
 
 pub use crate::yaml::node::{DuplicateKey, LoadError};
 
-/// A loaded document: its value, and the 1-based line of each top-level mapping key.
+/// A loaded document: its value, the 1-based line of each top-level mapping key, and the node
+/// tree it was read from (for the lines of nested keys: [`Node::key_line`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub data: Data,
     pub key_lines: Vec<(String, usize)>,
+    /// The node tree (`None` for an empty document).
+    pub root: Option<Node>,
     /// Keys written twice in one mapping (the last value is kept, as in PyYAML; Ansible
     /// warns about each).
     pub duplicates: Vec<DuplicateKey>,
@@ -61,6 +64,7 @@ pub fn load_decrypting(
         return Ok(Document {
             data: Data::Null,
             key_lines: Vec::new(),
+            root: None,
             duplicates: Vec::new(),
         });
     };
@@ -79,6 +83,7 @@ pub fn load_decrypting(
         data: resolver.value(&root)?,
         key_lines,
         duplicates: root.duplicate_keys(),
+        root: Some(root),
     })
 }
 

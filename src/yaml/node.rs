@@ -96,6 +96,19 @@ impl Node {
         }
     }
 
+    /// The line of the (last) key written `key` in a mapping.
+    #[must_use]
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        match &self.kind {
+            Kind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k.scalar().is_some_and(|s| s.text == key))
+                .map(|(k, _)| k.line),
+            _ => None,
+        }
+    }
+
     /// Calls `visit(path, node)` for this node and every node below it, with field paths
     /// such as `scrape_configs[2].basic_auth.password` (`path` is this node's).
     pub fn walk<'a>(&'a self, path: &str, visit: &mut dyn FnMut(&str, &'a Node)) {

@@ -10,6 +10,7 @@ mod check;
 mod collector;
 mod concurrency;
 mod crash;
+mod debug_one;
 mod e2e;
 mod edit;
 mod example;

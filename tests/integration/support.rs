@@ -66,6 +66,24 @@ impl Sandbox {
         sb
     }
 
+    /// A copy of the example project shipped at the top of the repository (promvault.yml,
+    /// templates/, inventories/, vault/ with its committed demo identity), and no identity
+    /// of one's own: the vaults open with the demo identity, as on a fresh clone.
+    pub fn example() -> Sandbox {
+        let mut sb = Sandbox::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::copy(repo.join("promvault.yml"), sb.path("promvault.yml")).unwrap();
+        for dir in ["templates", "inventories", "vault"] {
+            copy_dir(&repo.join(dir), &sb.path(dir));
+        }
+        lock(&sb.ledger)
+            .identities
+            .push(sb.path("vault/demo-identity.txt"));
+        let project = promvault::project::Project::load(&sb.root).unwrap();
+        sb.recipient = project.config.recipients[0].clone();
+        sb
+    }
+
     /// Folders only: no identity, no project.
     pub fn empty() -> Sandbox {
         let dir = tempfile::tempdir().unwrap();
