@@ -340,14 +340,20 @@ fn semver_cmp(a: &str, b: &str) -> Result<std::cmp::Ordering, Error> {
 }
 
 fn loose_cmp(va: &str, vb: &str) -> Result<std::cmp::Ordering, Error> {
+    // Python compares the lists item by item: the first pair that differs decides (a number
+    // against text there is a TypeError), else the shorter list is the lesser
     let (a, b) = (loose(va), loose(vb));
     for (x, y) in a.iter().zip(&b) {
+        if x == y {
+            continue;
+        }
         if std::mem::discriminant(x) != std::mem::discriminant(y) {
             return Err(filter_error(
                 "version",
                 format!("cannot compare `{va}` with `{vb}`"),
             ));
         }
+        return Ok(x.cmp(y));
     }
-    Ok(a.cmp(&b))
+    Ok(a.len().cmp(&b.len()))
 }
