@@ -279,3 +279,141 @@ fn without_a_terminal_a_passphrase_protected_identity_is_skipped_for_the_next() 
         );
     }
 }
+
+/// A throwaway password store (`pass`, with a passphrase-less gpg key in its own GNUPGHOME);
+/// dropping it stops the gpg-agent it started.
+struct PasswordStore {
+    env: Vec<(String, std::path::PathBuf)>,
+}
+
+impl Drop for PasswordStore {
+    fn drop(&mut self) {
+        let mut c = Command::new("gpgconf");
+        c.args(["--kill", "gpg-agent"]);
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        let _ = c.output();
+    }
+}
+
+/// A [`PasswordStore`] holding `text` as `promvault/prod`.
+fn password_store(sb: &Sandbox, text: &str) -> PasswordStore {
+    require("pass");
+    require("gpg");
+    let gnupg = sb.home.join("gnupg");
+    fs::create_dir_all(&gnupg).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&gnupg, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let env = vec![
+        ("GNUPGHOME".to_string(), gnupg),
+        (
+            "PASSWORD_STORE_DIR".to_string(),
+            sb.home.join(".password-store"),
+        ),
+    ];
+    let run = |program: &str, args: &[&str], stdin: Option<&str>| {
+        let mut c = Command::new(program);
+        c.args(args)
+            .env("HOME", &sb.home)
+            .stdin(std::process::Stdio::piped());
+        for (k, v) in &env {
+            c.env(k, v);
+        }
+        let mut child = c
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{program} {args:?}: {}", stderr(&out));
+    };
+    run(
+        "gpg",
+        &[
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "promvault test <promvault-test@example.invalid>",
+            "default",
+            "default",
+            "never",
+        ],
+        None,
+    );
+    run("pass", &["init", "promvault-test@example.invalid"], None);
+    run("pass", &["insert", "-m", "promvault/prod"], Some(text));
+    PasswordStore { env }
+}
+
+/// `PROMVAULT_IDENTITY_CMD` runs a command (here `pass show`, a real password store) whose
+/// output is the identity; it is an explicit identity, so the default one is not used.
+#[test]
+fn an_identity_command_gives_the_identity() {
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "opened-by-pass");
+    let key = fs::read_to_string(sb.identity_path()).unwrap();
+    let store = password_store(&sb, &key);
+    let env = &store.env;
+    fs::remove_file(sb.identity_path()).unwrap();
+    let with_store = |args: &[&str], command: &str| {
+        let mut c = sb.cmd(args);
+        c.env("PROMVAULT_IDENTITY_CMD", command);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let out = with_store(&["view", "prod", "a"], "pass show promvault/prod");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "opened-by-pass");
+    // shell syntax, as git's credential helpers take it
+    let out = with_store(
+        &["view", "prod", "a", "--verbose"],
+        "pass show promvault/prod | grep -v '^#'",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("$PROMVAULT_IDENTITY_CMD (`pass show promvault/prod | grep -v '^#'`)"),
+        "{}",
+        stderr(&out)
+    );
+    // it gets no stdin (what is piped into promvault, a value for `set`, stays promvault's):
+    // `cat` here would otherwise print it before the key
+    let mut c = sb.cmd(&["view", "prod", "a"]);
+    c.env("PROMVAULT_IDENTITY_CMD", "cat; pass show promvault/prod");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.write_stdin("piped-value\n")
+        .assert()
+        .success()
+        .stdout("opened-by-pass");
+    // a failing command: its stderr passes through, the error names it, never its output
+    let out = with_store(
+        &["view", "prod", "a"],
+        "printf 'AGE-SECRET-KEY-1%s' PRINTED; echo from-the-command >&2; pass show promvault/missing",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("from-the-command"), "{err}");
+    assert!(
+        err.contains("PROMVAULT_IDENTITY_CMD `printf 'AGE-SECRET-KEY-1%s' PRINTED;")
+            && err.contains("exited with status 1"),
+        "{err}"
+    );
+    assert!(!err.contains("AGE-SECRET-KEY-1PRINTED"), "{err}");
+    // what it printed is not an identity: said so, without quoting it
+    let out = with_store(&["view", "prod", "a"], "echo not-an-$((6 * 7))-identity");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not an age identity"), "{err}");
+    assert!(!err.contains("not-an-42-identity"), "{err}");
+}
