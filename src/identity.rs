@@ -32,6 +32,11 @@ pub const ENV_IDENTITY: &str = "PROMVAULT_IDENTITY";
 pub const ENV_AGE_KEY: &str = "PROMVAULT_AGE_KEY";
 /// The environment variable holding a command whose output is an identity (run with `sh -c`).
 pub const ENV_IDENTITY_CMD: &str = "PROMVAULT_IDENTITY_CMD";
+/// The largest scrypt work factor (log2 N) of a passphrase-protected identity file that is
+/// accepted: the limit of the `age` CLI, which writes 18. (The age crate's default is this
+/// machine's one-second factor plus 4, which refuses `age -p`'s files on a slow machine or in
+/// a debug build.)
+const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
 /// The most an identity command may print: an identity is a few lines.
 const MAX_COMMAND_OUTPUT: usize = 64 * 1024;
 
@@ -334,8 +339,12 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
         source_name: name.clone(),
         message,
     };
-    let identities = read_identities(vec![name.clone()], None, &mut StdinGuard::new(false))
-        .map_err(|e| unreadable(e.to_string()))?;
+    let identities = read_identities(
+        vec![name.clone()],
+        Some(MAX_SCRYPT_WORK_FACTOR),
+        &mut StdinGuard::new(false),
+    )
+    .map_err(|e| unreadable(e.to_string()))?;
     if identities.is_empty() {
         return Err(unreadable("it holds no identity".to_string()));
     }

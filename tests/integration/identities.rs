@@ -144,37 +144,98 @@ fn ssh_ed25519_and_rsa_keys_are_recipients_and_identities() {
     assert!(err.contains(&ed_pub), "{err}");
 }
 
-/// A passphrase-protected age identity (as `age -p` writes one) asks for its passphrase on
-/// the terminal; `script` gives promvault a terminal and types the passphrase.
-#[test]
-fn passphrase_protected_identities_prompt_on_the_terminal() {
+/// `identity` encrypted with a passphrase by the real `age -p` (which asks for it twice on a
+/// terminal: `script` gives it one), as a person protects an identity file.
+fn age_protect(sb: &Sandbox, identity: &std::path::Path, passphrase: &str) -> std::path::PathBuf {
+    require("age");
     require("script");
+    let protected = sb.home.join("protected.age");
+    let command = format!(
+        "age -p -a -o '{}' '{}'",
+        protected.display(),
+        identity.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for _ in 0..2 {
+        // let age reach its prompt before each answer
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        stdin
+            .write_all(format!("{passphrase}\n").as_bytes())
+            .unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && protected.is_file(),
+        "age -p: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+    assert!(fs::read_to_string(&protected)
+        .unwrap()
+        .starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&protected, fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    protected
+}
+
+/// A passphrase-protected age identity (made by `age -p`) asks for its passphrase on the
+/// terminal, once per run however many vaults it opens; `script` gives promvault a terminal and
+/// types the passphrase.
+#[test]
+fn passphrase_protected_identities_prompt_once_on_the_terminal() {
     let sb = Sandbox::new();
     sb.set("prod", "a", "opened-with-passphrase");
-    let identity = fs::read(sb.identity_path()).unwrap();
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
-        "correct horse".to_string(),
-    ));
-    let mut armored = Vec::new();
-    {
-        let armor =
-            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
-                .unwrap();
-        let mut w = encryptor.wrap_output(armor).unwrap();
-        w.write_all(&identity).unwrap();
-        w.finish().unwrap().finish().unwrap();
-    }
-    let protected = sb.home.join("protected.age");
-    fs::write(&protected, armored).unwrap();
+    sb.set("staging", "a", "staging-with-passphrase");
+    let protected = age_protect(&sb, &sb.identity_path(), "correct horse");
     fs::remove_file(sb.identity_path()).unwrap();
+    let id = protected.to_str().unwrap();
     let (code, shown) = crate::support::on_terminal(
         &sb,
-        &["view", "prod", "a", "-i", protected.to_str().unwrap()],
+        &["view", "prod", "a", "-i", id],
         &[],
         "correct horse\n",
     );
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("opened-with-passphrase"), "{shown}");
+    // `rekey --force` opens both vaults (and re-encrypts them): one prompt
+    let before = (
+        sb.read("vault/prod.yml.age"),
+        sb.read("vault/staging.yml.age"),
+    );
+    let (code, shown) =
+        crate::support::on_terminal(&sb, &["rekey", "--force", "-i", id], &[], "correct horse\n");
+    assert_eq!(code, 0, "{shown}");
+    assert_eq!(shown.matches("passphrase").count(), 1, "{shown}");
+    assert_ne!(before.0, sb.read("vault/prod.yml.age"));
+    assert_ne!(before.1, sb.read("vault/staging.yml.age"));
+    // a wrong passphrase: one prompt, a clear failure, nothing rewritten
+    let before = (
+        sb.read("vault/prod.yml.age"),
+        sb.read("vault/staging.yml.age"),
+    );
+    let (code, shown) =
+        crate::support::on_terminal(&sb, &["rekey", "--force", "-i", id], &[], "wrong horse\n");
+    assert_eq!(code, 2, "{shown}");
+    assert_eq!(shown.matches("Type passphrase").count(), 1, "{shown}");
+    assert_eq!(
+        before,
+        (
+            sb.read("vault/prod.yml.age"),
+            sb.read("vault/staging.yml.age")
+        )
+    );
 }
 
 #[test]
