@@ -281,6 +281,8 @@ impl Lookup {
     }
 }
 
+const SSH_KEY: &str = "an SSH key";
+
 /// What kind of passphrase-protected identity the file at `path` holds, if it is one: an age
 /// identity file encrypted with `age -p`, or an encrypted SSH private key.
 fn passphrase_protection(path: &Path) -> Option<&'static str> {
@@ -302,7 +304,7 @@ fn passphrase_protection(path: &Path) -> Option<&'static str> {
     let file = fs::File::open(path).ok()?;
     let reader = std::io::BufReader::new(file.take(1 << 14));
     match age::ssh::Identity::from_buffer(reader, Some(path.display().to_string())) {
-        Ok(age::ssh::Identity::Encrypted(_)) => Some("an SSH key"),
+        Ok(age::ssh::Identity::Encrypted(_)) => Some(SSH_KEY),
         _ => None,
     }
 }
@@ -332,6 +334,35 @@ fn check_file(path: &Path) -> Result<Option<String>, IdentityError> {
     }))
 }
 
+/// Callbacks that ask for a passphrase once and give that answer again afterwards: age asks
+/// for an SSH key's passphrase on every vault it opens otherwise.
+#[derive(Clone, Default)]
+struct AskOnce(std::sync::Arc<std::sync::Mutex<Option<Option<SecretString>>>>);
+
+impl age::Callbacks for AskOnce {
+    fn display_message(&self, message: &str) {
+        UiCallbacks.display_message(message);
+    }
+
+    fn confirm(&self, message: &str, yes_string: &str, no_string: Option<&str>) -> Option<bool> {
+        UiCallbacks.confirm(message, yes_string, no_string)
+    }
+
+    fn request_public_string(&self, description: &str) -> Option<String> {
+        UiCallbacks.request_public_string(description)
+    }
+
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
+        let mut asked = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        asked
+            .get_or_insert_with(|| UiCallbacks.request_passphrase(description))
+            .clone()
+    }
+}
+
 fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
     found.warnings.extend(check_file(path)?);
     let name = path.display().to_string();
@@ -339,6 +370,20 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
         source_name: name.clone(),
         message,
     };
+    if passphrase_protection(path) == Some(SSH_KEY) {
+        let file = fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        let key = age::ssh::Identity::from_buffer(
+            std::io::BufReader::new(std::io::Read::take(file, 1 << 16)),
+            Some(name.clone()),
+        )
+        .map_err(|e| unreadable(e.to_string()))?;
+        found
+            .identities
+            .push(Box::new(key.with_callbacks(AskOnce::default())));
+        found.sources.push(name.clone());
+        push_public_key(path, found);
+        return Ok(());
+    }
     let identities = read_identities(
         vec![name.clone()],
         Some(MAX_SCRYPT_WORK_FACTOR),
@@ -354,6 +399,12 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
     if let Ok(text) = fs::read_to_string(path) {
         found.recipients.extend(x25519_recipients(&text));
     }
+    push_public_key(path, found);
+    Ok(())
+}
+
+/// The public key in `KEY.pub` beside an SSH key, for messages.
+fn push_public_key(path: &Path, found: &mut Identities) {
     let mut pub_path = path.as_os_str().to_owned();
     pub_path.push(".pub");
     if let Ok(text) = fs::read_to_string(PathBuf::from(pub_path)) {
@@ -361,7 +412,6 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
             .recipients
             .extend(text.lines().next().map(|l| l.trim().to_string()));
     }
-    Ok(())
 }
 
 /// Loads the project's committed demo identity. A pull request can change it, so it may hold

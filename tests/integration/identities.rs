@@ -238,6 +238,50 @@ fn passphrase_protected_identities_prompt_once_on_the_terminal() {
     );
 }
 
+/// An SSH key protected by a passphrase is asked for once per run too (age itself asks on
+/// every vault it opens).
+#[test]
+fn a_passphrase_protected_ssh_key_is_asked_for_once() {
+    require("ssh-keygen");
+    let sb = Sandbox::new();
+    sb.set("prod", "a", "1");
+    sb.set("staging", "a", "2");
+    let key = sb.home.join("id_protected");
+    let out = Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "ssh horse",
+            "-C",
+            "me@test",
+            "-f",
+        ])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = fs::read_to_string(key.with_extension("pub")).unwrap();
+    sb.cmd(&["recipients", "add", public.trim()])
+        .assert()
+        .success();
+    let before = (
+        sb.read("vault/prod.yml.age"),
+        sb.read("vault/staging.yml.age"),
+    );
+    let (code, shown) = crate::support::on_terminal(
+        &sb,
+        &["rekey", "--force", "-i", key.to_str().unwrap()],
+        &[],
+        "ssh horse\n",
+    );
+    assert_eq!(code, 0, "{shown}");
+    assert_eq!(shown.matches("passphrase").count(), 1, "{shown}");
+    assert_ne!(before.0, sb.read("vault/prod.yml.age"));
+    assert_ne!(before.1, sb.read("vault/staging.yml.age"));
+}
+
 #[test]
 fn an_unusable_key_in_a_default_place_is_skipped() {
     let sb = Sandbox::new();
