@@ -522,3 +522,139 @@ fn an_identity_command_gives_the_identity() {
     assert!(err.contains("is not an age identity"), "{err}");
     assert!(!err.contains("not-an-42-identity"), "{err}");
 }
+
+/// A recipient and an identity of the test plugin below (bech32 of "promvault-test").
+const PLUGIN_RECIPIENT: &str = "age1testonly1wpex7mtkv96kcapdw3jhxaq80x6dt";
+const PLUGIN_IDENTITY: &str = "AGE-PLUGIN-TESTONLY-1WPEX7MTKV96KCAPDW3JHXAQDUAKGR";
+
+/// `age-plugin-testonly`: a working age plugin (the age plugin protocol, recipient-v1 and
+/// identity-v1) that "wraps" a file key by writing it in the clear, for tests only. It logs
+/// each run to `$PROMVAULT_TEST_PLUGIN_LOG`. Returns the PATH that finds it.
+fn test_plugin(sb: &Sandbox) -> String {
+    let bin = sb.home.join("plugins");
+    fs::create_dir_all(&bin).unwrap();
+    let plugin = bin.join("age-plugin-testonly");
+    fs::write(
+        &plugin,
+        r#"#!/bin/bash
+# A test-only age plugin: its stanza holds the file key in the clear. Never for real use.
+set -u
+echo "$1" >> "$PROMVAULT_TEST_PLUGIN_LOG"
+# reads one stanza: `-> TAG ARGS` then base64 lines up to one shorter than 64 columns
+read_stanza() {
+  IFS= read -r header || exit 1
+  header=${header#-> }
+  body=""
+  while IFS= read -r line; do
+    body+="$line"
+    [ ${#line} -lt 64 ] && break
+  done
+}
+key=""
+case "$1" in
+--age-plugin=recipient-v1)
+  while read_stanza; [ "$header" != done ]; do
+    case "$header" in wrap-file-key*) key=$body ;; esac
+  done
+  printf -- '-> recipient-stanza 0 testonly\n%s\n' "$key"
+  read_stanza
+  ;;
+--age-plugin=identity-v1)
+  while read_stanza; [ "$header" != done ]; do
+    case "$header" in "recipient-stanza 0 testonly"*) key=$body ;; esac
+  done
+  if [ -n "$key" ]; then
+    printf -- '-> file-key 0\n%s\n' "$key"
+    read_stanza
+  fi
+  ;;
+*) exit 1 ;;
+esac
+printf -- '-> done\n\n'
+"#,
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&plugin, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+/// A plugin identity in your own identity file opens vaults end to end (encrypted to the
+/// plugin's recipient by the plugin, opened by it), while the same identity committed as the
+/// project's demo identity is refused without running the plugin.
+#[test]
+fn plugin_identities_work_from_your_identity_file_never_from_a_committed_one() {
+    let sb = Sandbox::new();
+    let path = test_plugin(&sb);
+    let log = sb.home.join("plugin.log");
+    let runs = || fs::read_to_string(&log).unwrap_or_default();
+    sb.set("prod", "a", "opened-by-the-plugin");
+    sb.cmd(&[
+        "recipients",
+        "add",
+        PLUGIN_RECIPIENT,
+        "--comment",
+        "hardware key",
+    ])
+    .env("PATH", &path)
+    .env("PROMVAULT_TEST_PLUGIN_LOG", &log)
+    .assert()
+    .success();
+    assert!(runs().contains("--age-plugin=recipient-v1"), "{}", runs());
+    let mine = sb.home.join("plugin-identity.txt");
+    fs::write(&mine, format!("# my hardware key\n{PLUGIN_IDENTITY}\n")).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&mine, fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    fs::remove_file(sb.identity_path()).unwrap();
+    sb.cmd(&["view", "prod", "a", "-i", mine.to_str().unwrap()])
+        .env("PATH", &path)
+        .env("PROMVAULT_TEST_PLUGIN_LOG", &log)
+        .assert()
+        .success()
+        .stdout("opened-by-the-plugin");
+    assert!(runs().contains("--age-plugin=identity-v1"), "{}", runs());
+    // the same from the default location, and from an identity command
+    fs::copy(&mine, sb.identity_path()).unwrap();
+    sb.cmd(&["view", "prod", "a"])
+        .env("PATH", &path)
+        .env("PROMVAULT_TEST_PLUGIN_LOG", &log)
+        .assert()
+        .success()
+        .stdout("opened-by-the-plugin");
+    sb.cmd(&["view", "prod", "a"])
+        .env("PATH", &path)
+        .env("PROMVAULT_TEST_PLUGIN_LOG", &log)
+        .env(
+            "PROMVAULT_IDENTITY_CMD",
+            format!("cat '{}'", mine.display()),
+        )
+        .assert()
+        .success()
+        .stdout("opened-by-the-plugin");
+    // committed as the demo identity: refused, and the plugin never runs
+    fs::remove_file(sb.identity_path()).unwrap();
+    sb.write(
+        "demo-identity.txt",
+        &format!("# DEMO IDENTITY: public, never use\n{PLUGIN_IDENTITY}\n"),
+    );
+    let project = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("demo_identity: demo-identity.txt\n{project}"),
+    );
+    fs::remove_file(&log).unwrap();
+    let out = sb
+        .cmd(&["view", "prod", "a"])
+        .env("PATH", &path)
+        .env("PROMVAULT_TEST_PLUGIN_LOG", &log)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("never runs a plugin"), "{err}");
+    assert_eq!(runs(), "", "the committed identity ran the plugin");
+}
