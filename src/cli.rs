@@ -64,7 +64,8 @@ pub struct Cli {
     /// The project folder (default: the nearest folder holding promvault.yml).
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
-    /// An identity file to open vaults with (repeatable; also PROMVAULT_IDENTITY).
+    /// An identity file to open vaults with (repeatable; also PROMVAULT_IDENTITY, or
+    /// PROMVAULT_IDENTITY_CMD: a command printing an identity, or PROMVAULT_AGE_KEY: the key).
     #[arg(long, short = 'i', global = true, value_name = "FILE")]
     pub identity: Vec<PathBuf>,
     /// Print only errors.
