@@ -470,6 +470,15 @@ fn load_key_text(
         message,
     };
     let text = key.expose_secret();
+    if text
+        .trim_start()
+        .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
+        || text.trim_start().starts_with("age-encryption.org/")
+    {
+        return Err(unreadable(
+            "it is an age-encrypted (passphrase-protected) identity; give it as a file (--identity) to be asked for the passphrase".to_string(),
+        ));
+    }
     if text.trim_start().starts_with("-----BEGIN") {
         let identity = age::ssh::Identity::from_buffer(text.trim_start().as_bytes(), None)
             .map_err(|_| {

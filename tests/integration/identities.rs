@@ -521,6 +521,15 @@ fn an_identity_command_gives_the_identity() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("is not an age identity"), "{err}");
     assert!(!err.contains("not-an-42-identity"), "{err}");
+    // an SSH private key works too
+    let (ssh, ssh_pub) = ssh_keygen(&sb, "ed25519", "id_from_command");
+    sb.cmd(&["recipients", "add", &ssh_pub])
+        .env("PROMVAULT_AGE_KEY", &key)
+        .assert()
+        .success();
+    let out = with_store(&["view", "prod", "a"], &format!("cat '{}'", ssh.display()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "opened-by-pass");
 }
 
 /// A recipient and an identity of the test plugin below (bech32 of "promvault-test").
