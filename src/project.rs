@@ -405,12 +405,12 @@ impl Project {
             let path = self.root.join(&name);
             let text = match replaced.take_if(|(s, _)| *s == &scope) {
                 Some((_, text)) => text,
-                None => crate::sandbox::read_to_string(&self.root, &path).map_err(|e| {
-                    ProjectError::Invalid {
+                None => {
+                    read_recipients_file(&self.root, &path).map_err(|e| ProjectError::Invalid {
                         location: self.location_of_value("recipients_file", &name),
                         message: format!("recipients_file `{name}`: {e}"),
-                    }
-                })?,
+                    })?
+                }
             };
             let keys: Vec<String> = recipients_file_entries(&text)
                 .into_iter()
@@ -746,6 +746,25 @@ pub enum RecipientScope {
 pub fn same_recipient(a: &str, b: &str) -> bool {
     let key = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
     key(a) == key(b)
+}
+
+/// The most a recipients file may hold (a team's keys are a few KiB).
+const MAX_RECIPIENTS_FILE: u64 = 1 << 20;
+
+/// Reads a recipients file of the project: a regular file (never a pipe or a device) inside
+/// it, of at most [`MAX_RECIPIENTS_FILE`] bytes.
+fn read_recipients_file(root: &Path, path: &Path) -> std::io::Result<String> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    if meta.len() > MAX_RECIPIENTS_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} KiB; a recipients file lists public keys",
+            MAX_RECIPIENTS_FILE / 1024
+        )));
+    }
+    crate::sandbox::read_to_string(root, path)
 }
 
 /// One key of a recipients file, with the comment lines directly above it (when it is the

@@ -285,7 +285,17 @@ fn a_recipients_file_is_checked_like_the_rest_of_promvault_yml() {
             "recipients_file: comments-only.recipients\nenvironments:\n  prod: {}\n".to_string(),
             "environment `prod` has no recipients",
         ),
+        (
+            "recipients_file: a-folder\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `a-folder`: it is not a regular file",
+        ),
+        (
+            "recipients_file: huge.recipients\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `huge.recipients`: it is larger than 1024 KiB",
+        ),
     ];
+    std::fs::create_dir_all(sb.path("a-folder")).unwrap();
+    sb.write("huge.recipients", &"#\n".repeat(600_000));
     sb.write("team.recipients", &format!("{}\n", sb.recipient));
     sb.write("comments-only.recipients", "# nobody yet\n\n");
     std::fs::write(sb.root.join("../outside.recipients"), &sb.recipient).unwrap();
