@@ -64,7 +64,8 @@ pub struct Cli {
     /// The project folder (default: the nearest folder holding promvault.yml).
     #[arg(long, global = true, value_name = "DIR")]
     pub project: Option<PathBuf>,
-    /// An identity file to open vaults with (repeatable; also PROMVAULT_IDENTITY).
+    /// An identity file to open vaults with (repeatable; also PROMVAULT_IDENTITY, or
+    /// PROMVAULT_IDENTITY_CMD: a command printing an identity, or PROMVAULT_AGE_KEY: the key).
     #[arg(long, short = 'i', global = true, value_name = "FILE")]
     pub identity: Vec<PathBuf>,
     /// Print only errors.
@@ -1364,7 +1365,7 @@ impl Context<'_> {
         let project = self.project()?;
         let mut out = String::new();
         let list = |scope: &project::RecipientScope, out: &mut String| -> Result<(), Error> {
-            for (r, comment) in project::recipients_with_comments(&project.text, scope)? {
+            for (r, comment) in project.recipients_with_comments(scope)? {
                 match comment {
                     Some(c) => out.push_str(&format!("  {r}  # {c}\n")),
                     None => out.push_str(&format!("  {r}\n")),
@@ -1372,14 +1373,19 @@ impl Context<'_> {
             }
             Ok(())
         };
-        out.push_str("all environments:\n");
-        list(&project::RecipientScope::Project, &mut out)?;
+        let from = |scope: &project::RecipientScope| {
+            project
+                .recipients_file(scope)
+                .map(|f| format!(", from {}", f.name))
+                .unwrap_or_default()
+        };
+        let all = project::RecipientScope::Project;
+        out.push_str(&format!("all environments{}:\n", from(&all)));
+        list(&all, &mut out)?;
         for env in project.environments().iter().filter(|e| e.own_recipients) {
-            out.push_str(&format!("{} (its own list):\n", env.name));
-            list(
-                &project::RecipientScope::Environment(env.name.clone()),
-                &mut out,
-            )?;
+            let scope = project::RecipientScope::Environment(env.name.clone());
+            out.push_str(&format!("{} (its own list{}):\n", env.name, from(&scope)));
+            list(&scope, &mut out)?;
         }
         out!("{out}")?;
         Ok(0)

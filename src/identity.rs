@@ -1,7 +1,8 @@
 //! Identities (what opens a vault) and recipients (what a vault is encrypted to).
 //!
 //! Identities are looked up in this order (PRODUCT.md): `--identity FILE` (repeatable),
-//! `PROMVAULT_IDENTITY` (a path), `PROMVAULT_AGE_KEY` (the key itself, for CI). When any of
+//! `PROMVAULT_IDENTITY` (a path), `PROMVAULT_IDENTITY_CMD` (a command printing an identity:
+//! `pass show promvault/prod`), `PROMVAULT_AGE_KEY` (the key itself, for CI). When any of
 //! those is given, only those are used. Otherwise every one of these that exists is tried:
 //! `$XDG_CONFIG_HOME/promvault/identity.txt` (default `~/.config/promvault/identity.txt`),
 //! `~/.ssh/id_ed25519`, `~/.ssh/id_rsa`, and the project's committed demo identity.
@@ -20,7 +21,7 @@ use std::{
 };
 
 use age::{
-    cli_common::{read_identities, read_recipients, StdinGuard},
+    cli_common::{read_identities, read_recipients, StdinGuard, UiCallbacks},
     secrecy::{ExposeSecret, SecretString},
     x25519,
 };
@@ -29,6 +30,15 @@ use age::{
 pub const ENV_IDENTITY: &str = "PROMVAULT_IDENTITY";
 /// The environment variable holding an identity itself (for CI secrets).
 pub const ENV_AGE_KEY: &str = "PROMVAULT_AGE_KEY";
+/// The environment variable holding a command whose output is an identity (run with `sh -c`).
+pub const ENV_IDENTITY_CMD: &str = "PROMVAULT_IDENTITY_CMD";
+/// The largest scrypt work factor (log2 N) of a passphrase-protected identity file that is
+/// accepted: the limit of the `age` CLI, which writes 18. (The age crate's default is this
+/// machine's one-second factor plus 4, which refuses `age -p`'s files on a slow machine or in
+/// a debug build.)
+const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
+/// The most an identity command may print: an identity is a few lines.
+const MAX_COMMAND_OUTPUT: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
@@ -39,6 +49,8 @@ pub enum IdentityError {
         source_name: String,
         message: String,
     },
+    #[error("{ENV_IDENTITY_CMD} `{command}` gave no identity: {message}")]
+    Command { command: String, message: String },
     #[error("a recipients list holds a private key (it starts with `{prefix}`): it was not used, and is not shown here")]
     PrivateKeyAsRecipient { prefix: String },
     #[error("`{recipient}` is not a recipient promvault can encrypt to: {message}")]
@@ -65,6 +77,9 @@ impl IdentityError {
             IdentityError::PrivateKeyAsRecipient { .. } => Some(
                 "list the public key instead (`age-keygen -y KEY` prints it), and treat the private key as leaked if it was committed".to_string(),
             ),
+            IdentityError::Command { .. } => Some(
+                "run the command yourself (what it said on stderr is above): it must print an age identity (AGE-SECRET-KEY-1... or AGE-PLUGIN-...) or an SSH private key without a passphrase".to_string(),
+            ),
             IdentityError::Exists { .. } => {
                 Some("choose another file with -o, or remove the old one yourself".to_string())
             }
@@ -80,6 +95,8 @@ pub struct Lookup {
     pub explicit: Vec<PathBuf>,
     /// `PROMVAULT_IDENTITY`.
     pub env_identity: Option<PathBuf>,
+    /// `PROMVAULT_IDENTITY_CMD`: run with `sh -c`, its stdout is the identity.
+    pub env_command: Option<String>,
     /// `PROMVAULT_AGE_KEY`.
     pub env_key: Option<SecretString>,
     /// The default locations, tried when none of the above is given.
@@ -151,6 +168,9 @@ impl Lookup {
             env_identity: std::env::var_os(ENV_IDENTITY)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            env_command: std::env::var(ENV_IDENTITY_CMD)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
             env_key: std::env::var(ENV_AGE_KEY)
                 .ok()
                 .filter(|v| !v.trim().is_empty())
@@ -164,7 +184,10 @@ impl Lookup {
     /// Whether identities were named explicitly (flag or environment variable).
     #[must_use]
     pub fn is_explicit(&self) -> bool {
-        !self.explicit.is_empty() || self.env_identity.is_some() || self.env_key.is_some()
+        !self.explicit.is_empty()
+            || self.env_identity.is_some()
+            || self.env_command.is_some()
+            || self.env_key.is_some()
     }
 
     /// Loads the identities.
@@ -186,8 +209,16 @@ impl Lookup {
                 }
                 load_file(path, &mut found)?;
             }
+            if let Some(command) = &self.env_command {
+                let text = run_identity_command(command)?;
+                load_key_text(
+                    &format!("${ENV_IDENTITY_CMD} (`{command}`)"),
+                    &text,
+                    &mut found,
+                )?;
+            }
             if let Some(key) = &self.env_key {
-                load_key_text(ENV_AGE_KEY, key, &mut found)?;
+                load_key_text(&format!("${ENV_AGE_KEY}"), key, &mut found)?;
             }
             return Ok(found);
         }
@@ -215,6 +246,7 @@ impl Lookup {
         }
         if found.identities.is_empty() {
             looked.push(format!("${ENV_IDENTITY}"));
+            looked.push(format!("${ENV_IDENTITY_CMD}"));
             looked.push(format!("${ENV_AGE_KEY}"));
             looked.extend(found.skipped.iter().map(|s| format!("(skipped: {s})")));
             return Err(IdentityError::NoneFound { looked });
@@ -249,6 +281,8 @@ impl Lookup {
     }
 }
 
+const SSH_KEY: &str = "an SSH key";
+
 /// What kind of passphrase-protected identity the file at `path` holds, if it is one: an age
 /// identity file encrypted with `age -p`, or an encrypted SSH private key.
 fn passphrase_protection(path: &Path) -> Option<&'static str> {
@@ -270,7 +304,7 @@ fn passphrase_protection(path: &Path) -> Option<&'static str> {
     let file = fs::File::open(path).ok()?;
     let reader = std::io::BufReader::new(file.take(1 << 14));
     match age::ssh::Identity::from_buffer(reader, Some(path.display().to_string())) {
-        Ok(age::ssh::Identity::Encrypted(_)) => Some("an SSH key"),
+        Ok(age::ssh::Identity::Encrypted(_)) => Some(SSH_KEY),
         _ => None,
     }
 }
@@ -300,6 +334,35 @@ fn check_file(path: &Path) -> Result<Option<String>, IdentityError> {
     }))
 }
 
+/// Callbacks that ask for a passphrase once and give that answer again afterwards: age asks
+/// for an SSH key's passphrase on every vault it opens otherwise.
+#[derive(Clone, Default)]
+struct AskOnce(std::sync::Arc<std::sync::Mutex<Option<Option<SecretString>>>>);
+
+impl age::Callbacks for AskOnce {
+    fn display_message(&self, message: &str) {
+        UiCallbacks.display_message(message);
+    }
+
+    fn confirm(&self, message: &str, yes_string: &str, no_string: Option<&str>) -> Option<bool> {
+        UiCallbacks.confirm(message, yes_string, no_string)
+    }
+
+    fn request_public_string(&self, description: &str) -> Option<String> {
+        UiCallbacks.request_public_string(description)
+    }
+
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
+        let mut asked = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        asked
+            .get_or_insert_with(|| UiCallbacks.request_passphrase(description))
+            .clone()
+    }
+}
+
 fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
     found.warnings.extend(check_file(path)?);
     let name = path.display().to_string();
@@ -307,8 +370,26 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
         source_name: name.clone(),
         message,
     };
-    let identities = read_identities(vec![name.clone()], None, &mut StdinGuard::new(false))
+    if passphrase_protection(path) == Some(SSH_KEY) {
+        let file = fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        let key = age::ssh::Identity::from_buffer(
+            std::io::BufReader::new(std::io::Read::take(file, 1 << 16)),
+            Some(name.clone()),
+        )
         .map_err(|e| unreadable(e.to_string()))?;
+        found
+            .identities
+            .push(Box::new(key.with_callbacks(AskOnce::default())));
+        found.sources.push(name.clone());
+        push_public_key(path, found);
+        return Ok(());
+    }
+    let identities = read_identities(
+        vec![name.clone()],
+        Some(MAX_SCRYPT_WORK_FACTOR),
+        &mut StdinGuard::new(false),
+    )
+    .map_err(|e| unreadable(e.to_string()))?;
     if identities.is_empty() {
         return Err(unreadable("it holds no identity".to_string()));
     }
@@ -318,6 +399,12 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
     if let Ok(text) = fs::read_to_string(path) {
         found.recipients.extend(x25519_recipients(&text));
     }
+    push_public_key(path, found);
+    Ok(())
+}
+
+/// The public key in `KEY.pub` beside an SSH key, for messages.
+fn push_public_key(path: &Path, found: &mut Identities) {
     let mut pub_path = path.as_os_str().to_owned();
     pub_path.push(".pub");
     if let Ok(text) = fs::read_to_string(PathBuf::from(pub_path)) {
@@ -325,7 +412,6 @@ fn load_file(path: &Path, found: &mut Identities) -> Result<(), IdentityError> {
             .recipients
             .extend(text.lines().next().map(|l| l.trim().to_string()));
     }
-    Ok(())
 }
 
 /// Loads the project's committed demo identity. A pull request can change it, so it may hold
@@ -371,17 +457,53 @@ fn load_demo_file(path: &Path, found: &mut Identities) -> Result<(), IdentityErr
     Ok(())
 }
 
+/// Loads an identity given as text (`PROMVAULT_AGE_KEY`, an identity command's output): an age
+/// identity file (native and plugin keys) or an SSH private key without a passphrase. Errors
+/// never quote the text.
 fn load_key_text(
     name: &str,
     key: &SecretString,
     found: &mut Identities,
 ) -> Result<(), IdentityError> {
     let unreadable = |message: String| IdentityError::Unreadable {
-        source_name: format!("${name}"),
+        source_name: name.to_string(),
         message,
     };
-    let file = age::IdentityFile::from_buffer(key.expose_secret().as_bytes())
-        .map_err(|_| unreadable("it is not an age identity (AGE-SECRET-KEY-1...)".to_string()))?;
+    let text = key.expose_secret();
+    if text
+        .trim_start()
+        .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
+        || text.trim_start().starts_with("age-encryption.org/")
+    {
+        return Err(unreadable(
+            "it is an age-encrypted (passphrase-protected) identity; give it as a file (--identity) to be asked for the passphrase".to_string(),
+        ));
+    }
+    if text.trim_start().starts_with("-----BEGIN") {
+        let identity = age::ssh::Identity::from_buffer(text.trim_start().as_bytes(), None)
+            .map_err(|_| {
+                unreadable("it is not an SSH private key promvault can read".to_string())
+            })?;
+        match identity {
+            age::ssh::Identity::Unencrypted(_) => {}
+            age::ssh::Identity::Encrypted(_) => {
+                return Err(unreadable(
+                    "it is an SSH key protected by a passphrase; give it as a file (--identity) to be asked for the passphrase".to_string(),
+                ))
+            }
+            age::ssh::Identity::Unsupported(k) => {
+                return Err(unreadable(format!("{k:?} SSH keys are not supported by age")))
+            }
+        }
+        found
+            .identities
+            .push(Box::new(identity.with_callbacks(UiCallbacks)));
+        found.sources.push(name.to_string());
+        return Ok(());
+    }
+    let file = age::IdentityFile::from_buffer(text.as_bytes())
+        .map_err(|_| unreadable("it is not an age identity (AGE-SECRET-KEY-1...)".to_string()))?
+        .with_callbacks(UiCallbacks);
     let identities = file
         .into_identities()
         .map_err(|e| unreadable(e.to_string()))?;
@@ -391,11 +513,67 @@ fn load_key_text(
     found
         .identities
         .extend(identities.into_iter().map(|i| i as Box<dyn age::Identity>));
-    found.sources.push(format!("${name}"));
-    found
-        .recipients
-        .extend(x25519_recipients(key.expose_secret()));
+    found.sources.push(name.to_string());
+    found.recipients.extend(x25519_recipients(text));
     Ok(())
+}
+
+/// Runs an identity command (`PROMVAULT_IDENTITY_CMD`) with `sh -c`, as git runs its credential
+/// helpers, so an operator writes it as in a shell. It gets no stdin (what is piped into
+/// promvault, such as the value given to `set`, is never handed to it; pinentry and password
+/// managers ask on the terminal itself), its stderr is promvault's, and its stdout, the
+/// identity, is read into a buffer that is zeroized when dropped. There is no timeout: the
+/// command may be waiting for a person (a pinentry, a fingerprint); Ctrl-C stops both.
+///
+/// # Errors
+/// [`IdentityError::Command`] naming the command and how it failed, never what it printed.
+fn run_identity_command(command: &str) -> Result<SecretString, IdentityError> {
+    use std::{
+        io::Read,
+        os::unix::process::ExitStatusExt,
+        process::{Command, Stdio},
+    };
+    let failed = |message: String| IdentityError::Command {
+        command: command.to_string(),
+        message,
+    };
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| failed(format!("cannot run `sh`: {e}")))?;
+    // Room for all of it up front: a growing Vec would leave copies of the key behind.
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(MAX_COMMAND_OUTPUT + 1));
+    let read = match child.stdout.take() {
+        Some(stdout) => stdout
+            .take(MAX_COMMAND_OUTPUT as u64 + 1)
+            .read_to_end(&mut out),
+        None => Ok(0),
+    };
+    let status = child
+        .wait()
+        .map_err(|e| failed(format!("cannot wait for it: {e}")))?;
+    if out.len() > MAX_COMMAND_OUTPUT {
+        return Err(failed(format!(
+            "it printed more than {} KiB; an identity is a few lines",
+            MAX_COMMAND_OUTPUT / 1024
+        )));
+    }
+    read.map_err(|e| failed(format!("cannot read its output: {e}")))?;
+    if !status.success() {
+        return Err(failed(match (status.code(), status.signal()) {
+            (Some(code), _) => format!("it exited with status {code}"),
+            (None, Some(signal)) => format!("it was killed by signal {signal}"),
+            _ => "it failed".to_string(),
+        }));
+    }
+    // An exact-size copy (so SecretString does not reallocate it); `out` is zeroized on drop.
+    let text = std::str::from_utf8(&out)
+        .map_err(|_| failed("it printed something that is not text".to_string()))?;
+    Ok(SecretString::from(text.to_owned()))
 }
 
 /// The recipients of the age X25519 identities in an identity file's text.

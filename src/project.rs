@@ -86,6 +86,11 @@ pub struct ProjectFile {
     /// list instead.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// A file listing who can open every vault, instead of `recipients`: age's `-R` format (one
+    /// public key a line; `#` comment lines and blank lines), relative to the project, so one
+    /// file lists the team. `promvault recipients add/remove` edit it, keeping its comments.
+    #[serde(default)]
+    pub recipients_file: Option<String>,
     /// The environments, by name (letters, digits, `_`, `-`, `.`; starting with a letter or
     /// digit). Each has an inventory and an age-encrypted vault.
     #[schemars(extend("propertyNames" = { "pattern": ENVIRONMENT_NAME_PATTERN }))]
@@ -183,6 +188,10 @@ pub struct EnvironmentFile {
     /// Who can open this environment's vault, instead of the top-level `recipients`.
     #[serde(default)]
     pub recipients: Option<Vec<String>>,
+    /// A recipients file (age's `-R` format) listing who can open this environment's vault,
+    /// instead of the top-level `recipients` or `recipients_file`.
+    #[serde(default)]
+    pub recipients_file: Option<String>,
 }
 
 /// One rendered file.
@@ -271,7 +280,21 @@ pub struct Project {
     pub root: PathBuf,
     pub file: PathBuf,
     pub text: String,
+    /// The project file, with the keys of each `recipients_file` in the `recipients` of its
+    /// scope.
     pub config: ProjectFile,
+    /// The recipients files promvault.yml names, as read.
+    pub recipients_files: Vec<RecipientsFile>,
+}
+
+/// A recipients file (age's `-R` format) that promvault.yml names for a scope.
+#[derive(Debug, Clone)]
+pub struct RecipientsFile {
+    pub scope: RecipientScope,
+    /// As written in promvault.yml (relative to the project).
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
 }
 
 /// One environment, with its paths resolved against the project root.
@@ -320,15 +343,7 @@ impl Project {
             path: file.clone(),
             source,
         })?;
-        let config = parse_project_file(&text)?;
-        let project = Project {
-            root: root.to_path_buf(),
-            file,
-            text,
-            config,
-        };
-        project.validate()?;
-        Ok(project)
+        Project::from_parts(root, file, text, None)
     }
 
     /// The same project with its file replaced by `text` (not yet written), validated.
@@ -336,18 +351,137 @@ impl Project {
     /// # Errors
     /// `text` does not parse or validate.
     pub fn with_text(&self, text: String) -> Result<Project, ProjectError> {
+        Project::from_parts(&self.root, self.file.clone(), text, None)
+    }
+
+    /// The same project with the recipients file of `scope` replaced by `text` (not yet
+    /// written), validated.
+    ///
+    /// # Errors
+    /// The project does not validate with it.
+    pub fn with_recipients_file_text(
+        &self,
+        scope: &RecipientScope,
+        text: String,
+    ) -> Result<Project, ProjectError> {
+        Project::from_parts(
+            &self.root,
+            self.file.clone(),
+            self.text.clone(),
+            Some((scope, text)),
+        )
+    }
+
+    fn from_parts(
+        root: &Path,
+        file: PathBuf,
+        text: String,
+        replaced: Option<(&RecipientScope, String)>,
+    ) -> Result<Project, ProjectError> {
         let config = parse_project_file(&text)?;
-        let project = Project {
-            root: self.root.clone(),
-            file: self.file.clone(),
+        let mut project = Project {
+            root: root.to_path_buf(),
+            file,
             text,
             config,
+            recipients_files: Vec::new(),
         };
+        project.validate_names()?;
+        project.check_paths()?;
+        project.read_recipients_files(replaced)?;
         project.validate()?;
         Ok(project)
     }
 
-    fn validate(&self) -> Result<(), ProjectError> {
+    /// Reads the `recipients_file`s and puts their keys in the `recipients` of their scope
+    /// (`replaced` stands for the file of its scope).
+    fn read_recipients_files(
+        &mut self,
+        mut replaced: Option<(&RecipientScope, String)>,
+    ) -> Result<(), ProjectError> {
+        let mut named: Vec<(RecipientScope, String)> = Vec::new();
+        if let Some(name) = &self.config.recipients_file {
+            if !self.config.recipients.is_empty() {
+                return Err(ProjectError::Invalid {
+                    location: self.location_of_key("recipients_file"),
+                    message: "both `recipients` and `recipients_file` are given: use one"
+                        .to_string(),
+                });
+            }
+            named.push((RecipientScope::Project, name.clone()));
+        }
+        for (env_name, env) in &self.config.environments {
+            if let Some(name) = &env.recipients_file {
+                if env.recipients.is_some() {
+                    return Err(ProjectError::Invalid {
+                        location: self.location_of_value("recipients_file", name),
+                        message: format!(
+                            "environment `{env_name}` has both `recipients` and `recipients_file`: use one"
+                        ),
+                    });
+                }
+                named.push((RecipientScope::Environment(env_name.clone()), name.clone()));
+            }
+        }
+        for (scope, name) in named {
+            let path = self.root.join(&name);
+            let text = match replaced.take_if(|(s, _)| *s == &scope) {
+                Some((_, text)) => text,
+                None => {
+                    read_recipients_file(&self.root, &path).map_err(|e| ProjectError::Invalid {
+                        location: self.location_of_value("recipients_file", &name),
+                        message: format!("recipients_file `{name}`: {e}"),
+                    })?
+                }
+            };
+            let keys: Vec<String> = recipients_file_entries(&text)
+                .into_iter()
+                .map(|e| e.key)
+                .collect();
+            match &scope {
+                RecipientScope::Project => self.config.recipients = keys,
+                RecipientScope::Environment(env) => {
+                    if let Some(e) = self.config.environments.get_mut(env) {
+                        e.recipients = Some(keys);
+                    }
+                }
+            }
+            self.recipients_files.push(RecipientsFile {
+                scope,
+                name,
+                path,
+                text,
+            });
+        }
+        Ok(())
+    }
+
+    /// The recipients file of `scope`, when it has one.
+    #[must_use]
+    pub fn recipients_file(&self, scope: &RecipientScope) -> Option<&RecipientsFile> {
+        self.recipients_files.iter().find(|f| &f.scope == scope)
+    }
+
+    /// The recipients of `scope` with the comment saying who each is, in order: from its
+    /// recipients file (the comment lines above a key) or from promvault.yml (the `# comment`
+    /// after a key).
+    ///
+    /// # Errors
+    /// The project file does not parse.
+    pub fn recipients_with_comments(
+        &self,
+        scope: &RecipientScope,
+    ) -> Result<Vec<(String, Option<String>)>, ProjectError> {
+        match self.recipients_file(scope) {
+            Some(file) => Ok(recipients_file_entries(&file.text)
+                .into_iter()
+                .map(|e| (e.key, e.comment))
+                .collect()),
+            None => recipients_with_comments(&self.text, scope),
+        }
+    }
+
+    fn validate_names(&self) -> Result<(), ProjectError> {
         for name in self.config.environments.keys() {
             if !is_environment_name(name) {
                 return Err(ProjectError::Invalid {
@@ -358,7 +492,10 @@ impl Project {
                 });
             }
         }
-        self.check_paths()?;
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ProjectError> {
         for env in self.environments() {
             if env.recipients.is_empty() {
                 return Err(ProjectError::NoRecipients {
@@ -390,6 +527,17 @@ impl Project {
                 .iter()
                 .map(|p| ("demo_identity", p.clone())),
         );
+        let files = self
+            .config
+            .environments
+            .values()
+            .map(|e| &e.recipients_file);
+        for name in std::iter::once(&self.config.recipients_file)
+            .chain(files)
+            .flatten()
+        {
+            written.push(("recipients_file", name.clone()));
+        }
         for (key, path) in &written {
             let (key, path) = (*key, path.as_str());
             if let Err(why) = crate::sandbox::project_path(&self.root, path) {
@@ -656,6 +804,114 @@ pub enum RecipientScope {
 pub fn same_recipient(a: &str, b: &str) -> bool {
     let key = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
     key(a) == key(b)
+}
+
+/// The most a recipients file may hold (a team's keys are a few KiB).
+const MAX_RECIPIENTS_FILE: u64 = 1 << 20;
+
+/// Reads a recipients file of the project: a regular file (never a pipe or a device) inside
+/// it, of at most [`MAX_RECIPIENTS_FILE`] bytes.
+fn read_recipients_file(root: &Path, path: &Path) -> std::io::Result<String> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    if meta.len() > MAX_RECIPIENTS_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} KiB; a recipients file lists public keys",
+            MAX_RECIPIENTS_FILE / 1024
+        )));
+    }
+    crate::sandbox::read_to_string(root, path)
+}
+
+/// One key of a recipients file, with the comment lines directly above it (when it is the
+/// first key after them: `# ops` above two keys names the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientsFileEntry {
+    /// 0-based line.
+    pub line: usize,
+    pub key: String,
+    pub comment: Option<String>,
+}
+
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// The keys of a recipients file in age's `-R` format: one a line; lines starting with `#`
+/// and blank lines are not keys.
+#[must_use]
+pub fn recipients_file_entries(text: &str) -> Vec<RecipientsFileEntry> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let key = line.trim();
+        if key.is_empty() || is_comment(key) {
+            continue;
+        }
+        let first = (0..i).rev().take_while(|&j| is_comment(lines[j])).last();
+        let comment = first.map(|first| {
+            lines[first..i]
+                .iter()
+                .map(|l| l.trim_start().trim_start_matches('#').trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        out.push(RecipientsFileEntry {
+            line: i,
+            key: key.to_string(),
+            comment: comment.filter(|c| !c.is_empty()),
+        });
+    }
+    out
+}
+
+/// A recipients file's text with `key` added at the end, after a `# comment` line when one is
+/// given. Every other line is kept.
+#[must_use]
+pub fn add_to_recipients_file(text: &str, key: &str, comment: Option<&str>) -> String {
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if let Some(c) = comment {
+        out.push_str(&format!("# {}\n", c.replace(['\n', '\r'], " ").trim()));
+    }
+    out.push_str(key.trim());
+    out.push('\n');
+    out
+}
+
+/// A recipients file's text without `key`'s line, and without the comment lines directly
+/// above it when they are its own (no key follows it directly: `# bob` above bob's key goes
+/// with it, `# ops` above two keys stays). Every other line is kept.
+#[must_use]
+pub fn remove_from_recipients_file(text: &str, key: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut drop = vec![false; lines.len()];
+    let is_key = |l: &str| !l.trim().is_empty() && !is_comment(l);
+    for (i, line) in lines.iter().enumerate() {
+        if !is_key(line) || !same_recipient(line.trim(), key) {
+            continue;
+        }
+        drop[i] = true;
+        let next_is_key = lines.get(i + 1).is_some_and(|l| is_key(l));
+        if !next_is_key {
+            let mut j = i;
+            while j > 0 && is_comment(lines[j - 1]) {
+                j -= 1;
+                drop[j] = true;
+            }
+        }
+    }
+    lines
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(l, _)| *l)
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -976,6 +1232,40 @@ mod tests {
         let text = "recipients: []\nenvironments:\n  default: {}\n";
         let out = add_recipient(text, &RecipientScope::Project, "age1x", Some("me")).unwrap();
         assert_eq!(list(&out, &RecipientScope::Project), ["age1x"]);
+    }
+
+    #[test]
+    fn recipients_files_keep_their_comments() {
+        let text = "# the team\n\n# ops\nage1a\nage1b\n\n# carol (SRE)\nssh-ed25519 AAAA carol@x\n";
+        let entries = recipients_file_entries(text);
+        let listed: Vec<(&str, Option<&str>)> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.comment.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("age1a", Some("ops")),
+                ("age1b", None),
+                ("ssh-ed25519 AAAA carol@x", Some("carol (SRE)"))
+            ]
+        );
+        let added = add_to_recipients_file(text, "age1dave", Some("dave"));
+        assert_eq!(added, format!("{text}# dave\nage1dave\n"));
+        assert_eq!(
+            add_to_recipients_file("age1a", "age1b", None),
+            "age1a\nage1b\n"
+        );
+        // a key's own comment goes with it; a comment over several keys stays
+        assert_eq!(
+            remove_from_recipients_file(text, "ssh-ed25519 AAAA other-comment"),
+            "# the team\n\n# ops\nage1a\nage1b\n\n"
+        );
+        assert_eq!(
+            remove_from_recipients_file(text, "age1a"),
+            "# the team\n\n# ops\nage1b\n\n# carol (SRE)\nssh-ed25519 AAAA carol@x\n"
+        );
+        assert_eq!(remove_from_recipients_file(&added, "age1dave"), text);
     }
 
     #[test]

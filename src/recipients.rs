@@ -1,7 +1,7 @@
 //! Who can open the vaults: the recipient lists of promvault.yml, and the transaction that
 //! changes one and rekeys every vault it covers. Every affected vault is decrypted before
 //! anything is written; the vaults are written first (a removed key must stop opening them
-//! even if a later step fails), promvault.yml last.
+//! even if a later step fails), promvault.yml (or the recipients file) last.
 
 use crate::{
     identity::{self, Identities},
@@ -108,7 +108,8 @@ fn write_all(
 }
 
 /// Adds `key` to, or removes it from, the top-level list (`env` = `None`) or an environment's
-/// own list, and rekeys every vault that list covers. `identities` is called only once the
+/// own list (in promvault.yml, or in the recipients file it names), and rekeys every vault that
+/// list covers. `identities` is called only once the
 /// edit is known to be valid.
 ///
 /// # Errors
@@ -133,13 +134,12 @@ pub fn change(
         RecipientScope::Environment(name) => project.environment(name)?.recipients,
     };
     let present = current.iter().any(|r| project::same_recipient(r, key));
-    let new_text = match change {
-        Change::Add(comment) => {
+    match change {
+        Change::Add(_) => {
             identity::parse_recipients(&[key.to_string()])?;
             if present {
                 return Err(Error::usage(format!("{key} is already a recipient"), None));
             }
-            project::add_recipient(&project.text, &scope, key, comment)?
         }
         Change::Remove => {
             if !present {
@@ -154,10 +154,32 @@ pub fn change(
                     Some("add the new recipient first, then remove this one".to_string()),
                 ));
             }
-            project::remove_recipient(&project.text, &scope, key)?
         }
+    }
+    // The list is in a recipients file (age's -R format) or in promvault.yml.
+    let file = project.recipients_file(&scope);
+    let (edited, new_text) = match (file, change) {
+        (Some(f), Change::Add(comment)) => (
+            f.path.clone(),
+            project::add_to_recipients_file(&f.text, key, comment),
+        ),
+        (Some(f), Change::Remove) => (
+            f.path.clone(),
+            project::remove_from_recipients_file(&f.text, key),
+        ),
+        (None, Change::Add(comment)) => (
+            project.file.clone(),
+            project::add_recipient(&project.text, &scope, key, comment)?,
+        ),
+        (None, Change::Remove) => (
+            project.file.clone(),
+            project::remove_recipient(&project.text, &scope, key)?,
+        ),
     };
-    let updated = project.with_text(new_text)?;
+    let updated = match file {
+        Some(_) => project.with_recipients_file_text(&scope, new_text.clone())?,
+        None => project.with_text(new_text.clone())?,
+    };
     // Check the edit did exactly what was asked before anything is written.
     let after: Vec<String> = match &scope {
         RecipientScope::Project => updated.config.recipients.clone(),
@@ -180,9 +202,16 @@ pub fn change(
     let affected: Vec<Environment> = updated
         .environments()
         .into_iter()
-        .filter(|e| match &scope {
-            RecipientScope::Project => !e.own_recipients,
-            RecipientScope::Environment(name) => &e.name == name,
+        .filter(|e| {
+            let in_scope = match &scope {
+                RecipientScope::Project => !e.own_recipients,
+                RecipientScope::Environment(name) => &e.name == name,
+            };
+            // (an environment whose own recipients file is the same file changes too)
+            in_scope
+                || project
+                    .environment(&e.name)
+                    .is_ok_and(|before| before.recipients != e.recipients)
         })
         .collect();
     let ids = identities(project)?;
@@ -193,10 +222,9 @@ pub fn change(
         .collect::<Result<Vec<_>, _>>()?;
     // Vaults first: a removed key must stop opening them even if the next step fails.
     let done = write_all(&updated, &affected, &opened)?;
-    let mode = std::fs::metadata(&project.file)
+    let mode = std::fs::metadata(&edited)
         .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777)
         .unwrap_or(0o644);
-    output::write_atomic(&project.file, updated.text.as_bytes(), mode)
-        .map_err(|e| Error::io(&project.file, e))?;
+    output::write_atomic(&edited, new_text.as_bytes(), mode).map_err(|e| Error::io(&edited, e))?;
     Ok(done)
 }

@@ -160,3 +160,153 @@ fn a_private_key_given_as_recipient_is_never_echoed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!stderr(&out).contains(&secret[16..]), "{}", stderr(&out));
 }
+
+/// `recipients_file:` names a file in age's `-R` format (one key a line, `#` comments): the
+/// team's list for every vault (top level) or one environment's; `recipients add/remove` edit
+/// that file, keeping its comments, and rekey; the real `age -R` reads it.
+#[test]
+fn a_recipients_file_lists_the_team_and_add_remove_edit_it() {
+    crate::support::require("age");
+    let sb = Sandbox::new();
+    let team = format!("# the team\n\n# me\n{}\n", sb.recipient);
+    sb.write("team.recipients", &team);
+    let ops = format!("# ops only\n{}\n", sb.recipient);
+    sb.write("ops.recipients", &ops);
+    let project = "recipients_file: team.recipients\nenvironments:\n  staging: {}\n  prod:\n    recipients_file: ops.recipients\n";
+    sb.write("promvault.yml", project);
+    sb.set("prod", "a", "prod-value");
+    sb.set("staging", "b", "staging-value");
+    let listed = stdout(&sb.cmd(&["recipients"]).output().unwrap());
+    assert_eq!(
+        listed,
+        format!(
+            "all environments, from team.recipients:\n  {r}  # me\nprod (its own list, from ops.recipients):\n  {r}  # ops only\n",
+            r = sb.recipient
+        )
+    );
+    let (bob, bob_recipient) = sb.other_identity("bob.txt");
+    let bob = bob.to_str().unwrap();
+    sb.cmd(&[
+        "recipients",
+        "add",
+        &bob_recipient,
+        "--comment",
+        "bob (SRE)",
+    ])
+    .assert()
+    .success();
+    assert_eq!(
+        String::from_utf8(sb.read("team.recipients")).unwrap(),
+        format!("{team}# bob (SRE)\n{bob_recipient}\n")
+    );
+    assert_eq!(
+        String::from_utf8(sb.read("promvault.yml")).unwrap(),
+        project
+    );
+    sb.cmd(&["view", "staging", "b", "-i", bob])
+        .assert()
+        .success()
+        .stdout("staging-value");
+    sb.cmd(&["view", "prod", "-i", bob]).assert().code(2);
+    // the file is age's own -R format
+    let encrypted = std::process::Command::new("age")
+        .args(["-e", "-R"])
+        .arg(sb.path("team.recipients"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"for the team")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(encrypted.status.success(), "{}", stderr(&encrypted));
+    let cipher = sb.home.join("team.age");
+    std::fs::write(&cipher, &encrypted.stdout).unwrap();
+    let opened = std::process::Command::new("age")
+        .args(["-d", "-i", bob])
+        .arg(&cipher)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&opened), "for the team", "{}", stderr(&opened));
+    // removing bob takes his comment line with him: the file is as it was
+    sb.cmd(&["recipients", "remove", &bob_recipient])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8(sb.read("team.recipients")).unwrap(), team);
+    sb.cmd(&["view", "staging", "-i", bob]).assert().code(2);
+    sb.cmd(&["view", "staging", "b"])
+        .assert()
+        .success()
+        .stdout("staging-value");
+    // an environment's own file
+    sb.cmd(&["recipients", "add", &bob_recipient, "--env", "prod"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8(sb.read("ops.recipients")).unwrap(),
+        format!("{ops}{bob_recipient}\n")
+    );
+    sb.cmd(&["view", "prod", "a", "-i", bob])
+        .assert()
+        .success()
+        .stdout("prod-value");
+    sb.cmd(&["view", "staging", "-i", bob]).assert().code(2);
+}
+
+#[test]
+fn a_recipients_file_is_checked_like_the_rest_of_promvault_yml() {
+    let sb = Sandbox::new();
+    let cases = [
+        (
+            format!(
+                "recipients: [{}]\nrecipients_file: team.recipients\nenvironments:\n  prod: {{}}\n",
+                sb.recipient
+            ),
+            "promvault.yml:2: both `recipients` and `recipients_file` are given",
+        ),
+        (
+            format!(
+                "environments:\n  prod:\n    recipients: [{}]\n    recipients_file: team.recipients\n",
+                sb.recipient
+            ),
+            "promvault.yml:4: environment `prod` has both `recipients` and `recipients_file`",
+        ),
+        (
+            "recipients_file: missing.recipients\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `missing.recipients`:",
+        ),
+        (
+            "recipients_file: ../outside.recipients\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `../outside.recipients`:",
+        ),
+        (
+            "recipients_file: comments-only.recipients\nenvironments:\n  prod: {}\n".to_string(),
+            "environment `prod` has no recipients",
+        ),
+        (
+            "recipients_file: a-folder\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `a-folder`: it is not a regular file",
+        ),
+        (
+            "recipients_file: huge.recipients\nenvironments:\n  prod: {}\n".to_string(),
+            "promvault.yml:1: recipients_file `huge.recipients`: it is larger than 1024 KiB",
+        ),
+    ];
+    std::fs::create_dir_all(sb.path("a-folder")).unwrap();
+    sb.write("huge.recipients", &"#\n".repeat(600_000));
+    sb.write("team.recipients", &format!("{}\n", sb.recipient));
+    sb.write("comments-only.recipients", "# nobody yet\n\n");
+    std::fs::write(sb.root.join("../outside.recipients"), &sb.recipient).unwrap();
+    for (project, expected) in cases {
+        sb.write("promvault.yml", &project);
+        let out = sb.cmd(&["recipients"]).output().unwrap();
+        assert!(!out.status.success(), "{project}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{project}\n{}",
+            stderr(&out)
+        );
+    }
+}
