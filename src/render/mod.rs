@@ -112,6 +112,7 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     env.set_syntax(syntax(settings)?);
     env.add_function(operators::PERCENT, operators::percent);
     env.add_function(operators::COMPARE, operators::compare);
+    env.add_function(operators::MACRO_CALL, operators::macro_call);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // minijinja's debug mode (on by default in debug builds) copies the whole context into
     // every error: with thousands of variables that costs minutes, and errors could carry

@@ -9,6 +9,10 @@
 //! - `A < B` (and `<=`, `>`, `>=`) → `__promvault_compare(A, '<', B)`: Python's ordering, in
 //!   which a string and a number, `None`, mappings, or a list and a tuple cannot be ordered (a
 //!   TypeError that fails the render in Ansible), where minijinja orders values of any types.
+//! - a macro whose body uses `varargs` or `kwargs` gets those parameters, and each call of it
+//!   by name in the same template goes through `__promvault_macro_call(m, ...)`, which puts
+//!   the arguments the macro does not declare there, as Jinja does; minijinja's macros take
+//!   no extra arguments.
 
 use std::borrow::Cow;
 
@@ -20,19 +24,22 @@ use minijinja::{Error, ErrorKind, Value};
 pub const PERCENT: &str = "__promvault_percent";
 /// The global function `A < B` (and `<=`, `>`, `>=`) becomes.
 pub const COMPARE: &str = "__promvault_compare";
+/// The global function a call of a macro that uses `varargs` or `kwargs` goes through.
+pub const MACRO_CALL: &str = "__promvault_macro_call";
 
-/// `source` with every `%` operator of its expressions rewritten (see the module's
+/// `source` with every operator of its expressions rewritten (see the module's
 /// documentation), or unchanged when it has none or does not parse (minijinja then reports
 /// the error on the text as written).
 pub fn rewrite_template<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, str> {
-    if !source.contains(['%', '<', '>']) {
+    if !source.contains(['%', '<', '>', '(']) {
         return Cow::Borrowed(source);
     }
     match parse(source, "<template>", syntax.clone()) {
         Ok(stmt) => {
-            let mut edits = Vec::new();
-            stmt_edits(&stmt, source, &mut edits);
-            apply(source, edits)
+            let mut rewriter = Rewriter::new(source);
+            walk_stmt(&stmt, &mut |node| rewriter.collect_macro(node));
+            walk_stmt(&stmt, &mut |node| rewriter.visit(node));
+            apply(source, rewriter.edits)
         }
         Err(_) => Cow::Borrowed(source),
     }
@@ -45,9 +52,9 @@ pub fn rewrite_expression(source: &str) -> Cow<'_, str> {
     }
     match parse_expr(source) {
         Ok(expr) => {
-            let mut edits = Vec::new();
-            expr_edits(&expr, source, &mut edits);
-            apply(source, edits)
+            let mut rewriter = Rewriter::new(source);
+            walk_expr(&expr, &mut |node| rewriter.visit(node));
+            apply(source, rewriter.edits)
         }
         Err(_) => Cow::Borrowed(source),
     }
@@ -58,44 +65,6 @@ struct Edit {
     at: usize,
     remove: usize,
     insert: &'static str,
-}
-
-/// The edits that make `left OP right` (spanning `from..to`) the call `function(left, right)`
-/// (`separator` takes the operator's place), when the operator `symbol` is found between the
-/// operands (only brackets and blanks can stand beside it).
-#[allow(clippy::too_many_arguments)]
-fn call_edits_for(
-    source: &str,
-    from: usize,
-    to: usize,
-    gap: std::ops::Range<usize>,
-    symbol: &str,
-    call: &'static str,
-    separator: &'static str,
-    out: &mut Vec<Edit>,
-) {
-    let Some(op) = source
-        .get(gap.clone())
-        .and_then(|g| g.find(symbol))
-        .map(|i| gap.start + i)
-    else {
-        return;
-    };
-    out.push(Edit {
-        at: from,
-        remove: 0,
-        insert: call,
-    });
-    out.push(Edit {
-        at: op,
-        remove: symbol.len(),
-        insert: separator,
-    });
-    out.push(Edit {
-        at: to,
-        remove: 0,
-        insert: ")",
-    });
 }
 
 fn apply(source: &str, mut edits: Vec<Edit>) -> Cow<'_, str> {
@@ -119,97 +88,163 @@ fn apply(source: &str, mut edits: Vec<Edit>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn stmts_edits(stmts: &[ast::Stmt<'_>], source: &str, out: &mut Vec<Edit>) {
+/// What the walk over a template's syntax tree meets.
+enum Node<'x, 'a> {
+    Expr(&'x ast::Expr<'a>),
+    /// A macro's definition (`{% macro %}`, not a call block's anonymous one).
+    Macro(&'x ast::Spanned<ast::Macro<'a>>),
+    /// A call outside an expression (`{% do %}`, `{% call %}`).
+    Call(&'x ast::Spanned<ast::Call<'a>>),
+}
+
+fn walk_stmts<'x, 'a>(stmts: &'x [ast::Stmt<'a>], f: &mut dyn FnMut(Node<'x, 'a>)) {
     for stmt in stmts {
-        stmt_edits(stmt, source, out);
+        walk_stmt(stmt, f);
     }
 }
 
-fn stmt_edits(stmt: &ast::Stmt<'_>, source: &str, out: &mut Vec<Edit>) {
+fn walk_stmt<'x, 'a>(stmt: &'x ast::Stmt<'a>, f: &mut dyn FnMut(Node<'x, 'a>)) {
     use ast::Stmt;
     match stmt {
-        Stmt::Template(t) => stmts_edits(&t.children, source, out),
-        Stmt::EmitExpr(e) => expr_edits(&e.expr, source, out),
-        Stmt::ForLoop(f) => {
-            expr_edits(&f.target, source, out);
-            expr_edits(&f.iter, source, out);
-            if let Some(e) = &f.filter_expr {
-                expr_edits(e, source, out);
+        Stmt::Template(t) => walk_stmts(&t.children, f),
+        Stmt::EmitExpr(e) => walk_expr(&e.expr, f),
+        Stmt::ForLoop(l) => {
+            walk_expr(&l.target, f);
+            walk_expr(&l.iter, f);
+            if let Some(e) = &l.filter_expr {
+                walk_expr(e, f);
             }
-            stmts_edits(&f.body, source, out);
-            stmts_edits(&f.else_body, source, out);
+            walk_stmts(&l.body, f);
+            walk_stmts(&l.else_body, f);
         }
         Stmt::IfCond(i) => {
-            expr_edits(&i.expr, source, out);
-            stmts_edits(&i.true_body, source, out);
-            stmts_edits(&i.false_body, source, out);
+            walk_expr(&i.expr, f);
+            walk_stmts(&i.true_body, f);
+            walk_stmts(&i.false_body, f);
         }
         Stmt::WithBlock(w) => {
             for (target, value) in &w.assignments {
-                expr_edits(target, source, out);
-                expr_edits(value, source, out);
+                walk_expr(target, f);
+                walk_expr(value, f);
             }
-            stmts_edits(&w.body, source, out);
+            walk_stmts(&w.body, f);
         }
         Stmt::Set(s) => {
-            expr_edits(&s.target, source, out);
-            expr_edits(&s.expr, source, out);
+            walk_expr(&s.target, f);
+            walk_expr(&s.expr, f);
         }
         Stmt::SetBlock(s) => {
-            expr_edits(&s.target, source, out);
+            walk_expr(&s.target, f);
             if let Some(e) = &s.filter {
-                expr_edits(e, source, out);
+                walk_expr(e, f);
             }
-            stmts_edits(&s.body, source, out);
+            walk_stmts(&s.body, f);
         }
         Stmt::AutoEscape(a) => {
-            expr_edits(&a.enabled, source, out);
-            stmts_edits(&a.body, source, out);
+            walk_expr(&a.enabled, f);
+            walk_stmts(&a.body, f);
         }
-        Stmt::FilterBlock(f) => {
-            expr_edits(&f.filter, source, out);
-            stmts_edits(&f.body, source, out);
+        Stmt::FilterBlock(b) => {
+            walk_expr(&b.filter, f);
+            walk_stmts(&b.body, f);
         }
-        Stmt::Block(b) => stmts_edits(&b.body, source, out),
+        Stmt::Block(b) => walk_stmts(&b.body, f),
         Stmt::Import(i) => {
-            expr_edits(&i.expr, source, out);
-            expr_edits(&i.name, source, out);
+            walk_expr(&i.expr, f);
+            walk_expr(&i.name, f);
         }
-        Stmt::FromImport(i) => {
-            expr_edits(&i.expr, source, out);
+        Stmt::FromImport(i) => walk_expr(&i.expr, f),
+        Stmt::Extends(e) => walk_expr(&e.name, f),
+        Stmt::Include(i) => walk_expr(&i.name, f),
+        Stmt::Macro(m) => {
+            f(Node::Macro(m));
+            walk_macro(m, f);
         }
-        Stmt::Extends(e) => expr_edits(&e.name, source, out),
-        Stmt::Include(i) => expr_edits(&i.name, source, out),
-        Stmt::Macro(m) => macro_edits(m, source, out),
         Stmt::CallBlock(c) => {
-            call_edits(&c.call, source, out);
-            macro_edits(&c.macro_decl, source, out);
+            f(Node::Call(&c.call));
+            walk_call(&c.call, f);
+            walk_macro(&c.macro_decl, f);
         }
-        Stmt::Do(d) => call_edits(&d.call, source, out),
+        Stmt::Do(d) => {
+            f(Node::Call(&d.call));
+            walk_call(&d.call, f);
+        }
         Stmt::EmitRaw(_) => {}
     }
 }
 
-fn macro_edits(m: &ast::Macro<'_>, source: &str, out: &mut Vec<Edit>) {
+fn walk_macro<'x, 'a>(m: &'x ast::Macro<'a>, f: &mut dyn FnMut(Node<'x, 'a>)) {
     for e in m.args.iter().chain(&m.defaults) {
-        expr_edits(e, source, out);
+        walk_expr(e, f);
     }
-    stmts_edits(&m.body, source, out);
+    walk_stmts(&m.body, f);
 }
 
-fn call_edits(c: &ast::Call<'_>, source: &str, out: &mut Vec<Edit>) {
-    expr_edits(&c.expr, source, out);
-    args_edits(&c.args, source, out);
+fn walk_call<'x, 'a>(c: &'x ast::Call<'a>, f: &mut dyn FnMut(Node<'x, 'a>)) {
+    walk_expr(&c.expr, f);
+    walk_args(&c.args, f);
 }
 
-fn args_edits(args: &[ast::CallArg<'_>], source: &str, out: &mut Vec<Edit>) {
+fn walk_args<'x, 'a>(args: &'x [ast::CallArg<'a>], f: &mut dyn FnMut(Node<'x, 'a>)) {
     for a in args {
         match a {
             ast::CallArg::Pos(e)
             | ast::CallArg::Kwarg(_, e)
             | ast::CallArg::PosSplat(e)
-            | ast::CallArg::KwargSplat(e) => expr_edits(e, source, out),
+            | ast::CallArg::KwargSplat(e) => walk_expr(e, f),
         }
+    }
+}
+
+/// Every expression in `expr`, outermost first.
+fn walk_expr<'x, 'a>(expr: &'x ast::Expr<'a>, f: &mut dyn FnMut(Node<'x, 'a>)) {
+    use ast::Expr;
+    f(Node::Expr(expr));
+    match expr {
+        Expr::Var(_) | Expr::Const(_) => {}
+        Expr::Slice(s) => {
+            walk_expr(&s.expr, f);
+            for e in [&s.start, &s.stop, &s.step].into_iter().flatten() {
+                walk_expr(e, f);
+            }
+        }
+        Expr::UnaryOp(u) => walk_expr(&u.expr, f),
+        Expr::BinOp(b) => {
+            walk_expr(&b.left, f);
+            walk_expr(&b.right, f);
+        }
+        Expr::Compare(c) => {
+            walk_expr(&c.expr, f);
+            for op in &c.ops {
+                walk_expr(&op.expr, f);
+            }
+        }
+        Expr::IfExpr(i) => {
+            walk_expr(&i.test_expr, f);
+            walk_expr(&i.true_expr, f);
+            if let Some(e) = &i.false_expr {
+                walk_expr(e, f);
+            }
+        }
+        Expr::Filter(x) => {
+            if let Some(e) = &x.expr {
+                walk_expr(e, f);
+            }
+            walk_args(&x.args, f);
+        }
+        Expr::Test(t) => {
+            walk_expr(&t.expr, f);
+            walk_args(&t.args, f);
+        }
+        Expr::GetAttr(g) => walk_expr(&g.expr, f),
+        Expr::GetItem(g) => {
+            walk_expr(&g.expr, f);
+            walk_expr(&g.subscript_expr, f);
+        }
+        Expr::Call(c) => walk_call(c, f),
+        Expr::List(l) => l.items.iter().for_each(|e| walk_expr(e, f)),
+        Expr::Tuple(t) => t.items.iter().for_each(|e| walk_expr(e, f)),
+        Expr::Map(m) => m.keys.iter().chain(&m.values).for_each(|e| walk_expr(e, f)),
     }
 }
 
@@ -233,85 +268,227 @@ fn expr_start(expr: &ast::Expr<'_>) -> usize {
     inner.map_or(own, |i| i.min(own))
 }
 
-fn expr_edits(expr: &ast::Expr<'_>, source: &str, out: &mut Vec<Edit>) {
-    use ast::Expr;
-    match expr {
-        Expr::Var(_) | Expr::Const(_) => {}
-        Expr::Slice(s) => {
-            expr_edits(&s.expr, source, out);
-            for e in [&s.start, &s.stop, &s.step].into_iter().flatten() {
-                expr_edits(e, source, out);
-            }
+/// The edits of one template.
+struct Rewriter<'s> {
+    source: &'s str,
+    edits: Vec<Edit>,
+    /// Macros of this template whose body uses `varargs` or `kwargs`: (name, uses varargs,
+    /// uses kwargs).
+    catching: Vec<(String, bool, bool)>,
+}
+
+impl<'s> Rewriter<'s> {
+    fn new(source: &'s str) -> Self {
+        Rewriter {
+            source,
+            edits: Vec::new(),
+            catching: Vec::new(),
         }
-        Expr::UnaryOp(u) => expr_edits(&u.expr, source, out),
-        Expr::BinOp(b) => {
-            expr_edits(&b.left, source, out);
-            expr_edits(&b.right, source, out);
-            let to = b.span().end_offset as usize;
-            let gap = b.left.span().end_offset as usize..expr_start(&b.right);
-            // the left operand's start, with the brackets around it that close before the
-            // operator (a comparison's own span may start before its left operand)
-            let mut from = expr_start(&b.left);
-            let closing = source.get(gap.clone()).map_or(0, |g| {
-                g.chars()
-                    .take_while(|c| *c != '%' && *c != '<' && *c != '>')
-                    .filter(|c| *c == ')')
-                    .count()
-            });
-            for _ in 0..closing {
-                let before = source[..from].trim_end();
-                if !before.ends_with('(') {
-                    break;
-                }
-                from = before.len() - 1;
-            }
-            let (symbol, call, separator) = match b.op {
-                ast::BinOpKind::Rem => ("%", concat!("__promvault_percent", "("), ","),
-                ast::BinOpKind::Lt => ("<", concat!("__promvault_compare", "("), ",'<',"),
-                ast::BinOpKind::Lte => ("<=", concat!("__promvault_compare", "("), ",'<=',"),
-                ast::BinOpKind::Gt => (">", concat!("__promvault_compare", "("), ",'>',"),
-                ast::BinOpKind::Gte => (">=", concat!("__promvault_compare", "("), ",'>=',"),
-                _ => return,
-            };
-            call_edits_for(source, from, to, gap, symbol, call, separator, out);
-        }
-        Expr::Compare(c) => {
-            expr_edits(&c.expr, source, out);
-            for op in &c.ops {
-                expr_edits(&op.expr, source, out);
-            }
-        }
-        Expr::IfExpr(i) => {
-            expr_edits(&i.test_expr, source, out);
-            expr_edits(&i.true_expr, source, out);
-            if let Some(e) = &i.false_expr {
-                expr_edits(e, source, out);
-            }
-        }
-        Expr::Filter(f) => {
-            if let Some(e) = &f.expr {
-                expr_edits(e, source, out);
-            }
-            args_edits(&f.args, source, out);
-        }
-        Expr::Test(t) => {
-            expr_edits(&t.expr, source, out);
-            args_edits(&t.args, source, out);
-        }
-        Expr::GetAttr(g) => expr_edits(&g.expr, source, out),
-        Expr::GetItem(g) => {
-            expr_edits(&g.expr, source, out);
-            expr_edits(&g.subscript_expr, source, out);
-        }
-        Expr::Call(c) => call_edits(c, source, out),
-        Expr::List(l) => l.items.iter().for_each(|e| expr_edits(e, source, out)),
-        Expr::Tuple(t) => t.items.iter().for_each(|e| expr_edits(e, source, out)),
-        Expr::Map(m) => m
-            .keys
-            .iter()
-            .chain(&m.values)
-            .for_each(|e| expr_edits(e, source, out)),
     }
+
+    /// A macro that uses `varargs` or `kwargs`, as Jinja's do: they get those parameters
+    /// (`varargs=[]`, `kwargs={}`), and its calls go through [`MACRO_CALL`], which puts the
+    /// arguments its parameters do not take there.
+    fn collect_macro(&mut self, node: Node<'_, '_>) {
+        let Node::Macro(m) = node else { return };
+        let (mut varargs, mut kwargs) = (false, false);
+        walk_stmts(&m.body, &mut |n| {
+            if let Node::Expr(ast::Expr::Var(v)) = n {
+                varargs |= v.id == "varargs";
+                kwargs |= v.id == "kwargs";
+            }
+        });
+        let declared = |name: &str| {
+            m.args
+                .iter()
+                .any(|a| matches!(a, ast::Expr::Var(v) if v.id == name))
+        };
+        varargs &= !declared("varargs");
+        kwargs &= !declared("kwargs");
+        if !(varargs || kwargs) {
+            return;
+        }
+        // the signature's closing bracket: after the last parameter or default, or after
+        // the name's `(`
+        let span = m.span();
+        let mut from = span.start_offset as usize;
+        for e in m.args.iter().chain(&m.defaults) {
+            from = from.max(e.span().end_offset as usize);
+        }
+        if m.args.is_empty() {
+            let Some(name_at) = self
+                .source
+                .get(from..)
+                .and_then(|t| t.find(m.name))
+                .map(|i| from + i + m.name.len())
+            else {
+                return;
+            };
+            from = name_at;
+        }
+        let Some(close) = self
+            .source
+            .get(from..)
+            .and_then(|t| t.find(')'))
+            .map(|i| from + i)
+        else {
+            return;
+        };
+        let comma = if m.args.is_empty() { "" } else { ", " };
+        let insert: &'static str = match (varargs, kwargs, comma) {
+            (true, true, "") => "varargs=[], kwargs={}",
+            (true, true, _) => ", varargs=[], kwargs={}",
+            (true, false, "") => "varargs=[]",
+            (true, false, _) => ", varargs=[]",
+            (false, true, "") => "kwargs={}",
+            (false, true, _) => ", kwargs={}",
+            (false, false, _) => return,
+        };
+        self.edits.push(Edit {
+            at: close,
+            remove: 0,
+            insert,
+        });
+        self.catching.push((m.name.to_string(), varargs, kwargs));
+    }
+
+    fn visit(&mut self, node: Node<'_, '_>) {
+        match node {
+            Node::Expr(ast::Expr::BinOp(b)) => self.operator(b),
+            Node::Expr(ast::Expr::Call(c)) => self.call(c),
+            Node::Call(c) => self.call(c),
+            _ => {}
+        }
+    }
+
+    /// `name(args)` of a macro that catches `varargs`/`kwargs` → `MACRO_CALL(name, args)`.
+    fn call(&mut self, c: &ast::Spanned<ast::Call<'_>>) {
+        let ast::Expr::Var(callee) = &c.expr else {
+            return;
+        };
+        if !self.catching.iter().any(|(name, ..)| name == callee.id) {
+            return;
+        }
+        let start = callee.span().start_offset as usize;
+        let end = callee.span().end_offset as usize;
+        let Some(open) = self
+            .source
+            .get(end..)
+            .and_then(|t| t.find('('))
+            .map(|i| end + i)
+        else {
+            return;
+        };
+        self.edits.push(Edit {
+            at: start,
+            remove: 0,
+            insert: concat!("__promvault_macro_call", "("),
+        });
+        self.edits.push(Edit {
+            at: open,
+            remove: 1,
+            insert: if c.args.is_empty() { "" } else { ", " },
+        });
+    }
+
+    /// `A % B` and `A < B` (`<=`, `>`, `>=`) → their functions.
+    fn operator(&mut self, b: &ast::Spanned<ast::BinOp<'_>>) {
+        let (symbol, call, separator) = match b.op {
+            ast::BinOpKind::Rem => ("%", concat!("__promvault_percent", "("), ","),
+            ast::BinOpKind::Lt => ("<", concat!("__promvault_compare", "("), ",'<',"),
+            ast::BinOpKind::Lte => ("<=", concat!("__promvault_compare", "("), ",'<=',"),
+            ast::BinOpKind::Gt => (">", concat!("__promvault_compare", "("), ",'>',"),
+            ast::BinOpKind::Gte => (">=", concat!("__promvault_compare", "("), ",'>=',"),
+            _ => return,
+        };
+        let source = self.source;
+        let to = b.span().end_offset as usize;
+        let gap = b.left.span().end_offset as usize..expr_start(&b.right);
+        // the left operand's start, with the brackets around it that close before the
+        // operator (a comparison's own span may start before its left operand)
+        let mut from = expr_start(&b.left);
+        let closing = source.get(gap.clone()).map_or(0, |g| {
+            g.chars()
+                .take_while(|c| *c != '%' && *c != '<' && *c != '>')
+                .filter(|c| *c == ')')
+                .count()
+        });
+        for _ in 0..closing {
+            let before = source[..from].trim_end();
+            if !before.ends_with('(') {
+                break;
+            }
+            from = before.len() - 1;
+        }
+        // the operator: between the operands (only brackets and blanks stand beside it)
+        let Some(op) = source
+            .get(gap.clone())
+            .and_then(|g| g.find(symbol))
+            .map(|i| gap.start + i)
+        else {
+            return;
+        };
+        self.edits.push(Edit {
+            at: from,
+            remove: 0,
+            insert: call,
+        });
+        self.edits.push(Edit {
+            at: op,
+            remove: symbol.len(),
+            insert: separator,
+        });
+        self.edits.push(Edit {
+            at: to,
+            remove: 0,
+            insert: ")",
+        });
+    }
+}
+
+/// `MACRO_CALL(macro, args..., kwargs...)`: the call, with the positional arguments past the
+/// macro's own parameters as its `varargs` list and the keyword arguments it does not
+/// declare as its `kwargs` mapping (when it has those parameters: else minijinja refuses
+/// them as Jinja does).
+pub fn macro_call(
+    state: &mut minijinja::State,
+    callee: Value,
+    args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, Error> {
+    let names: Vec<String> = callee
+        .get_attr("arguments")
+        .ok()
+        .and_then(|a| a.try_iter().ok())
+        .map(|it| it.filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let catch_varargs = names.iter().any(|n| n == "varargs");
+    let catch_kwargs = names.iter().any(|n| n == "kwargs");
+    let own: Vec<&String> = names
+        .iter()
+        .filter(|n| *n != "varargs" && *n != "kwargs")
+        .collect();
+    let mut positional = args.0;
+    let mut keywords: Vec<(String, Value)> = Vec::new();
+    if catch_varargs && positional.len() > own.len() {
+        let extra = positional.split_off(own.len());
+        // a list, as Ansible hands Jinja's tuple on
+        keywords.push(("varargs".into(), Value::from(extra)));
+    }
+    let mut caught = indexmap::IndexMap::new();
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        if catch_kwargs && key != "caller" && !own.iter().any(|n| *n == key) {
+            caught.insert(Value::from(key), value);
+        } else {
+            keywords.push((key.to_string(), value));
+        }
+    }
+    if catch_kwargs {
+        keywords.push(("kwargs".into(), Value::from_object(caught)));
+    }
+    positional.push(Value::from(minijinja::value::Kwargs::from_iter(keywords)));
+    callee.call(state, &positional)
 }
 
 /// `lhs OP rhs` for an ordering operator, as Python computes it.
