@@ -563,10 +563,10 @@ pub fn validate(
     }
 }
 
-/// The text a rendered output is checked as a Prometheus configuration as, and how many
+/// The text a rendered output (before [`to_manifests`]) is read as a Prometheus configuration as, and how many
 /// lines precede the render in it: a list of scrape configs (what a Secret for
 /// `additionalScrapeConfigs` holds) becomes the `scrape_configs` of a configuration.
-fn as_prometheus_config<'t>(
+pub fn as_prometheus_config<'t>(
     rendered: &Rendered,
     text: &'t str,
 ) -> (std::borrow::Cow<'t, str>, usize) {

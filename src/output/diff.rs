@@ -532,6 +532,24 @@ mod tests {
     }
 
     #[test]
+    fn secrets_are_found_inside_a_longer_base64_text_at_any_offset() {
+        use base64::Engine as _;
+        let m = Masker::new(&secrets(&[("pw", "S3cret-pw")]));
+        for prefix in ["", "a", "ab", "abc"] {
+            let file = format!("- job_name: x\n  password: {prefix}S3cret-pw\n");
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&file);
+            let text = format!("data:\n  f.yaml: {b64}\n");
+            assert_eq!(m.find_in_base64(&text), [("<vault:pw>", 16)], "{prefix}");
+            // at an offset that is not a multiple of 3, the value's own base64 is not there
+            let at = file.find("S3cret").unwrap();
+            assert_eq!(m.find_all(&text).is_empty(), at % 3 != 0, "{prefix}");
+        }
+        assert!(m
+            .find_in_base64("data:\n  f.yaml: bm90aGluZyBzZWNyZXQgaGVyZQ==\n")
+            .is_empty());
+    }
+
+    #[test]
     fn masks_values_their_escapes_and_bcrypt_hashes() {
         let m = Masker::new(&secrets(&[("api_key", "s3cr3t\"é"), ("pw", "it's-long")]));
         let text = "a: s3cr3t\"é\nb: \"s3cr3t\\\"\\u00e9\"\nc: 'it''s-long'\nd: $2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234\n";

@@ -293,3 +293,29 @@ fn check_finds_vault_values_base64_encoded_in_committed_manifests() {
     // and the credentials' Secret (each value base64'd on its own)
     assert!(said.contains("out/prod/scrape-configs.yaml:"), "{said}");
 }
+
+#[test]
+fn an_output_for_an_unknown_environment_is_an_error() {
+    let sb = operator_project("data");
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &text.replacen("environments: [prod]", "environments: [prdo]", 1),
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("environments: `prdo` is not an environment of this project"),
+        "{}",
+        stderr(&out)
+    );
+    // staging has none of these outputs: nothing of prod's is written for it
+    sb.write("promvault.yml", &text);
+    sb.write(
+        "inventories/staging/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.set("staging", "unused", "staging-value");
+    sb.cmd(&["render", "staging"]).assert().success();
+    assert!(!sb.path("out/staging").exists());
+}
