@@ -715,8 +715,9 @@ fn dump(value: &Value) -> String {
     .unwrap_or_default()
 }
 
-/// A string value after a key: a literal block (`|`, with its indentation) when it reads back
-/// exactly, else one double-quoted line. Ends with a newline.
+/// A string value after a key: one line (plain or quoted as PyYAML would) when it has no line
+/// break; else a literal block (`|`, with its indentation) when it reads back exactly, else
+/// one double-quoted line. Ends with a newline.
 fn block_or_quoted(value: &str, indent: usize) -> String {
     let literal_ok = value.contains('\n')
         && !value.starts_with([' ', '\t', '\n'])
@@ -724,6 +725,10 @@ fn block_or_quoted(value: &str, indent: usize) -> String {
             (c.is_control() && c != '\n')
                 || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
         });
+    if !value.contains('\n') {
+        // plain where YAML reads it back as this string, else quoted (PyYAML's choice)
+        return dump(&Value::from(value));
+    }
     if !literal_ok {
         return format!("{}\n", crate::yaml::double_quoted(value));
     }

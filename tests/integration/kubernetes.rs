@@ -227,6 +227,24 @@ fn a_field_without_a_conversion_is_a_finding_at_its_template_line() {
 
 #[test]
 fn diffs_of_manifests_mask_secrets_in_every_encoding() {
+    let sb = operator_project("stringData");
+    sb.cmd(&["render", "prod"]).assert().success();
+    sb.set("prod", "node_password", "node-Passw0rd-two");
+    let out = sb
+        .cmd(&["render", "prod", "--check", "--diff"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("-        password: \"<vault:node_password (before)>\"\n+        password: \"<vault:node_password>\"\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-  node-password: <vault:node_password (before)>\n+  node-password: <vault:node_password>\n"),
+        "{diff}"
+    );
+
     let sb = operator_project("data");
     sb.cmd(&["render", "prod"]).assert().success();
     sb.set("prod", "node_password", "node-Passw0rd-two");
@@ -242,7 +260,7 @@ fn diffs_of_manifests_mask_secrets_in_every_encoding() {
         "{diff}"
     );
     assert!(
-        diff.contains("+  node-password: \"<vault:node_password>\""),
+        diff.contains("+  node-password: <vault:node_password>  # base64, decoded for this diff\n"),
         "{diff}"
     );
     assert!(diff.contains("base64, decoded for this diff"), "{diff}");
@@ -318,4 +336,50 @@ fn an_output_for_an_unknown_environment_is_an_error() {
     sb.set("staging", "unused", "staging-value");
     sb.cmd(&["render", "staging"]).assert().success();
     assert!(!sb.path("out/staging").exists());
+}
+
+#[test]
+fn the_validators_refuse_what_kubernetes_would_refuse() {
+    // the validators are not yes-machines: a misspelt ScrapeConfig field (which the API
+    // server would silently prune), an empty target list, a Secret value that is not base64
+    let dir = tempfile::tempdir().unwrap();
+    let schema = scrape_config_schema(dir.path());
+    for (i, spec) in [
+        "jobNme: node\n",
+        "staticConfigs:\n  - targets: []\n",
+        "basicAuth: {password: {name: s}}\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let indented: String = spec.lines().map(|l| format!("  {l}\n")).collect();
+        let path = dir.path().join(format!("sc{i}.yaml"));
+        std::fs::write(
+            &path,
+            format!("apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata:\n  name: x\nspec:\n{indented}"),
+        )
+        .unwrap();
+        let out = Command::new(validator("check-jsonschema"))
+            .arg("--schemafile")
+            .arg(&schema)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{spec}: {}", stdout(&out));
+    }
+    // a misspelt field, a value that is not a string
+    for body in ["stringdata:\n  k: v\n", "data:\n  k: 5\n"] {
+        let secret = dir.path().join("secret.yaml");
+        std::fs::write(
+            &secret,
+            format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n{body}"),
+        )
+        .unwrap();
+        let out = Command::new(validator("kubernetes-validate"))
+            .arg("--strict")
+            .arg(&secret)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{body}: {}", stdout(&out));
+    }
 }
