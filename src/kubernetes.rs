@@ -440,7 +440,7 @@ impl Cx<'_> {
         for (k, v) in entries {
             let key = k.scalar().map_or("", |s| s.text.as_str());
             let child = format!("{path}.{key}");
-            if is_null(v) {
+            if v.is_null() {
                 continue;
             }
             match table.iter().find(|(p, _, _)| *p == key) {
@@ -463,8 +463,8 @@ impl Cx<'_> {
         let text = || v.scalar().map(|s| s.text.clone());
         Some(match conv {
             Conv::Str => text()?.into(),
-            Conv::Bool => parse_bool(&text()?)?.into(),
-            Conv::Int => text()?.trim().parse::<i64>().ok()?.into(),
+            Conv::Bool => crate::prometheus::resolved_bool(v)?.into(),
+            Conv::Int => crate::prometheus::resolved_int(v)?.into(),
             Conv::StrList => match &v.kind {
                 NodeKind::Seq(items) => items
                     .iter()
@@ -571,7 +571,7 @@ impl Cx<'_> {
     }
 
     fn no_reference(&mut self, path: &str, field: &str, value: &Node) {
-        if is_null(value) {
+        if value.is_null() {
             return;
         }
         self.problems.push(problem(
@@ -590,25 +590,6 @@ fn entries(node: &Node) -> impl Iterator<Item = (&str, &Node)> {
     entries
         .iter()
         .filter_map(|(k, v)| Some((k.scalar()?.text.as_str(), v)))
-}
-
-fn is_null(node: &Node) -> bool {
-    node.scalar().is_some_and(|s| {
-        s.plain && s.tag.is_none() && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
-    })
-}
-
-/// A boolean as yaml.v2 reads one.
-fn parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
-            Some(true)
-        }
-        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => {
-            Some(false)
-        }
-        _ => None,
-    }
 }
 
 fn problem(path: &str, node: &Node, message: &str) -> Problem {
@@ -845,7 +826,7 @@ mod tests {
 
     #[test]
     fn jobs_become_scrape_configs_with_references() {
-        let config = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: Node_1\n    basic_auth: {username: u, password: p}\n    static_configs: [{targets: ['a:1']}]\n  - job_name: web\n    authorization: {type: apiKey, credentials: k}\n";
+        let config = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: Node_1\n    basic_auth: {username: u, password: p}\n    static_configs: [{targets: ['a:1']}]\n  - job_name: web\n    honor_labels: yes\n    sample_limit: 0x10\n    authorization: {type: apiKey, credentials: k}\n";
         let out = scrape_configs(&manifest(Kind::ScrapeConfig, Encoding::Data), config).unwrap();
         assert!(out.contains("  Node_1-password: cA==\n"), "{out}");
         assert!(out.contains("  name: node-1\n"), "{out}");
@@ -854,6 +835,8 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("  scrapeInterval: 15s\n"), "{out}");
+        // values as Prometheus (yaml.v2) reads them
+        assert!(out.contains("  honorLabels: true\n  sampleLimit: 16\n"), "{out}");
         let bad = "scrape_configs:\n  - job_name: a\n    file_sd_configs: [{files: [x]}]\nrule_files: [r]\n";
         let problems =
             scrape_configs(&manifest(Kind::ScrapeConfig, Encoding::Data), bad).unwrap_err();
