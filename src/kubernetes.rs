@@ -5,7 +5,7 @@
 //!   of scrape configs, or a whole prometheus.yml);
 //! - [`Kind::ScrapeConfig`]: each job of the render's `scrape_configs` as a `ScrapeConfig`
 //!   resource (`monitoring.coreos.com/v1alpha1`), its credentials (basic auth username and
-//!   password, `authorization` credentials) moved into one `Secret` that the resources point
+//!   password, `authorization` credentials, OAuth2 client id and secret) moved into one `Secret` that the resources point
 //!   at with `{name, key}` references. The template stays an ordinary Prometheus
 //!   configuration: the same job definitions feed a prometheus.yml and a cluster.
 //!
@@ -274,6 +274,8 @@ pub const JOB_FIELDS: &[(&str, &str, Conv)] = &[
     ("metric_relabel_configs", "metricRelabelings", Conv::Relabel),
     ("basic_auth", "basicAuth", Conv::BasicAuth),
     ("authorization", "authorization", Conv::Authorization),
+    ("bearer_token", "authorization", Conv::BearerToken),
+    ("oauth2", "oauth2", Conv::OAuth2),
     ("tls_config", "tlsConfig", Conv::Tls),
 ];
 
@@ -289,6 +291,9 @@ pub enum Conv {
     Relabel,
     BasicAuth,
     Authorization,
+    /// Prometheus 2's `bearer_token`: an `authorization` of the default type, `Bearer`.
+    BearerToken,
+    OAuth2,
     Tls,
 }
 
@@ -543,6 +548,41 @@ impl Cx<'_> {
                 }
                 Value::Object(out)
             }
+            Conv::BearerToken => json!({"credentials": self.credential("credentials", v)?}),
+            Conv::OAuth2 => {
+                let mut out = Map::new();
+                for (field, value) in entries(v) {
+                    if value.is_null() {
+                        continue;
+                    }
+                    match field {
+                        "client_id" => {
+                            let reference = self.credential("client-id", value)?;
+                            out.insert("clientId".into(), json!({ "secret": reference }));
+                        }
+                        "client_secret" => {
+                            let reference = self.credential("client-secret", value)?;
+                            out.insert("clientSecret".into(), reference);
+                        }
+                        "token_url" => {
+                            out.insert("tokenUrl".into(), value.scalar()?.text.as_str().into());
+                        }
+                        "scopes" => {
+                            out.insert("scopes".into(), self.convert(value, path, Conv::StrList)?);
+                        }
+                        "endpoint_params" => {
+                            let params: Map<String, Value> = entries(value)
+                                .filter_map(|(k, v)| {
+                                    Some((k.to_string(), v.scalar()?.text.as_str().into()))
+                                })
+                                .collect();
+                            out.insert("endpointParams".into(), params.into());
+                        }
+                        _ => self.no_reference(path, field, value),
+                    }
+                }
+                Value::Object(out)
+            }
             Conv::Authorization => {
                 let mut out = Map::new();
                 for (field, value) in entries(v) {
@@ -577,7 +617,7 @@ impl Cx<'_> {
         self.problems.push(problem(
             &format!("{path}.{field}"),
             value,
-            &format!("`{field}` has no ScrapeConfig conversion in promvault (a file on the Prometheus server): write the value itself, which goes into the Secret"),
+            &format!("`{field}` has no ScrapeConfig conversion in promvault (a file on the Prometheus server becomes a Secret key: write the value itself, which goes into the Secret; or use `kind: secret`)"),
         ));
     }
 }
@@ -826,7 +866,7 @@ mod tests {
 
     #[test]
     fn jobs_become_scrape_configs_with_references() {
-        let config = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: Node_1\n    basic_auth: {username: u, password: p}\n    static_configs: [{targets: ['a:1']}]\n  - job_name: web\n    honor_labels: yes\n    sample_limit: 0x10\n    authorization: {type: apiKey, credentials: k}\n";
+        let config = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: Node_1\n    basic_auth: {username: u, password: p}\n    static_configs: [{targets: ['a:1']}]\n  - job_name: o\n    oauth2: {client_id: i, client_secret: s, token_url: 'https://t/token', scopes: [a]}\n  - job_name: web\n    honor_labels: yes\n    sample_limit: 0x10\n    authorization: {type: apiKey, credentials: k}\n";
         let out = scrape_configs(&manifest(Kind::ScrapeConfig, Encoding::Data), config).unwrap();
         assert!(out.contains("  Node_1-password: cA==\n"), "{out}");
         assert!(out.contains("  name: node-1\n"), "{out}");
@@ -835,8 +875,15 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("  scrapeInterval: 15s\n"), "{out}");
+        assert!(
+            out.contains("    clientId:\n      secret:\n        name: promvault-scrape-credentials\n        key: o-client-id\n"),
+            "{out}"
+        );
         // values as Prometheus (yaml.v2) reads them
-        assert!(out.contains("  honorLabels: true\n  sampleLimit: 16\n"), "{out}");
+        assert!(
+            out.contains("  honorLabels: true\n  sampleLimit: 16\n"),
+            "{out}"
+        );
         let bad = "scrape_configs:\n  - job_name: a\n    file_sd_configs: [{files: [x]}]\nrule_files: [r]\n";
         let problems =
             scrape_configs(&manifest(Kind::ScrapeConfig, Encoding::Data), bad).unwrap_err();

@@ -383,3 +383,82 @@ fn the_validators_refuse_what_kubernetes_would_refuse() {
         assert!(!out.status.success(), "{body}: {}", stdout(&out));
     }
 }
+
+#[test]
+fn every_converted_field_is_one_the_crd_knows() {
+    let sb = operator_project("data");
+    sb.write(
+        "templates/prometheus.yml.j2",
+        r#"global:
+  scrape_interval: 1m
+scrape_configs:
+  - job_name: everything
+    honor_labels: true
+    honor_timestamps: false
+    track_timestamps_staleness: true
+    scrape_interval: 30s
+    scrape_timeout: 10s
+    scrape_protocols: [OpenMetricsText1.0.0, PrometheusText0.0.4]
+    fallback_scrape_protocol: PrometheusText0.0.4
+    metrics_path: /probe
+    scheme: https
+    params: {module: [http_2xx]}
+    enable_compression: false
+    enable_http2: false
+    proxy_url: http://proxy:3128
+    no_proxy: localhost
+    body_size_limit: 10MB
+    sample_limit: 1000
+    target_limit: 10
+    label_limit: 50
+    label_name_length_limit: 100
+    label_value_length_limit: 200
+    keep_dropped_targets: 5
+    oauth2:
+      client_id: prometheus
+      client_secret: {{ api_key | to_json }}
+      token_url: https://auth.example/token
+      scopes: [metrics]
+      endpoint_params: {audience: metrics}
+    tls_config: {insecure_skip_verify: false, server_name: web.shop.svc, min_version: TLS12}
+    static_configs:
+      - targets: ['web.shop.svc:8443']
+        labels: {team: shop}
+      - targets: []
+    relabel_configs:
+      - source_labels: [__address__]
+        separator: ;
+        regex: (.*)
+        target_label: instance
+        replacement: $1
+        action: replace
+      - source_labels: [__address__]
+        modulus: 4
+        target_label: __tmp_hash
+        action: hashmod
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        regex: go_.*
+        action: drop
+  - job_name: bearer
+    bearer_token: {{ node_password | to_json }}
+    static_configs:
+      - targets: ['a.svc:80']
+"#,
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = sb.path("out/prod/scrape-configs.yaml");
+    assert_eq!(
+        validate_manifests(&file),
+        ["Secret", "ScrapeConfig", "ScrapeConfig"]
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    for key in [
+        "everything-client-id",
+        "everything-client-secret",
+        "bearer-credentials",
+    ] {
+        assert!(text.contains(&format!("  {key}: ")), "{key}: {text}");
+    }
+}
