@@ -5,8 +5,8 @@
 //!   of scrape configs, or a whole prometheus.yml);
 //! - [`Kind::ScrapeConfig`]: each job of the render's `scrape_configs` as a `ScrapeConfig`
 //!   resource (`monitoring.coreos.com/v1alpha1`), its credentials (basic auth username and
-//!   password, `authorization` credentials, OAuth2 client id and secret) moved into one `Secret` that the resources point
-//!   at with `{name, key}` references. The template stays an ordinary Prometheus
+//!   password, `authorization` credentials, OAuth2 client id and secret) moved into one
+//!   `Secret` that the resources point at with `{name, key}` references. The template stays an ordinary Prometheus
 //!   configuration: the same job definitions feed a prometheus.yml and a cluster.
 //!
 //! Also what a diff shows of a Secret's base64 `data:` ([`readable_for_diff`]).

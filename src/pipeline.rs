@@ -563,9 +563,10 @@ pub fn validate(
     }
 }
 
-/// The text a rendered output (before [`to_manifests`]) is read as a Prometheus configuration as, and how many
-/// lines precede the render in it: a list of scrape configs (what a Secret for
-/// `additionalScrapeConfigs` holds) becomes the `scrape_configs` of a configuration.
+/// The text a rendered output (before [`to_manifests`]) is read as a Prometheus
+/// configuration as, and how many lines precede the render in it: a list of scrape configs
+/// (what a Secret for `additionalScrapeConfigs` holds) becomes the `scrape_configs` of a
+/// configuration.
 pub fn as_prometheus_config<'t>(
     rendered: &Rendered,
     text: &'t str,
