@@ -892,6 +892,27 @@ mod tests {
     }
 
     #[test]
+    fn string_data_values_read_back_exactly() {
+        for value in [
+            "plain",
+            "true",
+            "a: b # c",
+            "two\nlines\n",
+            "no final newline\nx",
+            "two final newlines\n\n",
+            "  leading spaces\nx\n",
+            "tab\tand é\n\n  indented after a blank line\n",
+            "'quoted' \"both\"\n",
+            "",
+        ] {
+            let text = format!("k: {}", block_or_quoted(value, 2));
+            let doc = crate::prometheus::document(&text).unwrap();
+            let read = doc.get("k").and_then(Node::scalar).map(|s| s.text.clone());
+            assert_eq!(read.as_deref(), Some(value), "{text}");
+        }
+    }
+
+    #[test]
     fn names_follow_kubernetes_rules() {
         assert!(is_label_key("app.kubernetes.io/name") && !is_label_key("-x"));
         assert!(is_subdomain("a.b-c") && !is_subdomain("A"));
