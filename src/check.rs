@@ -501,7 +501,13 @@ fn scan_private_keys(display: &str, text: &str, report: &mut Report) {
 fn scan_leaks(display: &str, text: &str, masker: &Masker, report: &mut Report) {
     // every leaked value, each with its line (one finding per value and line)
     let mut reported: Vec<(String, usize)> = Vec::new();
-    for (label, offset) in masker.find_all(text) {
+    let plain = masker.find_all(text).into_iter().map(|(l, at)| (l, at, ""));
+    // inside a longer base64 text too (a file in a Kubernetes Secret's `data:`)
+    let encoded = masker
+        .find_in_base64(text)
+        .into_iter()
+        .map(|(l, at)| (l, at, ", base64-encoded"));
+    for (label, offset, how) in plain.chain(encoded) {
         let name = label.trim_start_matches("<vault:").trim_end_matches('>');
         let line = line_of(text, offset);
         if reported.iter().any(|(n, l)| n == name && *l == line) {
@@ -518,7 +524,7 @@ fn scan_leaks(display: &str, text: &str, masker: &Masker, report: &mut Report) {
             Finding::error(
                 "leak",
                 Location::line(display, Some(line)),
-                format!("holds the plaintext of the vault value `{name}`"),
+                format!("holds the plaintext of the vault value `{name}`{how}"),
             )
             .with_fix(fix),
         );

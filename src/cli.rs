@@ -944,6 +944,7 @@ impl Context<'_> {
             .filter(|r| r.validate == pipeline::Validate::Prometheus)
         {
             let text = String::from_utf8_lossy(&r.bytes);
+            let (text, _) = pipeline::as_prometheus_config(r, &text);
             let base = r.dest.parent().unwrap_or(&project.root);
             targets.extend(
                 probe::targets(&text, version, &project.root, base, job)

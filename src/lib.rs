@@ -23,6 +23,8 @@
 //!   scrape jobs of a valid config with their relabeled targets (`scrape_jobs`, for `probe`);
 //!   its Go structs as field tables (`schema`: known keys, versions, which fields are secrets),
 //!   one file per service discovery (`prometheus/sd/`);
+//! - [`kubernetes`]: an output as Kubernetes manifests for the Prometheus Operator (a Secret
+//!   for `additionalScrapeConfigs`, or ScrapeConfig resources and their credentials' Secret);
 //! - [`lints`]: promvault's own findings on rendered configs (auth mistakes, literal secrets);
 //! - [`check`]: the pre-commit checks over a project (vaults, records, renders, leaks);
 //! - [`probe`]: scrape requests as Prometheus sends them, with a diagnosis;
@@ -55,6 +57,7 @@ pub mod git_integration;
 pub mod hardening;
 pub mod identity;
 pub mod inventory;
+pub mod kubernetes;
 pub mod lints;
 pub mod output;
 pub mod pipeline;

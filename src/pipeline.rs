@@ -146,6 +146,9 @@ pub struct Rendered {
     pub provenance: render::Provenance,
     pub mode: u32,
     pub validate: Validate,
+    /// The output's `kubernetes:` settings, rendered for this host: `bytes` is the render
+    /// itself until [`to_manifests`] makes it manifests (after validation).
+    pub kubernetes: Option<crate::kubernetes::Manifest>,
 }
 
 /// Extra variables (`-e`), highest precedence.
@@ -265,6 +268,8 @@ fn validate_kind(output: &OutputFile) -> Result<Validate, String> {
                 "unknown validate kind `{other}` (prometheus, web-config, none)"
             ))
         }
+        // a Kubernetes output holds a scrape configuration whatever its file name
+        None if output.kubernetes.is_some() => Validate::Prometheus,
         None => {
             let name = Path::new(&output.dest)
                 .file_name()
@@ -410,6 +415,19 @@ pub fn render_selected(
             location: location.clone(),
             message,
         };
+        if let Some(envs) = &output.environments {
+            if let Some(unknown) = envs
+                .iter()
+                .find(|e| !project.config.environments.contains_key(e.as_str()))
+            {
+                return Err(invalid(format!(
+                    "environments: `{unknown}` is not an environment of this project"
+                )));
+            }
+            if !envs.contains(&env.name) {
+                continue;
+            }
+        }
         let validate = validate_kind(output).map_err(invalid)?;
         let mode = match &output.mode {
             Some(m) => output::parse_output_mode(m).map_err(invalid)?,
@@ -499,6 +517,20 @@ pub fn render_selected(
                 Some(_) => dest.display().to_string(),
                 None => dest_rel.display().to_string(),
             };
+            let kubernetes = match &output.kubernetes {
+                Some(settings) => Some(
+                    crate::kubernetes::Manifest::resolve(settings, |what, template| {
+                        render::render(
+                            &shared,
+                            &scope,
+                            &format!("promvault.yml: outputs[{index}].kubernetes.{what}"),
+                            template,
+                        )
+                    })?
+                    .map_err(invalid)?,
+                ),
+                None => None,
+            };
             let (text, provenance) =
                 render::render_traced(&shared, &scope, &output.template, &source).map_err(
                     |mut e| {
@@ -519,6 +551,7 @@ pub fn render_selected(
                 provenance,
                 mode,
                 validate,
+                kubernetes,
             });
         }
     }
@@ -613,16 +646,82 @@ pub fn validate(
         Validate::None => Vec::new(),
         Validate::WebConfig => from_rules(crate::prometheus::check_web_config(&text)),
         Validate::Prometheus => {
-            let mut findings = from_rules(crate::prometheus::check_config(&text, version));
+            // a list of scrape configs (a Secret's additionalScrapeConfigs) is checked as the
+            // `scrape_configs` of a configuration; lines are the list's own
+            let (config, shift) = as_prometheus_config(rendered, &text);
+            let unshift = |line: usize| line.saturating_sub(shift).max(1);
+            let mut rules = crate::prometheus::check_config(&config, version);
+            for f in &mut rules {
+                f.line = f.line.map(unshift);
+            }
+            let mut findings = from_rules(rules);
             findings.extend(
-                crate::lints::lint_prometheus(&text, secrets)
+                crate::lints::lint_prometheus(&config, secrets)
                     .into_iter()
-                    .map(|l| lint_finding(rendered, &text, &starts, l)),
+                    .map(|mut l| {
+                        l.line = unshift(l.line);
+                        lint_finding(rendered, &text, &starts, l)
+                    }),
             );
             findings.sort_by_key(|f| f.location.line);
             findings
         }
     }
+}
+
+/// The text a rendered output (before [`to_manifests`]) is read as a Prometheus
+/// configuration as, and how many lines precede the render in it: a list of scrape configs
+/// (what a Secret for `additionalScrapeConfigs` holds) becomes the `scrape_configs` of a
+/// configuration.
+pub fn as_prometheus_config<'t>(
+    rendered: &Rendered,
+    text: &'t str,
+) -> (std::borrow::Cow<'t, str>, usize) {
+    let list = rendered
+        .kubernetes
+        .as_ref()
+        .is_some_and(|k| k.kind == crate::kubernetes::Kind::Secret)
+        && crate::kubernetes::is_scrape_config_list(text);
+    if list {
+        (format!("scrape_configs:\n{text}").into(), 1)
+    } else {
+        (text.into(), 0)
+    }
+}
+
+/// Turns each rendered output with `kubernetes:` settings into its manifests (after
+/// validation, which reads the render itself): a Secret holding it, or ScrapeConfig
+/// resources and the Secret holding their credentials. What cannot be converted is a
+/// finding, at the template line that wrote it.
+#[must_use]
+pub fn to_manifests(rendered: &mut [Rendered]) -> Vec<Finding> {
+    use crate::kubernetes::{self, Kind};
+    let mut findings = Vec::new();
+    for r in rendered.iter_mut() {
+        let Some(manifest) = &r.kubernetes else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&r.bytes).into_owned();
+        let converted = match manifest.kind {
+            Kind::Secret => Ok(kubernetes::wrap_in_secret(manifest, &text)),
+            Kind::ScrapeConfig => kubernetes::scrape_configs(manifest, &text),
+        };
+        match converted {
+            Ok(manifests) => r.bytes = manifests.into_bytes(),
+            Err(problems) => {
+                let starts = line_starts(&text);
+                for p in problems {
+                    let source = written_at(r, &text, &starts, Some(p.line), Some(p.column));
+                    findings.push(
+                        Finding::error("kubernetes", Location::file(r.display.clone()), p.message)
+                            .with_field_path(p.path)
+                            .with_written_at(source),
+                    );
+                }
+            }
+        }
+    }
+    findings
 }
 
 /// How [`prepare`] renders.
@@ -694,7 +793,8 @@ pub fn prepare(
             prepared.allowed += validated.allowed;
         } else {
             let result = render_selected(project, env, vault, options, false);
-            let (rendered, warnings) = masked(result, &prepared.secrets)?;
+            let (mut rendered, warnings) = masked(result, &prepared.secrets)?;
+            prepared.findings.extend(to_manifests(&mut rendered));
             prepared.rendered.extend(rendered);
             prepared.findings.extend(warnings);
         }
@@ -858,6 +958,8 @@ pub fn validate_selected(
             }
         });
     }
+    let mut rendered = rendered;
+    findings.extend(to_manifests(&mut rendered));
     let before = findings.len();
     let mut templates = std::collections::HashMap::new();
     findings.retain(|f| !is_allowed(project, f, &mut templates));
@@ -925,7 +1027,8 @@ impl CredentialValues {
     fn of(&mut self, outputs: &[Rendered], f: &Finding) -> Option<Option<String>> {
         let values = self.0.entry(f.location.path.clone()).or_insert_with(|| {
             let r = outputs.iter().find(|r| r.display == f.location.path)?;
-            crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes))
+            let text = String::from_utf8_lossy(&r.bytes);
+            crate::lints::credential_values(&as_prometheus_config(r, &text).0)
         });
         values.as_ref().map(|v| v.get(&f.field_path).cloned())
     }

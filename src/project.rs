@@ -233,6 +233,15 @@ pub struct OutputFile {
     /// precedence, below the inventory's variables).
     #[serde(default)]
     pub defaults: Vec<String>,
+    /// Render this output only for these environments. Default: for every environment.
+    #[serde(default)]
+    pub environments: Option<Vec<String>>,
+    /// Write the render as Kubernetes manifests for the Prometheus Operator: a Secret holding
+    /// it (`additionalScrapeConfigs`), or its jobs as `ScrapeConfig` resources plus the Secret
+    /// holding their credentials. `validate` then defaults to `prometheus` and applies to the
+    /// render itself (for `kind: secret`, a YAML list of scrape configs is accepted).
+    #[serde(default)]
+    pub kubernetes: Option<crate::kubernetes::Settings>,
 }
 
 impl OutputFile {

@@ -114,6 +114,60 @@ impl Masker {
         found.into_iter().map(|(l, at, _)| (l, at)).collect()
     }
 
+    /// Every place a secret stands inside a longer base64 text (a whole file in a Kubernetes
+    /// Secret's `data:`), where [`Masker::find_all`] cannot see it (a value's base64 depends
+    /// on its offset in the encoded text): its label and the offset of that base64 text, once
+    /// per label and text.
+    #[must_use]
+    pub fn find_in_base64(&self, text: &str) -> Vec<(&str, usize)> {
+        use base64::Engine as _;
+        let config = base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent);
+        let engines = [
+            base64::engine::GeneralPurpose::new(&base64::alphabet::STANDARD, config),
+            base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, config),
+        ];
+        let is_b64 =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+        let mut found = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (is_b64(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    let run = &text[s..i];
+                    if run.len() < 16 {
+                        continue;
+                    }
+                    let Some(decoded) = engines.iter().find_map(|e| e.decode(run).ok()) else {
+                        continue;
+                    };
+                    let decoded = Zeroizing::new(String::from_utf8_lossy(&decoded).into_owned());
+                    let mut labels: Vec<&str> = Vec::new();
+                    for (label, _) in self.find_all(&decoded) {
+                        if let Some(own) = self
+                            .needles
+                            .iter()
+                            .map(|(_, l)| l.as_str())
+                            .find(|l| *l == label)
+                        {
+                            if !labels.contains(&own) {
+                                labels.push(own);
+                            }
+                        }
+                    }
+                    found.extend(labels.into_iter().map(|l| (l, s)));
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
     /// `text` with every secret replaced by its label.
     #[must_use]
     pub fn mask(&self, text: &str) -> String {
@@ -410,8 +464,15 @@ fn credentials_in(text: &str) -> Vec<Zeroizing<String>> {
 /// A unified diff of `old` and `new` (both masked), labelled with `path`; empty when equal.
 #[must_use]
 pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> String {
-    let new_masked = masker.mask(&String::from_utf8_lossy(new));
-    let old_masked = old.map(|o| masker.mask(&String::from_utf8_lossy(o)));
+    // a Kubernetes Secret's base64 `data:` is shown decoded, so its secrets are masked and
+    // what changed inside it shows
+    let readable = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        let text = crate::kubernetes::readable_for_diff(&text).unwrap_or_else(|| text.into_owned());
+        masker.mask(&text)
+    };
+    let new_masked = readable(new);
+    let old_masked = old.map(readable);
     // the old file may hold secrets the vault no longer has (a rotation): learn them from
     // the old text, and hide every form of them in both texts
     let before = Masker::labelled(
@@ -468,6 +529,24 @@ mod tests {
             let masked = m.mask(&format!("x: {form}\n"));
             assert_eq!(masked, "x: <vault:pw>\n", "{form}");
         }
+    }
+
+    #[test]
+    fn secrets_are_found_inside_a_longer_base64_text_at_any_offset() {
+        use base64::Engine as _;
+        let m = Masker::new(&secrets(&[("pw", "S3cret-pw")]));
+        for prefix in ["", "a", "ab", "abc"] {
+            let file = format!("- job_name: x\n  password: {prefix}S3cret-pw\n");
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&file);
+            let text = format!("data:\n  f.yaml: {b64}\n");
+            assert_eq!(m.find_in_base64(&text), [("<vault:pw>", 16)], "{prefix}");
+            // at an offset that is not a multiple of 3, the value's own base64 is not there
+            let at = file.find("S3cret").unwrap();
+            assert_eq!(m.find_all(&text).is_empty(), at % 3 != 0, "{prefix}");
+        }
+        assert!(m
+            .find_in_base64("data:\n  f.yaml: bm90aGluZyBzZWNyZXQgaGVyZQ==\n")
+            .is_empty());
     }
 
     #[test]

@@ -108,6 +108,24 @@ pub fn document(text: &str) -> Option<crate::yaml::node::Node> {
     yaml::load(text).ok().flatten()
 }
 
+/// A boolean scalar of a [`document`] as yaml.v2 resolves it (`true`, `yes`, `on`...).
+#[must_use]
+pub fn resolved_bool(node: &crate::yaml::node::Node) -> Option<bool> {
+    match node.scalar()?.resolve() {
+        yaml::Resolved::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// An integer scalar of a [`document`] as yaml.v2 resolves it (`0x1f`, `1_000`...).
+#[must_use]
+pub fn resolved_int(node: &crate::yaml::node::Node) -> Option<i64> {
+    match node.scalar()?.resolve() {
+        yaml::Resolved::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
 fn syntax_finding(e: &yaml::SyntaxError) -> Finding {
     Finding {
         path: "(document)".to_string(),

@@ -19,6 +19,7 @@ mod hostile;
 mod identities;
 mod import;
 mod keys_and_init;
+mod kubernetes;
 mod messages;
 mod one_truth;
 mod pre_commit;
