@@ -281,7 +281,7 @@ fn render_filters_refuse_prune_unknown_names_and_empty_selections() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("no host `nod-prod-2` in the inventory of staging, prod; its hosts: prometheus-staging-1, node-staging-1, prometheus-prod-1, node-prod-1, node-prod-2"),
+        err.contains("no host `nod-prod-2` in the inventory of staging, prod, k8s; its hosts: prometheus-staging-1, node-staging-1, prometheus-prod-1, node-prod-1, node-prod-2, node-exporter-0, node-exporter-1"),
         "{err}"
     );
 
