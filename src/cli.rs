@@ -696,7 +696,12 @@ impl Context<'_> {
             }
             let diff = if args.diff {
                 let old = fs::read(path).unwrap_or_default();
-                output::diff::unified(&masker, &shown(path), Some(&old), b"")
+                if manifest.is_secret_file(base, path) {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    output::diff::secret_file(&shown(path), &name, Some(&old), None)
+                } else {
+                    output::diff::unified(&masker, &shown(path), Some(&old), b"")
+                }
             } else {
                 String::new()
             };
@@ -787,7 +792,11 @@ impl Context<'_> {
             Err(Error::Identity(e)) if matches!(*e, IdentityError::NoneFound { .. }) => None,
             Err(e) => return Err(e),
         };
-        let report = check::run(&checked, &scan, ids.as_ref());
+        let report = if snapshot.is_some() {
+            check::run_staged(&checked, &scan, ids.as_ref())
+        } else {
+            check::run(&checked, &scan, ids.as_ref())
+        };
         let mut out = io::stdout().lock();
         let text = match format {
             Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",

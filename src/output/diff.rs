@@ -449,6 +449,30 @@ pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> S
         .to_string()
 }
 
+/// The diff of a secret file (one value, the whole file): only that it is created, changed
+/// or removed, its content masked whole as `<secret_file:NAME>` (the old value as
+/// `<secret_file:NAME (before)>`); empty when the bytes are the same.
+#[must_use]
+pub fn secret_file(path: &str, name: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
+    if old == new {
+        return String::new();
+    }
+    let label = |p: Option<&[u8]>| if p.is_some() { path } else { "/dev/null" };
+    let mut text = format!("--- {}\n+++ {}\n", label(old), label(new));
+    text.push_str(&format!(
+        "@@ -{} +{} @@\n",
+        u8::from(old.is_some()),
+        u8::from(new.is_some())
+    ));
+    if old.is_some() {
+        text.push_str(&format!("-<secret_file:{name} (before)>\n"));
+    }
+    if new.is_some() {
+        text.push_str(&format!("+<secret_file:{name}>\n"));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
