@@ -654,6 +654,10 @@ impl Context<'_> {
         }
         let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         if args.stdout {
+            let secret_files = rendered.iter().filter(|r| r.secret_file.is_some()).count();
+            if secret_files > 0 && !json {
+                errln!("note: {secret_files} secret file(s) not written: --stdout prints the outputs only");
+            }
             emit(&publish::to_stdout(&rendered))?;
             io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
             return Ok(0);

@@ -97,6 +97,11 @@ fn each_secret_goes_to_an_owner_only_file_and_the_config_holds_its_path() {
     // --stdout prints the config, never a secret file
     let out = sb.cmd(&["render", "prod", "--stdout"]).output().unwrap();
     assert_eq!(stdout(&out), config);
+    assert!(
+        stderr(&out).contains("note: 2 secret file(s) not written"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -111,6 +116,7 @@ fn a_rotated_secret_changes_only_its_file_and_diffs_never_show_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let shown = stdout(&out);
+    insta::assert_snapshot!(shown);
     assert!(
         shown.contains("would change: out/prod/secrets/vault_api_key\n")
             && shown.contains("unchanged: out/prod/prometheus.yml\n")
@@ -289,6 +295,9 @@ fn check_leaves_secret_files_in_the_work_tree_alone_but_not_in_git() {
     require("git");
     // outside out/, so that the scan sees them
     let sb = project("    secret_files: \"secrets/{{ env }}\"\n");
+    // before any render: the files the config names do not exist yet, and that is no finding
+    let out = sb.cmd(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     sb.cmd(&["render"]).assert().success();
     let out = sb.cmd(&["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
