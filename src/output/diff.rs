@@ -200,6 +200,10 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
 fn named_like_a_credential(path: &str) -> bool {
     let key = path.rsplit('.').next().unwrap_or(path);
     let key = key.split('[').next().unwrap_or(key).to_ascii_lowercase();
+    // `password_file`, `credentials_file`: the path of a file (a secret file's), not a secret
+    if key.ends_with("_file") {
+        return false;
+    }
     [
         "password",
         "passwd",
@@ -479,6 +483,26 @@ mod tests {
 
     fn secrets(pairs: &[(&str, &str)]) -> crate::secrets::Secrets {
         crate::secrets::Secrets::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn a_secret_files_path_is_shown_and_its_content_never() {
+        let m = Masker::new(&secrets(&[("key", "s3cr3t-value")]));
+        let old = b"authorization:\n  credentials: s3cr3t-value\n";
+        let new = b"authorization:\n  credentials_file: secrets/key\n";
+        let diff = unified(&m, "p.yml", Some(old), new);
+        assert!(
+            diff.contains("-  credentials: <vault:key>\n+  credentials_file: secrets/key\n"),
+            "{diff}"
+        );
+        let diff = secret_file(
+            "secrets/key",
+            "key",
+            Some(b"old-value"),
+            Some(b"s3cr3t-value"),
+        );
+        assert!(!diff.contains("value"), "{diff}");
+        assert_eq!(secret_file("k", "k", Some(b"same"), Some(b"same")), "");
     }
 
     #[test]
