@@ -833,6 +833,12 @@ impl Context<'_> {
             &secrets,
         )?;
         let version = project.prometheus_version()?;
+        // the secret files as this render writes them
+        let pending: Vec<(&Path, &[u8])> = rendered
+            .iter()
+            .filter(|r| r.secret_file.is_some())
+            .map(|r| (r.dest.as_path(), r.bytes.as_slice()))
+            .collect();
         let mut targets = Vec::new();
         for r in rendered
             .iter()
@@ -841,7 +847,7 @@ impl Context<'_> {
             let text = String::from_utf8_lossy(&r.bytes);
             let base = r.dest.parent().unwrap_or(&project.root);
             targets.extend(
-                probe::targets(&text, version, &project.root, base, job)
+                probe::targets(&text, version, &project.root, base, &pending, job)
                     .map_err(|e| Error::usage(format!("{}: {e}", r.display), None))?,
             );
         }

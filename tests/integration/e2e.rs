@@ -611,3 +611,33 @@ fn a_secret_rotated_through_a_secret_file_reaches_prometheus_without_a_reload() 
         started.elapsed()
     );
 }
+
+/// probe renders in memory, secret files included: it sends what the render would write
+/// (before any render, and after a rotation not rendered yet), not what is on disk.
+#[test]
+fn probe_sends_the_secret_file_a_render_would_write() {
+    let (port, seen) = recording_endpoint();
+    let sb = project_with_config(&format!(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      credentials_file: {{{{ app_token | secret_file }}}}\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+    ));
+    sb.set("prod", "app_token", "first-token");
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    assert!(!sb.path("out/secrets").exists(), "probe writes nothing");
+    sb.cmd(&["render", "prod"]).assert().success();
+    sb.set("prod", "app_token", "second-token");
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(
+        heads[0].contains("authorization: bearer first-token\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[1].contains("authorization: bearer second-token\r\n"),
+        "{}",
+        heads[1]
+    );
+}
