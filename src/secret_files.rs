@@ -77,9 +77,27 @@ pub fn collect<T>(reference: &str, render: impl FnOnce() -> T) -> (T, Vec<Secret
 /// outside [`collect`]).
 pub fn note_lookup(name: &str, value: &Value) {
     let active = ACTIVE.with(|a| a.borrow().is_some());
-    if active {
-        LAST_LOOKUP.with(|l| *l.borrow_mut() = Some((name.to_string(), value.clone())));
+    if !active {
+        return;
     }
+    LAST_LOOKUP.with(|l| {
+        let mut last = l.borrow_mut();
+        // only a string can be a secret file's value (a mapping read is not a name for the
+        // value of one of its keys)
+        if value.as_str().is_none() {
+            *last = None;
+            return;
+        }
+        match last.as_mut() {
+            // the name's buffer is reused: no allocation per variable read
+            Some((n, v)) => {
+                n.clear();
+                n.push_str(name);
+                *v = value.clone();
+            }
+            None => *last = Some((name.to_string(), value.clone())),
+        }
+    });
 }
 
 /// The file name for variable `name`: the name itself when it is a plain file name
