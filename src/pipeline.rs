@@ -290,6 +290,10 @@ pub fn render_environment(
     let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
+    // each secret file's index in `rendered` (an output at the same path is caught later, as
+    // two outputs with one destination are)
+    let mut secret_dests: std::collections::HashMap<PathBuf, usize> =
+        std::collections::HashMap::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
         let location = project.output_location(index);
         let invalid = |message: String| RunError::Invalid {
@@ -424,7 +428,7 @@ pub fn render_environment(
                     invalid(format!("secret file `{}` is refused: {why}", rel.display()))
                 })?;
                 let bytes = file.value.into_bytes();
-                if let Some(other) = rendered.iter().find(|r| r.dest == dest) {
+                if let Some(other) = secret_dests.get(&dest).map(|&i| &rendered[i]) {
                     if other.secret_file.is_some() && other.bytes == bytes {
                         continue; // the same secret, asked for by another output or host
                     }
@@ -437,6 +441,7 @@ pub fn render_environment(
                         output.template,
                     )));
                 }
+                secret_dests.insert(dest.clone(), rendered.len());
                 rendered.push(Rendered {
                     env: env.name.clone(),
                     output: index,

@@ -233,10 +233,12 @@ impl Manifest {
             })
             .cloned()
             .collect();
+        let kept: std::collections::HashSet<&str> =
+            entries.iter().map(|(_, rel)| rel.as_str()).collect();
         let mut secret: std::collections::BTreeSet<String> = self
             .secret
             .iter()
-            .filter(|p| entries.iter().any(|(_, rel)| rel == *p))
+            .filter(|p| kept.contains(p.as_str()))
             .cloned()
             .collect();
         for r in rendered {

@@ -48,6 +48,8 @@ struct Collector {
     /// output's own folder).
     reference: String,
     files: Vec<SecretFile>,
+    /// Each file name's index in `files`.
+    by_file_name: std::collections::HashMap<String, usize>,
 }
 
 thread_local! {
@@ -65,6 +67,7 @@ pub fn collect<T>(reference: &str, render: impl FnOnce() -> T) -> (T, Vec<Secret
         a.borrow_mut().replace(Collector {
             reference,
             files: Vec::new(),
+            by_file_name: std::collections::HashMap::new(),
         })
     });
     let result = render();
@@ -176,7 +179,11 @@ fn secret_file(_state: &State, value: Value, name: Option<String>) -> Result<Val
         let Some(collector) = active.as_mut() else {
             return fail("`secret_file`: no output is rendering".to_string());
         };
-        if let Some(other) = collector.files.iter().find(|f| f.file_name == file_name) {
+        if let Some(other) = collector
+            .by_file_name
+            .get(&file_name)
+            .map(|&i| &collector.files[i])
+        {
             if other.value != text {
                 return fail(if other.name == name {
                     format!("`secret_file`: two different values of `{name}` would be written to secret file `{file_name}` (a loop over hosts?): give each a name of its own, e.g. `secret_file('{name}_' ~ host)`")
@@ -185,6 +192,9 @@ fn secret_file(_state: &State, value: Value, name: Option<String>) -> Result<Val
                 });
             }
         } else {
+            collector
+                .by_file_name
+                .insert(file_name.clone(), collector.files.len());
             collector.files.push(SecretFile {
                 name: name.clone(),
                 file_name: file_name.clone(),
