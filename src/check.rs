@@ -115,10 +115,14 @@ pub fn run_staged(project: &Project, scan: &[PathBuf], identities: Option<&Ident
     run_scan(project, scan, identities, true)
 }
 
-/// Whether git has `rel` (tracked, or staged) in the repository at `root`.
-fn in_git(root: &Path, rel: &Path) -> bool {
-    let rel = rel.display().to_string();
-    crate::git::lines(root, &["ls-files", "-z", "--", &rel]).is_some_and(|l| !l.is_empty())
+/// The files git has (tracked, or staged) under `root`, relative to it; none outside a
+/// repository.
+fn in_git(root: &Path) -> std::collections::HashSet<PathBuf> {
+    crate::git::lines(root, &["ls-files", "-z", "--", "."])
+        .unwrap_or_default()
+        .into_iter()
+        .map(PathBuf::from)
+        .collect()
 }
 
 fn run_scan(
@@ -129,7 +133,8 @@ fn run_scan(
 ) -> Report {
     let mut report = Report::default();
     // the secret files `render` writes: where they belong, they are not leaks
-    let mut secret_files = Vec::new();
+    let mut secret_files = std::collections::HashSet::new();
+    let mut tracked: Option<std::collections::HashSet<PathBuf>> = None;
     let version = match project.prometheus_version() {
         Ok(v) => v,
         Err(e) => {
@@ -209,7 +214,12 @@ fn run_scan(
         }
         // a secret file in the work tree is where render put it; in git, it is a leak
         let secret_file = secret_files.contains(&path);
-        if secret_file && !staged && !in_git(&project.root, rel) {
+        if secret_file
+            && !staged
+            && !tracked
+                .get_or_insert_with(|| in_git(&project.root))
+                .contains(rel)
+        {
             continue;
         }
         let bytes = match crate::sandbox::read(&project.root, &path) {
@@ -406,7 +416,7 @@ fn check_render(
     real: Option<&VarLayer>,
     version: crate::prometheus::Version,
     report: &mut Report,
-    secret_files: &mut Vec<PathBuf>,
+    secret_files: &mut std::collections::HashSet<PathBuf>,
 ) {
     let display = project.display_path(&env.vault);
     let stand_ins;
