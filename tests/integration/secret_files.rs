@@ -321,3 +321,44 @@ fn check_leaves_secret_files_in_the_work_tree_alone_but_not_in_git() {
         );
     }
 }
+
+#[test]
+fn outputs_in_one_folder_share_a_secret_file_but_not_two_values() {
+    let sb = project("  - template: templates/other.j2\n    dest: \"out/{{ env }}/other.yml\"\n");
+    // the same secret from two outputs: one file
+    sb.write(
+        "templates/other.j2",
+        "key_file: {{ vault_api_key | secret_file }}\n",
+    );
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out)
+            .matches("created: out/prod/secrets/vault_api_key\n")
+            .count(),
+        1,
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        text(&sb, "out/prod/other.yml"),
+        "key_file: secrets/vault_api_key\n"
+    );
+    // another value under that name: refused, nothing written
+    sb.write(
+        "templates/other.j2",
+        "key_file: {{ vault_scrape_password | secret_file('vault_api_key') }}\n",
+    );
+    sb.set("prod", "vault_api_key", "a-new-api-key");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("secret file `out/prod/secrets/vault_api_key` would hold two different values: `vault_api_key` for templates/prometheus.yml.j2 (host `localhost`) and `vault_api_key` for templates/other.j2"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        sb.read("out/prod/secrets/vault_api_key"),
+        b"prod-api-key-value"
+    );
+}
