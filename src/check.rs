@@ -105,7 +105,36 @@ pub enum Files {
 /// `scan` lists the files (relative to the root) to scan for private keys and leaks.
 #[must_use]
 pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>) -> Report {
+    run_scan(project, scan, identities, false)
+}
+
+/// [`run`] on a snapshot of git's index (`check --staged`): every file scanned is staged, so
+/// a secret file among them is about to be committed.
+#[must_use]
+pub fn run_staged(project: &Project, scan: &[PathBuf], identities: Option<&Identities>) -> Report {
+    run_scan(project, scan, identities, true)
+}
+
+/// The files git has (tracked, or staged) under `root`, relative to it; none outside a
+/// repository.
+fn in_git(root: &Path) -> std::collections::HashSet<PathBuf> {
+    crate::git::lines(root, &["ls-files", "-z", "--", "."])
+        .unwrap_or_default()
+        .into_iter()
+        .map(PathBuf::from)
+        .collect()
+}
+
+fn run_scan(
+    project: &Project,
+    scan: &[PathBuf],
+    identities: Option<&Identities>,
+    staged: bool,
+) -> Report {
     let mut report = Report::default();
+    // the secret files `render` writes: where they belong, they are not leaks
+    let mut secret_files = std::collections::HashSet::new();
+    let mut tracked: Option<std::collections::HashSet<PathBuf>> = None;
     let version = match project.prometheus_version() {
         Ok(v) => v,
         Err(e) => {
@@ -163,6 +192,7 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
             real.as_ref(),
             version,
             &mut report,
+            &mut secret_files,
         );
     }
     let vault_files: Vec<PathBuf> = project
@@ -182,6 +212,16 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         if vault_files.iter().any(|v| v == &path) {
             continue;
         }
+        // a secret file in the work tree is where render put it; in git, it is a leak
+        let secret_file = secret_files.contains(&path);
+        if secret_file
+            && !staged
+            && !tracked
+                .get_or_insert_with(|| in_git(&project.root))
+                .contains(rel)
+        {
+            continue;
+        }
         let bytes = match crate::sandbox::read(&project.root, &path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
@@ -193,7 +233,13 @@ pub fn run(project: &Project, scan: &[PathBuf], identities: Option<&Identities>)
         scanned += 1;
         let text = String::from_utf8_lossy(&bytes);
         scan_private_keys(&display, &text, &mut report);
+        let before = report.findings.len();
         scan_leaks(&display, &text, &masker, &mut report);
+        if secret_file {
+            for f in &mut report.findings[before..] {
+                f.fix = Some(format!("this secret file is written by `promvault render` and must stay out of git: `git rm --cached {display}`, add its folder to .gitignore, and rotate the secret"));
+            }
+        }
     }
     report.files_scanned = scanned;
     report.findings.sort_by_key(|f| f.severity);
@@ -361,6 +407,7 @@ fn stale_record(project: &Project, env: &Environment, opened: bool) -> Finding {
 /// with the vault's real values when an identity opens it, else with plain stand-ins of the
 /// recorded kinds (so no key is needed). Then once more with hostile stand-ins: a template
 /// that only a value holding quotes or `: ` would break gets a warning.
+#[allow(clippy::too_many_arguments)]
 fn check_render(
     project: &Project,
     env: &Environment,
@@ -369,6 +416,7 @@ fn check_render(
     real: Option<&VarLayer>,
     version: crate::prometheus::Version,
     report: &mut Report,
+    secret_files: &mut std::collections::HashSet<PathBuf>,
 ) {
     let display = project.display_path(&env.vault);
     let stand_ins;
@@ -405,6 +453,13 @@ fn check_render(
                 return;
             }
         };
+    secret_files.extend(
+        validated
+            .rendered
+            .iter()
+            .filter(|r| r.secret_file.is_some())
+            .map(|r| r.dest.clone()),
+    );
     if let Some((a, b)) = pipeline::shared_destination(&validated.rendered) {
         report.findings.push(
             Finding::error(

@@ -727,6 +727,10 @@ impl Context<'_> {
         }
         let (rendered, secrets) = (prepared.rendered, prepared.secrets);
         if args.stdout {
+            let secret_files = rendered.iter().filter(|r| r.secret_file.is_some()).count();
+            if secret_files > 0 && !json {
+                errln!("note: {secret_files} secret file(s) not written: --stdout prints the outputs only");
+            }
             emit(&publish::to_stdout(&rendered))?;
             io::stdout().flush().map_err(|e| Error::io("stdout", e))?;
             return Ok(0);
@@ -774,7 +778,12 @@ impl Context<'_> {
             }
             let diff = if args.diff {
                 let old = fs::read(path).unwrap_or_default();
-                output::diff::unified(&masker, &shown(path), Some(&old), b"")
+                if manifest.is_secret_file(base, path) {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    output::diff::secret_file(&shown(path), &name, Some(&old), None)
+                } else {
+                    output::diff::unified(&masker, &shown(path), Some(&old), b"")
+                }
             } else {
                 String::new()
             };
@@ -905,7 +914,11 @@ impl Context<'_> {
             Err(Error::Identity(e)) if matches!(*e, IdentityError::NoneFound { .. }) => None,
             Err(e) => return Err(e),
         };
-        let report = check::run(&checked, &scan, ids.as_ref());
+        let report = if snapshot.is_some() {
+            check::run_staged(&checked, &scan, ids.as_ref())
+        } else {
+            check::run(&checked, &scan, ids.as_ref())
+        };
         let mut out = io::stdout().lock();
         let text = match format {
             Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
@@ -938,6 +951,12 @@ impl Context<'_> {
             &secrets,
         )?;
         let version = project.prometheus_version()?;
+        // the secret files as this render writes them
+        let pending: Vec<(&Path, &[u8])> = rendered
+            .iter()
+            .filter(|r| r.secret_file.is_some())
+            .map(|r| (r.dest.as_path(), r.bytes.as_slice()))
+            .collect();
         let mut targets = Vec::new();
         for r in rendered
             .iter()
@@ -947,7 +966,7 @@ impl Context<'_> {
             let (text, _) = pipeline::as_prometheus_config(r, &text);
             let base = r.dest.parent().unwrap_or(&project.root);
             targets.extend(
-                probe::targets(&text, version, &project.root, base, job)
+                probe::targets(&text, version, &project.root, base, &pending, job)
                     .map_err(|e| Error::usage(format!("{}: {e}", r.display), None))?,
             );
         }

@@ -10,6 +10,8 @@
 //! - [`vault`]: the age-encrypted vault files (open, decrypt, encrypt, set) and their records;
 //! - [`recipients`]: changing who can open the vaults, and rekeying them, as one transaction;
 //! - [`edit`]: the `$EDITOR` session on a vault's plaintext;
+//! - [`secret_files`]: the `secret_file` filter: a vault value in an owner-only file of its
+//!   own beside an output, the output holding only its path;
 //! - [`secrets`]: the vault's values as held in memory, masking and the bcrypt shape;
 //! - [`inventory`]: Ansible inventories (YAML, INI), group and host vars, precedence;
 //! - [`vars`]: the per-host variable store and Ansible's lazy templating;
@@ -69,6 +71,7 @@ pub mod recipients;
 pub mod render;
 pub mod sandbox;
 pub mod scaffold;
+pub mod secret_files;
 pub mod secrets;
 pub mod vars;
 pub mod vault;

@@ -149,6 +149,9 @@ pub struct Rendered {
     /// The output's `kubernetes:` settings, rendered for this host: `bytes` is the render
     /// itself until [`to_manifests`] makes it manifests (after validation).
     pub kubernetes: Option<crate::kubernetes::Manifest>,
+    /// For a secret file (written by the `secret_file` filter): the variable it is named
+    /// after. Its bytes are a secret: never printed, and masked whole in diffs.
+    pub secret_file: Option<String>,
 }
 
 /// Extra variables (`-e`), highest precedence.
@@ -406,6 +409,10 @@ pub fn render_selected(
     let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
+    // each secret file's index in `rendered` (an output at the same path is caught later, as
+    // two outputs with one destination are)
+    let mut secret_dests: std::collections::HashMap<PathBuf, usize> =
+        std::collections::HashMap::new();
     for (index, output) in project.config.outputs.iter().enumerate() {
         if !selection.output(index) {
             continue;
@@ -484,38 +491,23 @@ pub fn render_selected(
                     output.dest
                 )));
             }
-            let (base, rel) = match out_dir {
-                // under --out-dir every output stays inside it: `out/x` becomes DIR/x and an
-                // absolute /etc/x becomes DIR/etc/x
-                Some(dir) => {
-                    let rel = dest_rel.strip_prefix("out").unwrap_or(&dest_rel);
-                    let rel: PathBuf = rel
-                        .components()
-                        .filter(|c| {
-                            !matches!(
-                                c,
-                                std::path::Component::RootDir | std::path::Component::Prefix(_)
-                            )
-                        })
-                        .collect();
-                    (dir, rel)
-                }
-                None => (project.root.as_path(), dest_rel.clone()),
-            };
-            let dest = crate::sandbox::output_path(base, &rel).map_err(|why| {
-                invalid(format!(
-                    "dest `{}` is refused: {why}{}",
-                    dest_rel.display(),
-                    if out_dir.is_some() {
-                        " (under --out-dir)"
-                    } else {
-                        "; outputs stay inside the project: to write elsewhere, pass --out-dir DIR"
-                    }
-                ))
+            let (dest, display) = place(project, out_dir, &dest_rel).map_err(|why| {
+                invalid(format!("dest `{}` is refused: {why}", dest_rel.display()))
             })?;
-            let display = match out_dir {
-                Some(_) => dest.display().to_string(),
-                None => dest_rel.display().to_string(),
+            let secret_dir_rel = match &output.secret_files {
+                Some(template) => PathBuf::from(
+                    render::render(
+                        &shared,
+                        &scope,
+                        &format!("promvault.yml: outputs[{index}].secret_files"),
+                        template,
+                    )?
+                    .trim(),
+                ),
+                None => dest_rel
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(crate::secret_files::DEFAULT_FOLDER),
             };
             let kubernetes = match &output.kubernetes {
                 Some(settings) => Some(
@@ -531,15 +523,30 @@ pub fn render_selected(
                 ),
                 None => None,
             };
-            let (text, provenance) =
-                render::render_traced(&shared, &scope, &output.template, &source).map_err(
-                    |mut e| {
-                        e.message =
-                            format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
-                        e.names_host = true;
-                        e
-                    },
-                )?;
+            let reference = match &output.secret_files_path {
+                Some(template) => render::render(
+                    &shared,
+                    &scope,
+                    &format!("promvault.yml: outputs[{index}].secret_files_path"),
+                    template,
+                )?
+                .trim()
+                .to_string(),
+                // refused only if a secret file is written (below)
+                None => place(project, out_dir, &secret_dir_rel)
+                    .map(|(dir, _)| {
+                        crate::secret_files::relative(dest.parent().unwrap_or(&dest), &dir)
+                    })
+                    .unwrap_or_default(),
+            };
+            let (result, secret_files) = crate::secret_files::collect(&reference, || {
+                render::render_traced(&shared, &scope, &output.template, &source)
+            });
+            let (text, provenance) = result.map_err(|mut e| {
+                e.message = format!("{} (environment `{}`, host `{host}`)", e.message, env.name);
+                e.names_host = true;
+                e
+            })?;
             rendered.push(Rendered {
                 env: env.name.clone(),
                 output: index,
@@ -552,11 +559,88 @@ pub fn render_selected(
                 mode,
                 validate,
                 kubernetes,
+                secret_file: None,
             });
+            for file in secret_files {
+                let rel = secret_dir_rel.join(&file.file_name);
+                let (dest, display) = place(project, out_dir, &rel).map_err(|why| {
+                    invalid(format!("secret file `{}` is refused: {why}", rel.display()))
+                })?;
+                let bytes = file.value.into_bytes();
+                if let Some(other) = secret_dests.get(&dest).map(|&i| &rendered[i]) {
+                    if other.secret_file.is_some() && other.bytes == bytes {
+                        continue; // the same secret, asked for by another output or host
+                    }
+                    return Err(invalid(format!(
+                        "secret file `{display}` would hold two different values: `{}` for {} (host `{}`) and `{}` for {} (host `{host}`); give one a name of its own (`secret_file('NAME')`) or each host its own `secret_files` folder",
+                        other.secret_file.as_deref().unwrap_or("an output"),
+                        other.template,
+                        other.host,
+                        file.name,
+                        output.template,
+                    )));
+                }
+                secret_dests.insert(dest.clone(), rendered.len());
+                rendered.push(Rendered {
+                    env: env.name.clone(),
+                    output: index,
+                    template: output.template.clone(),
+                    host: host.clone(),
+                    dest,
+                    display,
+                    bytes,
+                    provenance: render::Provenance::default(),
+                    mode: output::OWNER_ONLY,
+                    validate: Validate::None,
+                    kubernetes: None,
+                    secret_file: Some(file.name),
+                });
+            }
         }
     }
     warnings.dedup();
     Ok((rendered, warnings))
+}
+
+/// Where a path written in promvault.yml (a `dest`, a `secret_files` folder) is written: in
+/// the project, or under `--out-dir` DIR (`out/x` becomes DIR/x, an absolute /etc/x becomes
+/// DIR/etc/x); and how it is shown.
+fn place(
+    project: &Project,
+    out_dir: Option<&Path>,
+    written: &Path,
+) -> Result<(PathBuf, String), String> {
+    let (base, rel) = match out_dir {
+        Some(dir) => {
+            let rel = written.strip_prefix("out").unwrap_or(written);
+            let rel: PathBuf = rel
+                .components()
+                .filter(|c| {
+                    !matches!(
+                        c,
+                        std::path::Component::RootDir | std::path::Component::Prefix(_)
+                    )
+                })
+                .collect();
+            (dir, rel)
+        }
+        None => (project.root.as_path(), written.to_path_buf()),
+    };
+    let path = crate::sandbox::output_path(base, &rel).map_err(|why| {
+        format!(
+            "{why}{}",
+            if out_dir.is_some() {
+                " (under --out-dir)"
+            } else {
+                "; outputs stay inside the project: to write elsewhere, pass --out-dir DIR"
+            }
+        )
+    })?;
+    let display = match out_dir {
+        Some(_) => path.display().to_string(),
+        None => written.display().to_string(),
+    };
+    Ok((path, display))
 }
 
 /// Where each line of `text` starts (byte offsets), for [`lint_finding`].

@@ -93,15 +93,41 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         .map(Duration::from_millis)
 }
 
+/// The secret files the render being probed would write (path, content): probe sends what
+/// they will hold, not what an earlier render left on disk.
+pub type Pending<'a> = [(&'a Path, &'a [u8])];
+
+/// `path` with `.` and `..` resolved lexically.
+fn lexical(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Reads a credential file named in the configuration: `written` resolved against `base`,
-/// read only when inside `project_root`. `Err` says why probe sends no credential.
+/// a secret file the render writes (`pending`) as it will be, any other read only when inside
+/// `project_root`. `Err` says why probe sends no credential.
 fn read_secret_file(
     project_root: &Path,
     base: &Path,
+    pending: &Pending<'_>,
     field: &str,
     written: &str,
 ) -> Result<Zeroizing<String>, String> {
     let path = base.join(written);
+    let resolved = lexical(&path);
+    if let Some((_, bytes)) = pending.iter().find(|(p, _)| lexical(p) == resolved) {
+        let text = Zeroizing::new(String::from_utf8_lossy(bytes).into_owned());
+        return Ok(Zeroizing::new(text.trim().to_string()));
+    }
     match crate::sandbox::read_to_string(project_root, &path) {
         // prometheus/common reads these files with `strings.TrimSpace`
         Ok(text) => Ok(Zeroizing::new(Zeroizing::new(text).trim().to_string())),
@@ -117,12 +143,12 @@ fn read_secret_file(
 }
 
 /// The credentials a job's targets are probed with.
-fn auth(auth: &ClientAuth, project_root: &Path, base: &Path) -> Auth {
+fn auth(auth: &ClientAuth, project_root: &Path, base: &Path, pending: &Pending<'_>) -> Auth {
     let file_or = |value: &str, field: &str, file: &str| -> Result<Zeroizing<String>, String> {
         if file.is_empty() {
             Ok(Zeroizing::new(value.to_string()))
         } else {
-            read_secret_file(project_root, base, field, file)
+            read_secret_file(project_root, base, pending, field, file)
         }
     };
     match auth {
@@ -169,12 +195,14 @@ fn auth(auth: &ClientAuth, project_root: &Path, base: &Path) -> Auth {
 
 /// The static targets of the scrape jobs (all, or `only_job`'s), as Prometheus would scrape
 /// them: relabeled, dropped ones left out. `base` resolves the files the jobs name (the
-/// configuration's folder); credential files are read only inside `project_root`.
+/// configuration's folder); credential files are the `pending` secret files, or read only
+/// inside `project_root`.
 #[must_use]
 pub fn targets_of(
     jobs: &[ScrapeJob],
     project_root: &Path,
     base: &Path,
+    pending: &Pending<'_>,
     only_job: Option<&str>,
 ) -> Vec<Target> {
     let mut out = Vec::new();
@@ -182,7 +210,7 @@ pub fn targets_of(
         if only_job.is_some_and(|j| j != job.job_name) {
             continue;
         }
-        let auth = auth(&job.auth, project_root, base);
+        let auth = auth(&job.auth, project_root, base, pending);
         let file = |f: &str| (!f.is_empty()).then(|| base.join(f).display().to_string());
         let inline = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let t = &job.tls;
@@ -242,6 +270,7 @@ pub fn targets(
     version: Version,
     project_root: &Path,
     base: &Path,
+    pending: &Pending<'_>,
     only_job: Option<&str>,
 ) -> Result<Vec<Target>, String> {
     let jobs = crate::prometheus::scrape_jobs(config, version).map_err(|findings| {
@@ -254,7 +283,7 @@ pub fn targets(
             }
         )
     })?;
-    Ok(targets_of(&jobs, project_root, base, only_job))
+    Ok(targets_of(&jobs, project_root, base, pending, only_job))
 }
 
 fn agent(target: &Target) -> Result<ureq::Agent, String> {
@@ -494,25 +523,25 @@ mod tests {
     #[test]
     fn targets_carry_auth_without_showing_it() {
         let config = "global:\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: a\n    basic_auth: {username: u, password: p}\n    params: {module: [x y]}\n    static_configs:\n      - targets: ['h:1', 'h:2']\n  - job_name: b\n    scheme: https\n    metrics_path: /m\n    authorization: {type: apiKey, credentials: k}\n    static_configs:\n      - targets: ['w:443']\n";
-        let t = targets(config, Version::V3, here(), here(), None).unwrap();
+        let t = targets(config, Version::V3, here(), here(), &[], None).unwrap();
         assert_eq!(t.len(), 3);
         // url.Values.Encode, as Prometheus builds the query
         assert_eq!(t[0].url, "http://h:1/metrics?module=x+y");
         assert_eq!(t[2].url, "https://w:443/m");
         assert!(matches!(&t[2].auth, Auth::Header { kind, .. } if kind == "apiKey"));
         assert_eq!(t[0].timeout, Duration::from_secs(5));
-        let only_b = targets(config, Version::V3, here(), here(), Some("b")).unwrap();
+        let only_b = targets(config, Version::V3, here(), here(), &[], Some("b")).unwrap();
         assert_eq!(only_b.len(), 1);
     }
 
     #[test]
     fn timeouts_booleans_and_refusals_come_from_the_validator() {
         let config = "scrape_configs:\n  - job_name: a\n    scrape_interval: 4s\n    tls_config: {insecure_skip_verify: on}\n    static_configs: [{targets: ['h:1']}]\n";
-        let t = targets(config, Version::V3, here(), here(), None).unwrap();
+        let t = targets(config, Version::V3, here(), here(), &[], None).unwrap();
         assert_eq!(t[0].timeout, Duration::from_secs(4));
         assert!(t[0].tls.insecure_skip_verify);
         let refused = "scrape_configs:\n  - job_name: a\n    scrape_interval: 4s\n    scrape_timeout: 5s\n    static_configs: [{targets: ['h:1']}]\n";
-        let e = targets(refused, Version::V3, here(), here(), None)
+        let e = targets(refused, Version::V3, here(), here(), &[], None)
             .err()
             .unwrap();
         assert!(e.contains("would refuse"), "{e}");
@@ -553,7 +582,7 @@ mod tests {
         let config = format!(
             "scrape_configs:\n  - job_name: bb\n    metrics_path: /probe\n    static_configs:\n      - targets: ['web.example:80', 'drop.example:80']\n    relabel_configs:\n      - {{source_labels: [__address__], regex: 'drop\\..*', action: drop}}\n      - {{source_labels: [__address__], target_label: __param_target}}\n      - {{target_label: __address__, replacement: '127.0.0.1:{port}'}}\n"
         );
-        let t = targets(&config, Version::V3, here(), here(), None).unwrap();
+        let t = targets(&config, Version::V3, here(), here(), &[], None).unwrap();
         assert_eq!(t.len(), 1, "the dropped target is not probed");
         assert_eq!(t[0].address, format!("127.0.0.1:{port}"));
         let o = probe(&t[0]);
@@ -580,7 +609,15 @@ mod tests {
             secret.display(),
             outside.path().file_name().unwrap().to_string_lossy(),
         );
-        let t = targets(&config, Version::V3, project.path(), project.path(), None).unwrap();
+        let t = targets(
+            &config,
+            Version::V3,
+            project.path(),
+            project.path(),
+            &[],
+            None,
+        )
+        .unwrap();
         for target in &t[..2] {
             let Auth::Withheld(why) = &target.auth else {
                 panic!("{} reads a file outside the project", target.job)
@@ -617,7 +654,7 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         let config = format!("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n");
-        let t = targets(&config, Version::V3, here(), here(), None).unwrap();
+        let t = targets(&config, Version::V3, here(), here(), &[], None).unwrap();
         let o = probe(&t[0]);
         assert!(!o.ok);
         assert!(

@@ -233,6 +233,18 @@ pub struct OutputFile {
     /// precedence, below the inventory's variables).
     #[serde(default)]
     pub defaults: Vec<String>,
+    /// The folder where the `secret_file` filter writes this output's secret files (each
+    /// owner-only, named after its variable), relative to the project (or to `render
+    /// --out-dir`) like `dest`, and a template like it. Default: `secrets` beside the output
+    /// (`out/{{ env }}/secrets` for `dest: out/{{ env }}/prometheus.yml`).
+    #[serde(default)]
+    pub secret_files: Option<String>,
+    /// How the output names that folder, where Prometheus will find it: a template, e.g.
+    /// `/etc/prometheus/secrets` when the secret files are deployed there. Default: the path
+    /// from the output's folder to `secret_files` (`secrets`), which Prometheus resolves
+    /// against its config file's folder, so the output and its secrets can be copied together.
+    #[serde(default)]
+    pub secret_files_path: Option<String>,
     /// Render this output only for these environments. Default: for every environment.
     #[serde(default)]
     pub environments: Option<Vec<String>>,

@@ -38,7 +38,12 @@ impl Drift<'_> {
             return String::new();
         }
         let r = self.rendered;
-        let mut text = output::diff::unified(masker, &r.display, self.old.as_deref(), &r.bytes);
+        let mut text = match &r.secret_file {
+            Some(name) => {
+                output::diff::secret_file(&r.display, name, self.old.as_deref(), Some(&r.bytes))
+            }
+            None => output::diff::unified(masker, &r.display, self.old.as_deref(), &r.bytes),
+        };
         if self.old.as_deref() == Some(r.bytes.as_slice()) {
             text.push_str(&format!(
                 "mode {:04o} -> {:04o}: {}\n",
@@ -67,14 +72,18 @@ pub fn drift(rendered: &[Rendered]) -> Vec<Drift<'_>> {
 }
 
 /// The outputs as `render --stdout` prints them: one output as it is; several each after a
-/// `---` line naming it (and ending with a newline).
+/// `---` line naming it (and ending with a newline). Secret files are not printed.
 #[must_use]
 pub fn to_stdout(rendered: &[Rendered]) -> Vec<u8> {
-    if let [only] = rendered {
+    let rendered: Vec<&Rendered> = rendered
+        .iter()
+        .filter(|r| r.secret_file.is_none())
+        .collect();
+    if let [only] = rendered.as_slice() {
         return only.bytes.clone();
     }
     let mut out = Vec::new();
-    for r in rendered {
+    for r in &rendered {
         out.extend_from_slice(
             format!("---\n# promvault: {} ({}, {})\n", r.display, r.env, r.host).as_bytes(),
         );
@@ -146,10 +155,13 @@ pub fn word(outcome: WriteOutcome) -> &'static str {
 /// The list of files `render` wrote, per environment, so that an output whose host,
 /// environment or template is gone can be found later ([`stale`]) and removed
 /// (`render --prune`). One `ENV<TAB>PATH` line per file (PATH relative to the folder the list
-/// is in), sorted; kept in the project (or the `--out-dir`) as `.promvault-outputs`.
+/// is in), sorted; kept in the project (or the `--out-dir`) as `.promvault-outputs`. A secret
+/// file's line ends with `<TAB>secret` (its diffs are masked whole, even once it is stale).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Manifest {
     entries: std::collections::BTreeSet<(String, String)>,
+    /// The paths (as `entries` hold them) of secret files.
+    secret: std::collections::BTreeSet<String>,
 }
 
 impl Manifest {
@@ -160,14 +172,28 @@ impl Manifest {
     #[must_use]
     pub fn load(dir: &Path) -> Manifest {
         let text = fs::read_to_string(dir.join(Self::FILE)).unwrap_or_default();
-        Manifest {
-            entries: text
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split_once('\t'))
-                .map(|(e, p)| (e.to_string(), p.to_string()))
-                .collect(),
+        let mut manifest = Manifest::default();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((env, path)) = line.split_once('\t') else {
+                continue;
+            };
+            let path = match path.strip_suffix("\tsecret") {
+                Some(path) => {
+                    manifest.secret.insert(path.to_string());
+                    path
+                }
+                None => path,
+            };
+            manifest.entries.insert((env.to_string(), path.to_string()));
         }
+        manifest
+    }
+
+    /// Whether `path` (a path [`Manifest::stale`] gave) was written as a secret file.
+    #[must_use]
+    pub fn is_secret_file(&self, dir: &Path, path: &Path) -> bool {
+        path.strip_prefix(dir)
+            .is_ok_and(|rel| self.secret.contains(&rel.display().to_string()))
     }
 
     /// The files written earlier for one of `envs` that no output writes now, inside `dir`
@@ -207,12 +233,25 @@ impl Manifest {
             })
             .cloned()
             .collect();
+        let kept: std::collections::HashSet<&str> =
+            entries.iter().map(|(_, rel)| rel.as_str()).collect();
+        let mut secret: std::collections::BTreeSet<String> = self
+            .secret
+            .iter()
+            .filter(|p| kept.contains(p.as_str()))
+            .cloned()
+            .collect();
         for r in rendered {
             if let Some(rel) = relative(&r.dest) {
+                if r.secret_file.is_some() {
+                    secret.insert(rel.clone());
+                } else {
+                    secret.remove(&rel);
+                }
                 entries.insert((r.env.clone(), rel));
             }
         }
-        Manifest { entries }
+        Manifest { entries, secret }
     }
 
     /// Writes the list into `dir` (atomically; unchanged bytes are left alone).
@@ -224,7 +263,12 @@ impl Manifest {
             "# Written by `promvault render`: the files it wrote, to find outputs that are no longer rendered (`render --prune`).\n",
         );
         for (env, path) in &self.entries {
-            text.push_str(&format!("{env}\t{path}\n"));
+            let kind = if self.secret.contains(path) {
+                "\tsecret"
+            } else {
+                ""
+            };
+            text.push_str(&format!("{env}\t{path}{kind}\n"));
         }
         output::write_all_atomic(&[(&dir.join(Self::FILE), text.as_bytes(), 0o644)])
             .map(|_| ())

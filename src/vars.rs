@@ -727,7 +727,11 @@ impl Object for HostScope {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.lookup(key.as_str()?)
+        let name = key.as_str()?;
+        let value = self.lookup(name)?;
+        // `{{ api_key | secret_file }}` names the file after the variable read
+        crate::secret_files::note_lookup(name, &value);
+        Some(value)
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {

@@ -254,6 +254,10 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
 fn named_like_a_credential(path: &str) -> bool {
     let key = path.rsplit('.').next().unwrap_or(path);
     let key = key.split('[').next().unwrap_or(key).to_ascii_lowercase();
+    // `password_file`, `credentials_file`: the path of a file (a secret file's), not a secret
+    if key.ends_with("_file") {
+        return false;
+    }
     [
         "password",
         "passwd",
@@ -510,12 +514,56 @@ pub fn unified(masker: &Masker, path: &str, old: Option<&[u8]>, new: &[u8]) -> S
         .to_string()
 }
 
+/// The diff of a secret file (one value, the whole file): only that it is created, changed
+/// or removed, its content masked whole as `<secret_file:NAME>` (the old value as
+/// `<secret_file:NAME (before)>`); empty when the bytes are the same.
+#[must_use]
+pub fn secret_file(path: &str, name: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
+    if old == new {
+        return String::new();
+    }
+    let label = |p: Option<&[u8]>| if p.is_some() { path } else { "/dev/null" };
+    let mut text = format!("--- {}\n+++ {}\n", label(old), label(new));
+    text.push_str(&format!(
+        "@@ -{} +{} @@\n",
+        u8::from(old.is_some()),
+        u8::from(new.is_some())
+    ));
+    if old.is_some() {
+        text.push_str(&format!("-<secret_file:{name} (before)>\n"));
+    }
+    if new.is_some() {
+        text.push_str(&format!("+<secret_file:{name}>\n"));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn secrets(pairs: &[(&str, &str)]) -> crate::secrets::Secrets {
         crate::secrets::Secrets::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn a_secret_files_path_is_shown_and_its_content_never() {
+        let m = Masker::new(&secrets(&[("key", "s3cr3t-value")]));
+        let old = b"authorization:\n  credentials: s3cr3t-value\n";
+        let new = b"authorization:\n  credentials_file: secrets/key\n";
+        let diff = unified(&m, "p.yml", Some(old), new);
+        assert!(
+            diff.contains("-  credentials: <vault:key>\n+  credentials_file: secrets/key\n"),
+            "{diff}"
+        );
+        let diff = secret_file(
+            "secrets/key",
+            "key",
+            Some(b"old-value"),
+            Some(b"s3cr3t-value"),
+        );
+        assert!(!diff.contains("value"), "{diff}");
+        assert_eq!(secret_file("k", "k", Some(b"same"), Some(b"same")), "");
     }
 
     #[test]

@@ -153,6 +153,7 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     env.add_global("False", Value::from(false));
     env.add_global("None", Value::from(()));
     filters::register(&mut env);
+    crate::secret_files::register(&mut env);
     Ok(env)
 }
 

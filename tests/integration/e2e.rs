@@ -3,6 +3,7 @@
 //! web service that wants `Authorization: apiKey <key>`, scraped by a real Prometheus
 //! (Debian's `prometheus` and `prometheus-node-exporter`) from the config promvault rendered.
 //! Then a wrong password and an `apikey`-cased type: Prometheus sees 401s, and `probe` says why.
+//! And a password Prometheus reads from a secret file, rotated with no reload.
 //!
 //! Every process is started on loopback with free ports and temporary folders, every wait has
 //! a deadline, and a guard kills each process on success and on failure.
@@ -464,4 +465,179 @@ fn probe_sends_no_credential_from_a_file_outside_the_project() {
         assert!(!head.contains("authorization"), "{head}");
         assert!(!head.contains("secret"), "{head}");
     }
+}
+
+/// The number of scrapes of `job` Prometheus stored so far.
+fn scrapes(prometheus: u16, job: &str) -> u64 {
+    let Ok(mut response) = ureq::get(&format!("http://127.0.0.1:{prometheus}/api/v1/query"))
+        .query("query", format!("count_over_time(up{{job=\"{job}\"}}[1h])"))
+        .call()
+    else {
+        return 0;
+    };
+    let body: serde_json::Value = response.body_mut().read_json().unwrap_or_default();
+    body["data"]["result"][0]["value"][1]
+        .as_str()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// When Prometheus last (re)loaded its configuration.
+fn last_config_time(prometheus: u16) -> String {
+    let mut response = ureq::get(&format!(
+        "http://127.0.0.1:{prometheus}/api/v1/status/runtimeinfo"
+    ))
+    .call()
+    .unwrap();
+    let body: serde_json::Value = response.body_mut().read_json().unwrap();
+    body["data"]["lastConfigTime"].as_str().unwrap().to_string()
+}
+
+/// The story: Prometheus reads the exporter's password from a secret file on every
+/// scrape, so rotating it (the vault value, the exporter's bcrypt hash and the secret file,
+/// one render) keeps the target `up` with no reload; prometheus.yml never holds the password
+/// and does not change.
+#[test]
+fn a_secret_rotated_through_a_secret_file_reaches_prometheus_without_a_reload() {
+    require("prometheus");
+    require("prometheus-node-exporter");
+    let started = Instant::now();
+    let (node_port, prom_port) = (free_port(), free_port());
+    let sb = Sandbox::new();
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}prometheus_version: \"2.42\"\noutputs:\n  - template: templates/prometheus.yml.j2\n    dest: out/prometheus.yml\n  - template: templates/web.yml.j2\n    dest: out/web.yml\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    localhost:\n",
+    );
+    sb.write(
+        "inventories/prod/group_vars/all.yml",
+        &format!("node_target: \"127.0.0.1:{node_port}\"\n"),
+    );
+    sb.write(
+        "templates/prometheus.yml.j2",
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: node\n    basic_auth:\n      username: prometheus\n      password_file: {{ node_exporter_password | secret_file }}\n    static_configs:\n      - targets: [{{ node_target | to_json }}]\n",
+    );
+    sb.write(
+        "templates/web.yml.j2",
+        "basic_auth_users:\n  prometheus: {{ node_exporter_password | bcrypt(cost=4) }}\n",
+    );
+    sb.set("prod", "node_exporter_password", "first: password #1");
+    sb.cmd(&["render", "prod"]).assert().success();
+    let config = sb.read("out/prometheus.yml");
+    assert!(
+        String::from_utf8_lossy(&config)
+            .contains("password_file: secrets/node_exporter_password\n"),
+        "{}",
+        String::from_utf8_lossy(&config)
+    );
+    // the exporter reads the rendered web config itself: it re-reads it on every request
+    let _exporter = Guard(
+        Command::new("prometheus-node-exporter")
+            .arg(format!("--web.listen-address=127.0.0.1:{node_port}"))
+            .arg(format!(
+                "--web.config.file={}",
+                sb.path("out/web.yml").display()
+            ))
+            .args(["--collector.disable-defaults", "--collector.time"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // no --web.enable-lifecycle: nothing can ask this Prometheus to reload
+    let data = sb.home.join("prometheus-data");
+    let _prometheus = Guard(
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                sb.path("out/prometheus.yml").display()
+            ))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("node up", Duration::from_secs(40), || {
+        health(prom_port, "node").is_some_and(|(h, _)| h == "up")
+    });
+    let loaded = last_config_time(prom_port);
+
+    // rotate: a new password in the vault, one render
+    sb.set("prod", "node_exporter_password", "second: password #2");
+    let out = sb.cmd(&["render", "prod"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out);
+    for line in [
+        "unchanged: out/prometheus.yml\n",
+        "changed: out/secrets/node_exporter_password\n",
+        "changed: out/web.yml\n",
+    ] {
+        assert!(summary.contains(line), "{summary}");
+    }
+    assert_eq!(
+        sb.read("out/secrets/node_exporter_password"),
+        b"second: password #2"
+    );
+    // scrapes after the rotation succeed (a scrape between the two files' renames may not)
+    let after = scrapes(prom_port, "node");
+    wait_for(
+        "node up after the rotation",
+        Duration::from_secs(30),
+        || {
+            scrapes(prom_port, "node") >= after + 2
+                && health(prom_port, "node").is_some_and(|(h, e)| h == "up" && e.is_empty())
+        },
+    );
+    assert_eq!(last_config_time(prom_port), loaded, "Prometheus reloaded");
+    // probe reads the secret file as Prometheus does (beside the config)
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("node ") && l.ends_with(" ok")),
+        "{table}"
+    );
+    assert_eq!(sb.read("out/prometheus.yml"), config);
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "the test took {:?}",
+        started.elapsed()
+    );
+}
+
+/// probe renders in memory, secret files included: it sends what the render would write
+/// (before any render, and after a rotation not rendered yet), not what is on disk.
+#[test]
+fn probe_sends_the_secret_file_a_render_would_write() {
+    let (port, seen) = recording_endpoint();
+    let sb = project_with_config(&format!(
+        "scrape_configs:\n  - job_name: app\n    authorization:\n      credentials_file: {{{{ app_token | secret_file }}}}\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+    ));
+    sb.set("prod", "app_token", "first-token");
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    assert!(!sb.path("out/secrets").exists(), "probe writes nothing");
+    sb.cmd(&["render", "prod"]).assert().success();
+    sb.set("prod", "app_token", "second-token");
+    let (code, table) = probe(&sb);
+    assert_eq!(code, 0, "{table}");
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(
+        heads[0].contains("authorization: bearer first-token\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[1].contains("authorization: bearer second-token\r\n"),
+        "{}",
+        heads[1]
+    );
 }

@@ -27,6 +27,7 @@ mod project_file;
 mod promtool;
 mod recipients;
 mod render;
+mod secret_files;
 mod shell;
 mod tamper;
 mod terminal;
