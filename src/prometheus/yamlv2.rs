@@ -291,6 +291,48 @@ fn first_error(text: &str) -> Option<ScanError> {
     None
 }
 
+/// Tabs starting a line inside a flow collection: yaml.v2 skips them as any blank there
+/// (`yaml_parser_scan_to_next_token` takes tabs in flow context), where the 1.2 scanner reads
+/// them as indentation. They become spaces, unless a plain scalar goes on over the line break
+/// (yaml.v2 then checks them against the indentation: see [`check`]).
+fn flow_line_tabs(text: &str, chars: &[char], at: usize) -> Option<String> {
+    let line_start = chars[..at.min(chars.len())]
+        .iter()
+        .rposition(|c| is_break(*c))
+        .map_or(0, |i| i + 1);
+    let mut flow = 0usize;
+    let mut after_plain = false;
+    for tok in scanner(text) {
+        let Ok(tok) = tok else { break };
+        let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
+        if span.start.index() >= line_start {
+            break;
+        }
+        match kind {
+            TokenType::FlowMappingStart | TokenType::FlowSequenceStart => flow += 1,
+            TokenType::FlowMappingEnd | TokenType::FlowSequenceEnd => {
+                flow = flow.saturating_sub(1);
+            }
+            _ => {}
+        }
+        after_plain = matches!(kind, TokenType::Scalar(ScalarStyle::Plain, _));
+    }
+    if flow == 0 || after_plain {
+        return None;
+    }
+    let mut out: String = chars[..line_start].iter().collect();
+    let mut i = line_start;
+    while i < chars.len() && matches!(chars[i], ' ' | '\t') {
+        out.push(' ');
+        i += 1;
+    }
+    if i == line_start || !chars[line_start..i].contains(&'\t') {
+        return None;
+    }
+    out.extend(&chars[i..]);
+    Some(out)
+}
+
 /// The text with the one construct yaml.v2 takes and the 1.2 scanner refuses at `err`
 /// rewritten, or `None` when the error is a real one.
 fn repair(text: &str, err: &ScanError) -> Option<String> {
@@ -298,6 +340,9 @@ fn repair(text: &str, err: &ScanError) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let info = err.info();
     let byte = |i: usize| text.char_indices().nth(i).map_or(text.len(), |(b, _)| b);
+    if info.contains("tabs disallowed within this context") {
+        return flow_line_tabs(text, &chars, at);
+    }
     if info.contains("unknown escape character") {
         // the marker is on the scalar's opening quote: find the first escape YAML 1.2 lacks
         let mut i = at + 1;
@@ -756,6 +801,8 @@ mod tests {
         assert!(refused("a:\n-\tx\n"));
         assert!(refused("a: [b\n\t]\n"));
         assert!(refused("a:\n  b: |\n    x\n\t# c\n"));
+        assert!(!refused("a:\n  - b: [c,\n\td]\n"));
+        assert!(!refused("a:\n  - b: [\n \t]\n"));
     }
 
     #[test]
