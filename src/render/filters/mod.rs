@@ -54,6 +54,10 @@ where
         env.add_filter(format!("ansible.builtin.{name}"), f);
         return;
     }
+    let iterates_truthy = matches!(
+        name,
+        "map" | "select" | "reject" | "selectattr" | "rejectattr"
+    );
     let inner = Value::from_function(f);
     let wrapped = move |state: &mut State,
                         args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
@@ -61,6 +65,11 @@ where
         let args = args.into_values();
         if args.first().is_some_and(Value::is_undefined) {
             return Ok(Value::UNDEFINED);
+        }
+        // Jinja's `map`, `select`, `reject`, `selectattr` and `rejectattr` start with `if
+        // value:` — a falsy value (`false`, `0`, `none`) gives nothing, not a type error
+        if iterates_truthy && args.first().is_some_and(|v| !v.is_true()) {
+            return Ok(Value::from(Vec::<Value>::new()));
         }
         inner.call(state, &args)
     };
@@ -82,7 +91,7 @@ where
     }
     let compares_items = matches!(
         name,
-        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any"
+        "subset" | "superset" | "issubset" | "issuperset" | "contains" | "all" | "any" | "in"
     );
     // A test given an undefined value fails (only `defined`/`undefined` take one), and tests
     // that compare the items of lists touch every item: an undefined one (from
@@ -134,7 +143,22 @@ fn builtin_aliases(env: &mut Environment<'static>) {
     add_filter(env, "list", f::list);
     add_filter(env, "select", f::select);
     add_filter(env, "reject", f::reject);
-    add_filter(env, "round", f::round);
+    // Python's bool is an int: `false | round` is 0
+    add_filter(
+        env,
+        "round",
+        |value: Value,
+         precision: Option<i32>,
+         method: Option<&str>,
+         kwargs: minijinja::value::Kwargs| {
+            let value = if value.kind() == minijinja::value::ValueKind::Bool {
+                Value::from(i64::from(value.is_true()))
+            } else {
+                value
+            };
+            f::round(value, precision, method, kwargs)
+        },
+    );
     add_filter(env, "abs", f::abs);
     add_filter(env, "reverse", f::reverse);
     add_filter(env, "batch", f::batch);

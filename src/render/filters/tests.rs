@@ -39,6 +39,8 @@ fn py_mod(value: &Value, n: i64, test: &str) -> Result<f64, Error> {
 
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_test(env, "version", version);
+    // `x is in list` compares x with every item: an undefined item fails (Python's `in`)
+    super::add_test(env, "in", minijinja::tests::is_in);
     // Python's iter(): strings, lists, dicts, generators; not None, numbers or booleans
     super::add_test(env, "iterable", |value: &Value| {
         matches!(

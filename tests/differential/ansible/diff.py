@@ -9,6 +9,7 @@ import argparse
 import concurrent.futures as cf
 import json
 import os
+import re
 import random
 import shutil
 import subprocess
@@ -356,6 +357,36 @@ def describe(case, a, p):
     return "\n".join(parts)
 
 
+def recheck(args):
+    """The kept differences of an earlier run, rendered again by --bin (Ansible is not rerun:
+    its output or error is read from the case directory)."""
+    work = os.path.abspath(args.work)
+    setup_ansible_env(work)
+    binary = f"{work}/promvault-recheck"
+    shutil.copy(os.path.abspath(args.bin), binary)
+    pv = Promvault(binary, work)
+    known = load_known(args.known)
+    names = sorted(n for n in os.listdir(f"{work}/cases")
+                   if re.fullmatch(rf"s{args.seed}-\d+", n))
+    still = {}
+    for name in names:
+        d = f"{work}/cases/{name}"
+        case = gen.make_case(args.seed, int(name.split("-")[1]))
+        if os.path.exists(f"{d}/ansible.out"):
+            a = (True, open(f"{d}/ansible.out", "rb").read())
+        else:
+            a = (False, open(f"{d}/ansible.log", "rb").read())
+        status = status_of(a, pv.render(gen.materialize(case), d))
+        if status not in AGREE:
+            sig = signature(case)
+            reason = listed(sig, known)
+            still.setdefault((status, reason or "NEW"), []).append(name)
+    print(f"recheck: {len(names) - sum(map(len, still.values()))} of {len(names)} kept differences now agree")
+    for (status, reason), cases in sorted(still.items(), key=lambda kv: -len(kv[1])):
+        print(f"  {status} {reason}: {len(cases)} case(s): {' '.join(cases[:8])}{' ...' if len(cases) > 8 else ''}")
+    return 1 if any(r == "NEW" for _, r in still) else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
@@ -369,7 +400,12 @@ def main():
     ap.add_argument("--known", default=os.path.join(HERE, "known.txt"))
     ap.add_argument("--keep", action="store_true", help="keep every case dir (default: only differences)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--recheck", action="store_true",
+                    help="render the differences an earlier run (same --seed and --work) kept with "
+                         "--bin again, against Ansible's stored output, and say which still differ")
     args = ap.parse_args()
+    if args.recheck:
+        return recheck(args)
 
     work = os.path.abspath(args.work)
     os.makedirs(f"{work}/cases", exist_ok=True)
@@ -442,4 +478,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
