@@ -504,9 +504,6 @@ fn json_key(key: &Value) -> Result<String, Error> {
     }
 }
 
-
-
-
 /// A JSON string literal as Python's encoder writes it.
 fn json_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');

@@ -131,13 +131,61 @@ fn compile(
     if multiline {
         flags.push('m');
     }
+    let pattern = python_pattern(pattern, multiline);
     let full = if flags.is_empty() {
-        pattern.to_string()
+        pattern
     } else {
         format!("(?{flags}){pattern}")
     };
     fancy_regex::Regex::new(&full)
         .map_err(|e| filter_error(filter, format!("invalid regular expression: {e}")))
+}
+
+/// A Python `re` pattern written for fancy-regex where the two read the same text
+/// differently: without MULTILINE, Python's `$` also matches just before a newline that ends
+/// the text (fancy-regex's only at the very end), and Python's `\Z` is the very end (`\z`).
+pub(super) fn python_pattern(pattern: &str, multiline: bool) -> String {
+    // global flags written at the pattern's start (`(?m)...`)
+    let multiline = multiline
+        || pattern.strip_prefix("(?").is_some_and(|rest| {
+            rest.split(')')
+                .next()
+                .is_some_and(|f| f.contains('m') && f.chars().all(|c| c.is_ascii_alphabetic()))
+        });
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('Z') if !in_class => out.push_str("\\z"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // a `]` (after an optional `^`) first in a class is a literal
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            '$' if !in_class && !multiline => out.push_str("(?:(?=\n\\z)|\\z)"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Expands a Python `re.sub` replacement template for one match.
