@@ -170,17 +170,23 @@ pub fn install_pre_commit_hook(root: &Path, force: bool) -> Result<PathBuf, Erro
         .output()
         .map_err(|e| Error::io("git", e))?;
     let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
-    let rel = fs::canonicalize(root)
-        .ok()
-        .zip(fs::canonicalize(&top).ok())
-        .and_then(|(p, t)| p.strip_prefix(&t).ok().map(Path::to_path_buf))
-        .unwrap_or_default();
-    let project_arg = if rel.as_os_str().is_empty() {
-        String::new()
-    } else {
-        format!(" --project {}", shell_words::quote(&rel.to_string_lossy()))
-    };
+    let project_arg = project_arg(root, &top);
     let script = format!("#!/bin/sh\n# {HOOK_MARKER}\n# Blocks a commit that leaks a secret, commits a plaintext vault or breaks a template.\nexec promvault{project_arg} check --staged\n");
     output::write_atomic(&hook, script.as_bytes(), 0o755).map_err(|e| Error::io(&hook, e))?;
     Ok(hook)
+}
+
+/// What a command git runs from the top of its work tree (`top`) needs to find the project at
+/// `root`: ` --project REL` when the project is deeper, else nothing.
+pub fn project_arg(root: &Path, top: &Path) -> String {
+    let rel = fs::canonicalize(root)
+        .ok()
+        .zip(fs::canonicalize(top).ok())
+        .and_then(|(p, t)| p.strip_prefix(&t).ok().map(Path::to_path_buf))
+        .unwrap_or_default();
+    if rel.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" --project {}", shell_words::quote(&rel.to_string_lossy()))
+    }
 }

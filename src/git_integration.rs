@@ -421,16 +421,7 @@ pub fn setup(project: &Project) -> Result<Steps, Error> {
         output::write_atomic(&path, text.as_bytes(), mode).map_err(|e| Error::io(&path, e))?;
     }
     // git runs drivers from the top of the work tree: name the project if it is deeper
-    let rel = fs::canonicalize(&project.root)
-        .ok()
-        .zip(fs::canonicalize(&top).ok())
-        .and_then(|(p, t)| p.strip_prefix(&t).ok().map(Path::to_path_buf))
-        .unwrap_or_default();
-    let project_arg = if rel.as_os_str().is_empty() {
-        String::new()
-    } else {
-        format!(" --project {}", shell_words::quote(&rel.to_string_lossy()))
-    };
+    let project_arg = crate::git::project_arg(&project.root, Path::new(&top));
     let settings = [
         (
             format!("diff.{DRIVER}.textconv"),

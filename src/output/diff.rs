@@ -48,6 +48,7 @@ impl Masker {
                     sort_keys: false,
                     ensure_ascii: true,
                     separators: None,
+                    keys_as_strings: false,
                 },
             ) {
                 forms.push(json.trim_matches('"').to_string());
@@ -59,6 +60,7 @@ impl Masker {
                     sort_keys: false,
                     ensure_ascii: false,
                     separators: None,
+                    keys_as_strings: false,
                 },
             ) {
                 forms.push(json.trim_matches('"').to_string());

@@ -514,15 +514,7 @@ fn order(a: &Value, b: &Value, op: &str) -> Result<Option<std::cmp::Ordering>, E
         return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
     }
     if numeric(a) && numeric(b) {
-        let int = |v: &Value| {
-            if v.kind() == K::Bool {
-                Some(i128::from(v.is_true()))
-            } else if v.is_integer() {
-                i128::try_from(v.clone()).ok()
-            } else {
-                None
-            }
-        };
+        let int = super::python::py_int;
         if let (Some(x), Some(y)) = (int(a), int(b)) {
             return Ok(Some(x.cmp(&y)));
         }
@@ -715,15 +707,7 @@ fn remainder(lhs: &Value, rhs: &Value) -> Result<Value, Error> {
             ),
         ));
     }
-    let int = |v: &Value| {
-        if v.kind() == ValueKind::Bool {
-            Some(i128::from(v.is_true()))
-        } else if v.is_integer() {
-            i128::try_from(v.clone()).ok()
-        } else {
-            None
-        }
-    };
+    let int = super::python::py_int;
     if let (Some(a), Some(b)) = (int(lhs), int(rhs)) {
         if b == 0 {
             return Err(Error::new(

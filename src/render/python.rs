@@ -6,6 +6,7 @@
 //! CPython 3.11 (Unicode 14.0 for `str.isprintable`) and passlib 1.7.4 with the `bcrypt` 4.0
 //! backend; `tests/data/python/generate.py` produces the vectors the tests compare against.
 
+use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use minijinja::value::ValueKind;
@@ -310,6 +311,10 @@ pub struct JsonOptions {
     pub ensure_ascii: bool,
     /// `separators=(item, key)`; `None`: Python's defaults for the indent.
     pub separators: Option<(String, String)>,
+    /// Keys become their JSON strings before `sort_keys` sorts them, as Ansible's encoder
+    /// (`to_json`, `to_nice_json`) does: `1` and `"a"` sort as "1" and "a", where Python's own
+    /// json (Jinja's `tojson`) cannot order them.
+    pub keys_as_strings: bool,
 }
 
 /// `json.dumps(value, ...)` byte for byte.
@@ -319,8 +324,8 @@ pub struct JsonOptions {
 ///
 /// # Errors
 /// A value JSON cannot represent (undefined, bytes, Ansible's `omit` or any other object), a
-/// key that is not a string, number, boolean or none. With `sort_keys`, keys are sorted as the
-/// strings they become (as Ansible's encoder does: `1` and `"a"` sort as "1" and "a").
+/// key that is not a string, number, boolean or none, or, with `sort_keys`, keys Python cannot
+/// order (`str` and `int` keys mixed).
 pub fn json_dumps(value: &Value, options: &JsonOptions) -> Result<String, Error> {
     let mut out = String::new();
     let indent = options.indent.map(|n| " ".repeat(n));
@@ -343,6 +348,18 @@ fn type_error(msg: String) -> Error {
 
 /// The Python type name a value would have (`type(value).__name__`).
 #[must_use]
+/// The value as a Python int, where Python takes it as one: an integer, or a bool (`True`
+/// is 1). `None` for anything else.
+pub fn py_int(value: &Value) -> Option<i128> {
+    if value.kind() == ValueKind::Bool {
+        Some(i128::from(value.is_true()))
+    } else if value.is_integer() {
+        i128::try_from(value.clone()).ok()
+    } else {
+        None
+    }
+}
+
 pub fn py_type_name(value: &Value) -> &'static str {
     match value.kind() {
         ValueKind::Undefined => "Undefined",
@@ -445,29 +462,30 @@ impl JsonEncoder<'_> {
                 out.push(']');
             }
             ValueKind::Map => {
-                let items = map_items(value);
+                let mut items = map_items(value);
                 if items.is_empty() {
                     out.push_str("{}");
                     return Ok(());
                 }
-                // Ansible's encoder turns every key into its JSON string before `sort_keys`
-                // sorts them (so `1` and `"a"` sort as "1" and "a", where Python's own json
-                // refuses to order them)
-                let mut items = items
-                    .into_iter()
-                    .map(|(k, v)| Ok((json_key(&k)?, v)))
-                    .collect::<Result<Vec<(String, Value)>, Error>>()?;
-                if self.options.sort_keys {
-                    items.sort_by(|(a, _), (b, _)| a.cmp(b));
+                if self.options.sort_keys && self.options.keys_as_strings {
+                    let mut keyed = items
+                        .into_iter()
+                        .map(|(k, v)| Ok((json_key(&k)?, k, v)))
+                        .collect::<Result<Vec<(String, Value, Value)>, Error>>()?;
+                    keyed.sort_by(|(a, ..), (b, ..)| a.cmp(b));
+                    items = keyed.into_iter().map(|(_, k, v)| (k, v)).collect();
+                } else if self.options.sort_keys {
+                    sort_items(&mut items)?;
                 }
                 out.push('{');
                 self.newline(out, level + 1);
-                for (i, (key, v)) in items.iter().enumerate() {
+                for (i, (k, v)) in items.iter().enumerate() {
                     if i > 0 {
                         out.push_str(self.item_separator());
                         self.newline(out, level + 1);
                     }
-                    json_string(out, key, self.options.ensure_ascii);
+                    let key = json_key(k)?;
+                    json_string(out, &key, self.options.ensure_ascii);
                     out.push_str(self.key_separator());
                     self.encode(out, v, level + 1)?;
                 }
@@ -501,6 +519,83 @@ fn json_key(key: &Value) -> Result<String, Error> {
             "keys must be str, int, float, bool or None, not {}",
             py_type_name(key)
         ))),
+    }
+}
+
+/// `sorted(dct.items())`: keys compared as Python compares them (before conversion to
+/// strings), so `str` and number keys cannot be mixed, and a `None` key cannot be compared.
+fn sort_items(items: &mut [(Value, Value)]) -> Result<(), Error> {
+    if items.len() < 2 {
+        return Ok(());
+    }
+    let class = |v: &Value| match v.kind() {
+        ValueKind::String => Some(0),
+        ValueKind::Bool | ValueKind::Number => Some(1),
+        _ => None,
+    };
+    let first = &items[0].0;
+    if let Some((k, _)) = items
+        .iter()
+        .find(|(k, _)| class(k).is_none() || class(k) != class(first))
+    {
+        // Which pair Python's sort trips over depends on the order; name the first one found.
+        return Err(type_error(format!(
+            "'<' not supported between instances of '{}' and '{}'",
+            py_type_name(k),
+            py_type_name(first)
+        )));
+    }
+    items.sort_by(|(a, _), (b, _)| py_key_cmp(a, b));
+    Ok(())
+}
+
+fn py_key_cmp(a: &Value, b: &Value) -> Ordering {
+    if let (Some(a), Some(b)) = (a.as_str(), b.as_str()) {
+        return a.cmp(b);
+    }
+    match (number(a), number(b)) {
+        (Some(a), Some(b)) => num_cmp(a, b),
+        _ => Ordering::Equal,
+    }
+}
+
+/// Exact comparison of Python numbers (NaN sorts last, so the order stays total).
+fn num_cmp(a: Num, b: Num) -> Ordering {
+    match (a, b) {
+        (Num::Int(a), Num::Int(b)) => a.cmp(&b),
+        (Num::UInt(a), Num::UInt(b)) => a.cmp(&b),
+        (Num::Int(_), Num::UInt(_)) => Ordering::Less,
+        (Num::UInt(_), Num::Int(_)) => Ordering::Greater,
+        (Num::Float(a), Num::Float(b)) => a.total_cmp(&b),
+        (Num::Float(f), n) => num_cmp(n, Num::Float(f)).reverse(),
+        (Num::Int(i), Num::Float(f)) => int_float_cmp(i, f),
+        (Num::UInt(_), Num::Float(f)) => {
+            // u128 values above i128::MAX
+            if f.is_nan() || f >= 1.7e38 {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        }
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+fn int_float_cmp(i: i128, f: f64) -> Ordering {
+    if f.is_nan() {
+        return Ordering::Less;
+    }
+    if f >= 1.7e38 {
+        return Ordering::Less;
+    }
+    if f <= -1.7e38 {
+        return Ordering::Greater;
+    }
+    let fl = f.floor();
+    let whole = fl as i128;
+    match i.cmp(&whole) {
+        Ordering::Equal if f > fl => Ordering::Less,
+        other => other,
     }
 }
 
@@ -1188,6 +1283,7 @@ mod tests {
             sort_keys: j["sort_keys"].as_bool().expect("sort_keys"),
             ensure_ascii: j["ensure_ascii"].as_bool().expect("ensure_ascii"),
             separators: None,
+            keys_as_strings: false,
         }
     }
 
@@ -1223,12 +1319,14 @@ mod tests {
             sort_keys: false,
             ensure_ascii: true,
             separators: None,
+            keys_as_strings: false,
         };
         let to_nice_json = JsonOptions {
             indent: Some(4),
             sort_keys: true,
             ensure_ascii: true,
             separators: None,
+            keys_as_strings: false,
         };
         // /work/shared/data/ansible/cases/06-filters
         let tier = Value::from_pairs([

@@ -233,15 +233,7 @@ fn sort_like_python(entries: &mut [(Value, Value)]) {
         .all(|(k, _)| matches!(k.kind(), ValueKind::Number | ValueKind::Bool))
     {
         entries.sort_by(|(a, _), (b, _)| {
-            let as_int = |v: &Value| -> Option<i128> {
-                if v.kind() == ValueKind::Bool {
-                    Some(i128::from(v.is_true()))
-                } else if v.is_integer() {
-                    i128::try_from(v.clone()).ok()
-                } else {
-                    None
-                }
-            };
+            let as_int = crate::render::python::py_int;
             let as_float = |v: &Value| -> f64 {
                 if v.kind() == ValueKind::Bool {
                     f64::from(u8::from(v.is_true()))

@@ -98,6 +98,7 @@ fn tojson(value: &Value, indent: Option<usize>) -> Result<String, Error> {
             sort_keys: true,
             ensure_ascii: true,
             separators: None,
+            keys_as_strings: false,
         },
     )
     .map_err(|e| filter_error("tojson", e))?;

@@ -106,6 +106,7 @@ fn json_options(
         sort_keys,
         ensure_ascii,
         separators,
+        keys_as_strings: true,
     })
 }
 

@@ -125,7 +125,7 @@ fn regex_test(
     } else {
         format!("(?{flags})")
     };
-    let pattern = super::text::python_pattern(&pattern, flags.contains('m'));
+    let pattern = super::text::python_pattern(pattern, flags.contains('m'));
     let pattern = if anchored {
         format!("{flags}^(?:{pattern})")
     } else {
