@@ -428,6 +428,7 @@ pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
         prev_end: 0,
     };
     let mut content = false;
+    let mut after_root = false;
     // whether the latest key was an explicit `? key` (after its `:`, a simple key may start)
     let mut explicit_key = false;
     let mut explicit_start = false;
@@ -551,6 +552,22 @@ pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
         if matches!(kind, TokenType::Key) {
             explicit_key = !virtual_token;
         }
+        // yaml.v2's Unmarshal reads one document: once its root node is complete, the parser
+        // looks at one more token (is it `...`?) and stops; nothing after it is scanned
+        if after_root && !virtual_token {
+            return Ok(());
+        }
+        after_root |= content
+            && st.flow == 0
+            && st.indents.is_empty()
+            && matches!(
+                kind,
+                TokenType::Scalar(..)
+                    | TokenType::Alias(..)
+                    | TokenType::FlowMappingEnd
+                    | TokenType::FlowSequenceEnd
+                    | TokenType::BlockEnd
+            );
         if virtual_token {
             continue;
         }
@@ -802,6 +819,8 @@ mod tests {
         assert!(refused("a: [b\n\t]\n"));
         assert!(refused("a:\n  b: |\n    x\n\t# c\n"));
         assert!(!refused("a:\n  - b: [c,\n\td]\n"));
+        assert!(!refused("!!map {}\n- a\n\t\n"));
+        assert!(refused("!!map {}\n\t- a\n"));
         assert!(!refused("a:\n  - b: [\n \t]\n"));
     }
 
