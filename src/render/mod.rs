@@ -113,6 +113,7 @@ pub fn environment(settings: &Settings) -> Result<Environment<'static>, Error> {
     env.add_function(operators::PERCENT, operators::percent);
     env.add_function(operators::COMPARE, operators::compare);
     env.add_function(operators::MACRO_CALL, operators::macro_call);
+    env.add_function(operators::KEY, operators::key);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // minijinja's debug mode (on by default in debug builds) copies the whole context into
     // every error: with thousands of variables that costs minutes, and errors could carry

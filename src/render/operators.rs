@@ -9,10 +9,13 @@
 //! - `A < B` (and `<=`, `>`, `>=`) → `__promvault_compare(A, '<', B)`: Python's ordering, in
 //!   which a string and a number, `None`, mappings, or a list and a tuple cannot be ordered (a
 //!   TypeError that fails the render in Ansible), where minijinja orders values of any types.
-//! - a macro whose body uses `varargs` or `kwargs` gets those parameters, and each call of it
-//!   by name in the same template goes through `__promvault_macro_call(m, ...)`, which puts
-//!   the arguments the macro does not declare there, as Jinja does; minijinja's macros take
-//!   no extra arguments.
+//! - `x[k]` → `x[__promvault_key(k)]`: an undefined key fails, as Python's hashing of an
+//!   undefined value does in Ansible, where minijinja gives an undefined result.
+//! - a macro whose body uses `varargs` or `kwargs` gets those parameters, and each call of a
+//!   macro by name in the template that defines it goes through `__promvault_macro_call(m,
+//!   ...)`, which puts the arguments the macro does not declare there, as Jinja does
+//!   (minijinja's macros take no extra arguments), and fails on an undefined argument (Jinja
+//!   passes it on and Ansible fails where it is used; minijinja would take the default).
 
 use std::borrow::Cow;
 
@@ -24,6 +27,8 @@ use minijinja::{Error, ErrorKind, Value};
 pub const PERCENT: &str = "__promvault_percent";
 /// The global function `A < B` (and `<=`, `>`, `>=`) becomes.
 pub const COMPARE: &str = "__promvault_compare";
+/// The global function a subscript's key goes through (`x[KEY(k)]`).
+pub const KEY: &str = "__promvault_key";
 /// The global function a call of a macro that uses `varargs` or `kwargs` goes through.
 pub const MACRO_CALL: &str = "__promvault_macro_call";
 
@@ -31,7 +36,7 @@ pub const MACRO_CALL: &str = "__promvault_macro_call";
 /// documentation), or unchanged when it has none or does not parse (minijinja then reports
 /// the error on the text as written).
 pub fn rewrite_template<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, str> {
-    if !source.contains(['%', '<', '>', '(']) {
+    if !source.contains(['%', '<', '>', '(', '[']) {
         return Cow::Borrowed(source);
     }
     match parse(source, "<template>", syntax.clone()) {
@@ -47,7 +52,7 @@ pub fn rewrite_template<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, s
 
 /// [`rewrite_template`] for a standalone expression (`compile_expression`).
 pub fn rewrite_expression(source: &str) -> Cow<'_, str> {
-    if !source.contains(['%', '<', '>']) {
+    if !source.contains(['%', '<', '>', '[']) {
         return Cow::Borrowed(source);
     }
     match parse_expr(source) {
@@ -253,27 +258,28 @@ fn walk_expr<'x, 'a>(expr: &'x ast::Expr<'a>, f: &mut dyn FnMut(Node<'x, 'a>)) {
 fn expr_start(expr: &ast::Expr<'_>) -> usize {
     use ast::Expr;
     let own = expr.span().start_offset as usize;
-    let inner = match expr {
-        Expr::Filter(f) => f.expr.as_ref().map(expr_start),
-        Expr::Test(t) => Some(expr_start(&t.expr)),
-        Expr::GetAttr(g) => Some(expr_start(&g.expr)),
-        Expr::GetItem(g) => Some(expr_start(&g.expr)),
-        Expr::Call(c) => Some(expr_start(&c.expr)),
-        Expr::Slice(s) => Some(expr_start(&s.expr)),
-        Expr::BinOp(b) => Some(expr_start(&b.left)),
-        Expr::Compare(c) => Some(expr_start(&c.expr)),
-        Expr::IfExpr(i) => Some(expr_start(&i.true_expr)),
-        _ => None,
-    };
-    inner.map_or(own, |i| i.min(own))
+    match expr {
+        // an operator's or conditional expression's own span may start before it
+        Expr::BinOp(b) => expr_start(&b.left),
+        Expr::Compare(c) => expr_start(&c.expr),
+        Expr::IfExpr(i) => expr_start(&i.true_expr),
+        // a filter's, test's, attribute's, item's, call's or slice's may start after the
+        // expression it applies to
+        Expr::Filter(f) => f.expr.as_ref().map_or(own, |e| expr_start(e).min(own)),
+        Expr::Test(t) => expr_start(&t.expr).min(own),
+        Expr::GetAttr(g) => expr_start(&g.expr).min(own),
+        Expr::GetItem(g) => expr_start(&g.expr).min(own),
+        Expr::Call(c) => expr_start(&c.expr).min(own),
+        Expr::Slice(s) => expr_start(&s.expr).min(own),
+        _ => own,
+    }
 }
 
 /// The edits of one template.
 struct Rewriter<'s> {
     source: &'s str,
     edits: Vec<Edit>,
-    /// Macros of this template whose body uses `varargs` or `kwargs`: (name, uses varargs,
-    /// uses kwargs).
+    /// Macros defined in this template: (name, uses varargs, uses kwargs).
     catching: Vec<(String, bool, bool)>,
 }
 
@@ -305,6 +311,8 @@ impl<'s> Rewriter<'s> {
         };
         varargs &= !declared("varargs");
         kwargs &= !declared("kwargs");
+        // every call of a macro defined here goes through MACRO_CALL (an undefined argument)
+        self.catching.push((m.name.to_string(), varargs, kwargs));
         if !(varargs || kwargs) {
             return;
         }
@@ -349,19 +357,55 @@ impl<'s> Rewriter<'s> {
             remove: 0,
             insert,
         });
-        self.catching.push((m.name.to_string(), varargs, kwargs));
     }
 
     fn visit(&mut self, node: Node<'_, '_>) {
         match node {
             Node::Expr(ast::Expr::BinOp(b)) => self.operator(b),
+            Node::Expr(ast::Expr::GetItem(g)) => {
+                // `x[key]` → `x[__promvault_key(key)]` (a constant is always defined)
+                let constant = match &g.subscript_expr {
+                    ast::Expr::Const(_) => true,
+                    ast::Expr::UnaryOp(u) => matches!(u.expr, ast::Expr::Const(_)),
+                    _ => false,
+                };
+                if constant {
+                    return;
+                }
+                // inside the brackets, whatever brackets stand around the key
+                let source = self.source;
+                let after = g.expr.span().end_offset as usize;
+                let from = source
+                    .get(after..)
+                    .and_then(|t| t.find('['))
+                    .map(|i| after + i + 1);
+                let to = (g.span().end_offset as usize).checked_sub(1);
+                let (Some(from), Some(to)) = (from, to) else {
+                    return;
+                };
+                if from < to
+                    && source.as_bytes().get(to) == Some(&b']')
+                    && from <= expr_start(&g.subscript_expr)
+                {
+                    self.edits.push(Edit {
+                        at: from,
+                        remove: 0,
+                        insert: concat!("__promvault_key", "("),
+                    });
+                    self.edits.push(Edit {
+                        at: to,
+                        remove: 0,
+                        insert: ")",
+                    });
+                }
+            }
             Node::Expr(ast::Expr::Call(c)) => self.call(c),
             Node::Call(c) => self.call(c),
             _ => {}
         }
     }
 
-    /// `name(args)` of a macro that catches `varargs`/`kwargs` → `MACRO_CALL(name, args)`.
+    /// `name(args)` of a macro defined in this template → `MACRO_CALL(name, args)`.
     fn call(&mut self, c: &ast::Spanned<ast::Call<'_>>) {
         let ast::Expr::Var(callee) = &c.expr else {
             return;
@@ -469,6 +513,25 @@ pub fn macro_call(
         .filter(|n| *n != "varargs" && *n != "kwargs")
         .collect();
     let mut positional = args.0;
+    // Jinja hands an undefined argument on as it is (a parameter's default is for a missing
+    // one), and Ansible's undefined fails where the macro uses it; minijinja would put the
+    // default in its place, so the call fails here
+    let undefined = positional.iter().any(Value::is_undefined)
+        || kwargs
+            .args()
+            .any(|k| kwargs.peek::<Value>(k).is_ok_and(|v| v.is_undefined()));
+    if undefined {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            format!(
+                "an undefined value is passed to macro `{}`",
+                callee
+                    .get_attr("name")
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ),
+        ));
+    }
     let mut keywords: Vec<(String, Value)> = Vec::new();
     if catch_varargs && positional.len() > own.len() {
         let extra = positional.split_off(own.len());
@@ -489,6 +552,18 @@ pub fn macro_call(
     }
     positional.push(Value::from(minijinja::value::Kwargs::from_iter(keywords)));
     callee.call(state, &positional)
+}
+
+/// A subscript's key, which must be defined: Python hashes it to look it up, and Ansible's
+/// undefined fails there (so `d[missing] | default(x)` fails, where minijinja gives undefined).
+pub fn key(value: Value) -> Result<Value, Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "a subscript's key is undefined",
+        ));
+    }
+    Ok(value)
 }
 
 /// `lhs OP rhs` for an ordering operator, as Python computes it.
@@ -795,6 +870,11 @@ mod tests {
             rewritten("{{ ((a)) < (b) }}{{ (x % 2) % 3 }}"),
             "{{ __promvault_compare(((a)) ,'<', (b)) }}{{ __promvault_percent((__promvault_percent(x , 2)) , 3) }}"
         );
+        assert_eq!(
+            rewritten("{{ d[(a) if c else b] }}{{ (d)[k] }}{{ l[-1] }}{{ d['x'] }}"),
+            "{{ d[__promvault_key((a) if c else b)] }}{{ (d)[__promvault_key(k)] }}{{ l[-1] }}{{ d['x'] }}"
+        );
+        assert!(key(Value::UNDEFINED).is_err());
         assert_eq!(
             rewritten("{{ a | length > 0 }}{{ x.y[0] < 'b' | upper }}"),
             "{{ __promvault_compare(a | length ,'>', 0) }}{{ __promvault_compare(x.y[0] ,'<', 'b' | upper) }}"
