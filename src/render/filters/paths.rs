@@ -8,21 +8,40 @@ use crate::render::python::py_str;
 
 pub(super) fn register(env: &mut Environment<'static>) {
     super::add_filter(env, "basename", |p: &Value| {
-        basename(&py_str(p)).to_string()
+        Ok::<_, Error>(basename(&path_arg("basename", p)?).to_string())
     });
-    super::add_filter(env, "dirname", |p: &Value| dirname(&py_str(p)));
+    super::add_filter(env, "dirname", |p: &Value| {
+        Ok::<_, Error>(dirname(&path_arg("dirname", p)?))
+    });
     super::add_filter(env, "splitext", splitext);
     super::add_filter(env, "path_join", path_join);
     super::add_filter(env, "win_basename", |p: &Value| {
-        let s = py_str(p);
-        s.rsplit(['\\', '/']).next().unwrap_or("").to_string()
+        let s = path_arg("win_basename", p)?;
+        Ok::<_, Error>(s.rsplit(['\\', '/']).next().unwrap_or("").to_string())
     });
     super::add_filter(env, "win_dirname", |p: &Value| {
-        let s = py_str(p);
-        s.rfind(['\\', '/'])
-            .map_or(String::new(), |i| s[..i].to_string())
+        let s = path_arg("win_dirname", p)?;
+        Ok::<_, Error>(
+            s.rfind(['\\', '/'])
+                .map_or(String::new(), |i| s[..i].to_string()),
+        )
     });
     super::add_filter(env, "urlsplit", urlsplit);
+}
+
+/// A path argument as `os.fspath` takes it: a string (a number, boolean, none or collection
+/// is a TypeError in Python).
+fn path_arg(filter: &str, p: &Value) -> Result<String, Error> {
+    match p.as_str() {
+        Some(s) => Ok(s.to_string()),
+        None => Err(filter_error(
+            filter,
+            format!(
+                "expected str, bytes or os.PathLike object, not {}",
+                crate::render::python::py_type_name(p)
+            ),
+        )),
+    }
 }
 
 /// `os.path.basename`.
@@ -47,17 +66,20 @@ fn dirname(p: &str) -> String {
 }
 
 /// `os.path.splitext`: a list `[root, ext]` (Ansible 2.19 gives lists for tuples).
-fn splitext(p: &Value) -> Value {
-    let s = py_str(p);
+fn splitext(p: &Value) -> Result<Value, Error> {
+    let s = path_arg("splitext", p)?;
     let base_start = s.rfind('/').map_or(0, |i| i + 1);
     let base = &s[base_start..];
     let leading_dots = base.len() - base.trim_start_matches('.').len();
     match base[leading_dots..].rfind('.') {
         Some(i) => {
             let cut = base_start + leading_dots + i;
-            Value::from(vec![Value::from(&s[..cut]), Value::from(&s[cut..])])
+            Ok(Value::from(vec![
+                Value::from(&s[..cut]),
+                Value::from(&s[cut..]),
+            ]))
         }
-        None => Value::from(vec![Value::from(s.as_str()), Value::from("")]),
+        None => Ok(Value::from(vec![Value::from(s.as_str()), Value::from("")])),
     }
 }
 
@@ -68,8 +90,8 @@ fn path_join(paths: &Value) -> Result<String, Error> {
         _ => as_list(paths)
             .ok_or_else(|| filter_error("path_join", "requires a list of paths"))?
             .iter()
-            .map(py_str)
-            .collect(),
+            .map(|p| path_arg("path_join", p))
+            .collect::<Result<_, _>>()?,
     };
     let mut out = String::new();
     for part in parts {
