@@ -197,11 +197,11 @@ mod tests {
         assert_eq!(dirname("/x"), "/");
         assert_eq!(dirname("x"), "");
         assert_eq!(
-            py_str(&splitext(&Value::from("a/b.tar.gz"))),
+            py_str(&splitext(&Value::from("a/b.tar.gz")).unwrap()),
             "['a/b.tar', '.gz']"
         );
         assert_eq!(
-            py_str(&splitext(&Value::from(".bashrc"))),
+            py_str(&splitext(&Value::from(".bashrc")).unwrap()),
             "['.bashrc', '']"
         );
     }
