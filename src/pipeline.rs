@@ -486,6 +486,20 @@ pub fn validate(
     secrets: &Secrets,
     version: crate::prometheus::Version,
 ) -> Vec<Finding> {
+    validate_reading(rendered, secrets, version).0
+}
+
+/// The credential fields of an output by field path (`None`: the output is not YAML).
+type FieldValues = Option<std::collections::HashMap<String, String>>;
+
+/// [`validate`], also giving the output's credential fields (as
+/// [`crate::lints::credential_values`] reads them) when a finding is a `literal-credential`,
+/// from the same reading of the text.
+fn validate_reading(
+    rendered: &Rendered,
+    secrets: &Secrets,
+    version: crate::prometheus::Version,
+) -> (Vec<Finding>, Option<FieldValues>) {
     let text = String::from_utf8_lossy(&rendered.bytes);
     let starts = line_starts(&text);
     let from_rules = |findings: Vec<crate::prometheus::Finding>| -> Vec<Finding> {
@@ -504,17 +518,23 @@ pub fn validate(
             .collect()
     };
     match rendered.validate {
-        Validate::None => Vec::new(),
-        Validate::WebConfig => from_rules(crate::prometheus::check_web_config(&text)),
+        Validate::None => (Vec::new(), None),
+        Validate::WebConfig => (from_rules(crate::prometheus::check_web_config(&text)), None),
         Validate::Prometheus => {
-            let mut findings = from_rules(crate::prometheus::check_config(&text, version));
+            // one reading of the text for the rules, the lints and the credential fields
+            let (rules, doc) = crate::prometheus::check_config_document(&text, version);
+            let mut findings = from_rules(rules);
             findings.extend(
-                crate::lints::lint_prometheus(&text, secrets)
+                crate::lints::lint_document(&text, doc.as_ref(), secrets)
                     .into_iter()
                     .map(|l| lint_finding(rendered, &text, &starts, l)),
             );
             findings.sort_by_key(|f| f.location.line);
-            findings
+            let values = findings
+                .iter()
+                .any(|f| f.id == LITERAL_CREDENTIAL)
+                .then(|| doc.as_ref().map(crate::lints::document_credential_values));
+            (findings, values)
         }
     }
 }
@@ -654,14 +674,22 @@ pub fn render_and_validate(
     let secrets = Secrets::from_vault(vault);
     let (rendered, mut findings) =
         render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
-    findings.extend(rendered.iter().flat_map(|r| validate(r, &secrets, version)));
+    let mut read = Vec::with_capacity(rendered.len());
+    for r in &rendered {
+        let (found, values) = validate_reading(r, &secrets, version);
+        findings.extend(found);
+        read.push(values);
+    }
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
         let again = render_environment(project, env, changed, extra, out_dir, true)
             .ok()
             .map(|(rendered, _)| rendered);
         // each output's credential fields, read once per render (not once per finding)
-        let mut first_values = CredentialValues::default();
+        let mut first_values = CredentialValues {
+            read,
+            ..CredentialValues::default()
+        };
         let mut second_values = CredentialValues::default();
         findings.retain(|f| {
             if f.id != LITERAL_CREDENTIAL {
@@ -739,18 +767,30 @@ fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
 
 /// The credential fields of each output of one render, by output, read when first asked.
 #[derive(Default)]
-struct CredentialValues(
-    std::collections::HashMap<String, Option<std::collections::HashMap<String, String>>>,
-);
+struct CredentialValues {
+    by_display: std::collections::HashMap<String, FieldValues>,
+    /// By output index: the fields already read while validating (taken when first asked).
+    read: Vec<Option<FieldValues>>,
+}
 
 impl CredentialValues {
     /// The value of finding `f`'s field in `outputs`: `None` when the output is not YAML,
     /// `Some(None)` when it has no such field.
     fn of(&mut self, outputs: &[Rendered], f: &Finding) -> Option<Option<String>> {
-        let values = self.0.entry(f.location.path.clone()).or_insert_with(|| {
-            let r = outputs.iter().find(|r| r.display == f.location.path)?;
-            crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes))
-        });
+        let read = &mut self.read;
+        let values = self
+            .by_display
+            .entry(f.location.path.clone())
+            .or_insert_with(|| {
+                let (i, r) = outputs
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| r.display == f.location.path)?;
+                match read.get_mut(i).and_then(Option::take) {
+                    Some(values) => values,
+                    None => crate::lints::credential_values(&String::from_utf8_lossy(&r.bytes)),
+                }
+            });
         values.as_ref().map(|v| v.get(&f.field_path).cloned())
     }
 }
