@@ -36,6 +36,12 @@ impl Masker {
     /// for a written form wins.
     fn labelled<'a>(values: impl IntoIterator<Item = (String, &'a str)>) -> Masker {
         let mut needles: Vec<(Zeroizing<String>, String)> = Vec::new();
+        // where each form already taken is in `needles`, by its hash (so that many secrets
+        // cost no scan per form, and the set holds no copy of a secret)
+        let mut taken: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::new();
+        let state = std::collections::hash_map::RandomState::new();
+        let hash = |form: &str| std::hash::BuildHasher::hash_one(&state, form);
         for (label, value) in values {
             if value.is_empty() {
                 continue;
@@ -83,8 +89,11 @@ impl Masker {
                 );
             }
             for form in forms {
-                if !needles.iter().any(|(n, _)| n.as_str() == form) {
-                    needles.push((Zeroizing::new(form), label.clone()));
+                let form = Zeroizing::new(form);
+                let same = taken.entry(hash(&form)).or_default();
+                if !same.iter().any(|&i| needles[i].0 == form) {
+                    same.push(needles.len());
+                    needles.push((form, label.clone()));
                 }
             }
         }
@@ -100,18 +109,24 @@ impl Masker {
     /// byte offset, in text order, one per place (the longest form wins where forms overlap).
     #[must_use]
     pub fn find_all(&self, text: &str) -> Vec<(&str, usize)> {
-        let mut found: Vec<(&str, usize, usize)> = Vec::new();
+        // the places found, by start: (end, label); they never overlap
+        let mut found: std::collections::BTreeMap<usize, (usize, &str)> =
+            std::collections::BTreeMap::new();
         // needles are sorted longest first: a shorter form inside a longer match is skipped
         for (needle, label) in self.needles.iter().filter(|(n, _)| n.chars().count() >= 4) {
             for (at, _) in text.match_indices(needle.as_str()) {
                 let end = at + needle.len();
-                if !found.iter().any(|(_, s, e)| at < *e && *s < end) {
-                    found.push((label.as_str(), at, end));
+                // of the places starting before `end`, the last one ends last
+                let overlaps = found
+                    .range(..end)
+                    .next_back()
+                    .is_some_and(|(_, (e, _))| at < *e);
+                if !overlaps {
+                    found.insert(at, (end, label.as_str()));
                 }
             }
         }
-        found.sort_by_key(|(_, at, _)| *at);
-        found.into_iter().map(|(l, at, _)| (l, at)).collect()
+        found.into_iter().map(|(at, (_, l))| (l, at)).collect()
     }
 
     /// `text` with every secret replaced by its label.
