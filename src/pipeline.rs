@@ -284,6 +284,20 @@ pub fn render_environment(
     quick_hashes: bool,
 ) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    render_environment_in(project, env, inventory, vault, extra, out_dir, quick_hashes)
+}
+
+/// [`render_environment`] with `env`'s inventory already loaded (a second render of the
+/// same environment reads it once).
+fn render_environment_in(
+    project: &Project,
+    env: &Environment,
+    inventory: Arc<Inventory>,
+    vault: VarLayer,
+    extra: &ExtraVars,
+    out_dir: Option<&Path>,
+    quick_hashes: bool,
+) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
     let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
@@ -672,8 +686,16 @@ pub fn render_and_validate(
     version: crate::prometheus::Version,
 ) -> Result<Validated, RunError> {
     let secrets = Secrets::from_vault(vault);
-    let (rendered, mut findings) =
-        render_environment(project, env, vault.clone(), extra, out_dir, quick_hashes)?;
+    let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    let (rendered, mut findings) = render_environment_in(
+        project,
+        env,
+        inventory.clone(),
+        vault.clone(),
+        extra,
+        out_dir,
+        quick_hashes,
+    )?;
     let mut read = Vec::with_capacity(rendered.len());
     for r in &rendered {
         let (found, values) = validate_reading(r, &secrets, version);
@@ -682,7 +704,7 @@ pub fn render_and_validate(
     }
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
-        let again = render_environment(project, env, changed, extra, out_dir, true)
+        let again = render_environment_in(project, env, inventory, changed, extra, out_dir, true)
             .ok()
             .map(|(rendered, _)| rendered);
         // each output's credential fields, read once per render (not once per finding)
