@@ -473,6 +473,45 @@ mod tests {
     }
 
     #[test]
+    fn find_all_keeps_the_longest_form_where_forms_overlap() {
+        // the rule as first written: longest needle first, each match skipped when it
+        // overlaps any match already kept
+        fn reference<'a>(m: &'a Masker, text: &str) -> Vec<(&'a str, usize)> {
+            let mut found: Vec<(&str, usize, usize)> = Vec::new();
+            for (needle, label) in m.needles.iter().filter(|(n, _)| n.chars().count() >= 4) {
+                for (at, _) in text.match_indices(needle.as_str()) {
+                    let end = at + needle.len();
+                    if !found.iter().any(|(_, s, e)| at < *e && *s < end) {
+                        found.push((label.as_str(), at, end));
+                    }
+                }
+            }
+            found.sort_by_key(|(_, at, _)| *at);
+            found.into_iter().map(|(l, at, _)| (l, at)).collect()
+        }
+        let m = Masker::new(&secrets(&[
+            ("a", "abcdefgh"),
+            ("b", "efghijkl"),
+            ("c", "ghij"),
+            ("d", "aaaa"),
+            ("e", "klmnop"),
+        ]));
+        for text in [
+            "abcdefghijklmnop",
+            "xxefghijklmnopabcdefgh ghij ghijkl",
+            "aaaaaaaaaa abcdefghij klmnopqrs aaaabcdefgh",
+            "efghijklmnopefghijkl",
+        ] {
+            let found = m.find_all(text);
+            assert_eq!(found, reference(&m, text), "{text}");
+            assert!(!found.is_empty());
+        }
+        // a form shared by two values is kept once, under the first label given
+        let m = Masker::new(&secrets(&[("x", "same-value"), ("y", "same-value")]));
+        assert_eq!(m.find_all("a same-value"), [("<vault:x>", 2)]);
+    }
+
+    #[test]
     fn masks_url_encoded_and_base64_forms() {
         let m = Masker::new(&secrets(&[("pw", "p@ss w/rd+1")]));
         for form in [
