@@ -186,6 +186,9 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
             Some((&line[..start], &line[start..end], &line[end..]))
         })
         .collect();
+    // each shape once, in order: a repeated one never decides (the first one did)
+    let mut seen = std::collections::HashSet::new();
+    let shapes: Vec<(&str, &str, &str)> = shapes.into_iter().filter(|s| seen.insert(*s)).collect();
     old.split_inclusive('\n')
         .map(|raw| {
             let (line, newline) = match raw.strip_suffix('\n') {
@@ -244,10 +247,14 @@ fn named_like_a_credential(path: &str) -> bool {
 fn old_values(old_masked: &str, new_masked: &str) -> Vec<(String, Zeroizing<String>)> {
     let mut out: Vec<(String, Zeroizing<String>)> = Vec::new();
     let new_lines: std::collections::HashSet<&str> = new_masked.lines().collect();
+    // each shape once, in order (a repeated shape matches where its first did: 10,000 jobs
+    // with one password line must not cost 10,000 tries per old line)
+    let mut seen = std::collections::HashSet::new();
     let shapes: Vec<Vec<&str>> = new_masked
         .lines()
         .filter(|l| l.contains("<vault:"))
         .filter_map(split_at_labels)
+        .filter(|shape| seen.insert(shape.clone()))
         .collect();
     for line in old_masked.lines().filter(|l| !new_lines.contains(l)) {
         for shape in &shapes {
