@@ -35,7 +35,14 @@ const SCHEMES: &[&str] = &["Bearer", "Basic", "Digest", "Negotiate", "NTLM", "ap
 /// Lints a rendered Prometheus configuration. `secrets` are the vault's values.
 #[must_use]
 pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
-    let Some(doc) = crate::prometheus::document(text) else {
+    lint_document(text, crate::prometheus::document(text).as_ref(), secrets)
+}
+
+/// [`lint_prometheus`] on the document already read from `text` (by
+/// [`crate::prometheus::check_config_document`]): `None` when it is not YAML.
+#[must_use]
+pub fn lint_document(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint> {
+    let Some(doc) = doc else {
         // Not YAML at all (Prometheus' rules report that); a vault value may be the cause.
         return broken_secrets(text, None, secrets);
     };
@@ -83,7 +90,7 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
             });
         }
     });
-    lints.extend(broken_secrets(text, Some(&doc), secrets));
+    lints.extend(broken_secrets(text, Some(doc), secrets));
     lints
 }
 
@@ -91,7 +98,14 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
 /// `None` when the text is not YAML.
 #[must_use]
 pub fn credential_values(text: &str) -> Option<std::collections::HashMap<String, String>> {
-    let doc = crate::prometheus::document(text)?;
+    Some(document_credential_values(&crate::prometheus::document(
+        text,
+    )?))
+}
+
+/// [`credential_values`] of a document already read.
+#[must_use]
+pub fn document_credential_values(doc: &Node) -> std::collections::HashMap<String, String> {
     let mut out = std::collections::HashMap::new();
     doc.walk("", &mut |path, node| {
         if let Kind::Scalar(Scalar { text: value, .. }) = &node.kind {
@@ -100,7 +114,7 @@ pub fn credential_values(text: &str) -> Option<std::collections::HashMap<String,
             }
         }
     });
-    Some(out)
+    out
 }
 
 /// Vault values that appear in the text but in no scalar: interpolated unquoted, they broke

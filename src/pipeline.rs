@@ -404,8 +404,21 @@ pub fn render_selected(
     options: &Options<'_>,
     quick_hashes: bool,
 ) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
-    let (extra, out_dir, selection) = (options.extra, options.out_dir, options.selection);
     let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    render_selected_in(project, env, inventory, vault, options, quick_hashes)
+}
+
+/// [`render_selected`] with `env`'s inventory already loaded (a second render of the same
+/// environment reads it once).
+fn render_selected_in(
+    project: &Project,
+    env: &Environment,
+    inventory: Arc<Inventory>,
+    vault: VarLayer,
+    options: &Options<'_>,
+    quick_hashes: bool,
+) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
+    let (extra, out_dir, selection) = (options.extra, options.out_dir, options.selection);
     let mut warnings = inventory.warnings.clone();
     let hash_key = hash_key(&vault, &env.name);
     let mut rendered = Vec::new();
@@ -709,6 +722,20 @@ pub fn validate(
     secrets: &Secrets,
     version: crate::prometheus::Version,
 ) -> Vec<Finding> {
+    validate_reading(rendered, secrets, version).0
+}
+
+/// The credential fields of an output by field path (`None`: the output is not YAML).
+type FieldValues = Option<std::collections::HashMap<String, String>>;
+
+/// [`validate`], also giving the output's credential fields (as
+/// [`crate::lints::credential_values`] reads them) when a finding is a `literal-credential`,
+/// from the same reading of the text.
+fn validate_reading(
+    rendered: &Rendered,
+    secrets: &Secrets,
+    version: crate::prometheus::Version,
+) -> (Vec<Finding>, Option<FieldValues>) {
     let text = String::from_utf8_lossy(&rendered.bytes);
     let starts = line_starts(&text);
     let from_rules = |findings: Vec<crate::prometheus::Finding>| -> Vec<Finding> {
@@ -727,20 +754,21 @@ pub fn validate(
             .collect()
     };
     match rendered.validate {
-        Validate::None => Vec::new(),
-        Validate::WebConfig => from_rules(crate::prometheus::check_web_config(&text)),
+        Validate::None => (Vec::new(), None),
+        Validate::WebConfig => (from_rules(crate::prometheus::check_web_config(&text)), None),
         Validate::Prometheus => {
             // a list of scrape configs (a Secret's additionalScrapeConfigs) is checked as the
-            // `scrape_configs` of a configuration; lines are the list's own
+            // `scrape_configs` of a configuration; lines are the list's own. One reading of
+            // the text serves the rules, the lints and the credential fields
             let (config, shift) = as_prometheus_config(rendered, &text);
             let unshift = |line: usize| line.saturating_sub(shift).max(1);
-            let mut rules = crate::prometheus::check_config(&config, version);
+            let (mut rules, doc) = crate::prometheus::check_config_document(&config, version);
             for f in &mut rules {
                 f.line = f.line.map(unshift);
             }
             let mut findings = from_rules(rules);
             findings.extend(
-                crate::lints::lint_prometheus(&config, secrets)
+                crate::lints::lint_document(&config, doc.as_ref(), secrets)
                     .into_iter()
                     .map(|mut l| {
                         l.line = unshift(l.line);
@@ -748,7 +776,11 @@ pub fn validate(
                     }),
             );
             findings.sort_by_key(|f| f.location.line);
-            findings
+            let values = findings
+                .iter()
+                .any(|f| f.id == LITERAL_CREDENTIAL)
+                .then(|| doc.as_ref().map(crate::lints::document_credential_values));
+            (findings, values)
         }
     }
 }
@@ -1012,16 +1044,31 @@ pub fn validate_selected(
 ) -> Result<Validated, RunError> {
     let version = options.version;
     let secrets = Secrets::from_vault(vault);
-    let (rendered, mut findings) =
-        render_selected(project, env, vault.clone(), options, quick_hashes)?;
-    findings.extend(rendered.iter().flat_map(|r| validate(r, &secrets, version)));
+    let inventory = Arc::new(Inventory::load(&env.inventory, &project.root)?);
+    let (rendered, mut findings) = render_selected_in(
+        project,
+        env,
+        inventory.clone(),
+        vault.clone(),
+        options,
+        quick_hashes,
+    )?;
+    let mut read = Vec::with_capacity(rendered.len());
+    for r in &rendered {
+        let (found, values) = validate_reading(r, &secrets, version);
+        findings.extend(found);
+        read.push(values);
+    }
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
-        let again = render_selected(project, env, changed, options, true)
+        let again = render_selected_in(project, env, inventory, changed, options, true)
             .ok()
             .map(|(rendered, _)| rendered);
         // each output's credential fields, read once per render (not once per finding)
-        let mut first_values = CredentialValues::default();
+        let mut first_values = CredentialValues {
+            read,
+            ..CredentialValues::default()
+        };
         let mut second_values = CredentialValues::default();
         findings.retain(|f| {
             if f.id != LITERAL_CREDENTIAL {
@@ -1101,19 +1148,33 @@ fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
 
 /// The credential fields of each output of one render, by output, read when first asked.
 #[derive(Default)]
-struct CredentialValues(
-    std::collections::HashMap<String, Option<std::collections::HashMap<String, String>>>,
-);
+struct CredentialValues {
+    by_display: std::collections::HashMap<String, FieldValues>,
+    /// By output index: the fields already read while validating (taken when first asked).
+    read: Vec<Option<FieldValues>>,
+}
 
 impl CredentialValues {
     /// The value of finding `f`'s field in `outputs`: `None` when the output is not YAML,
     /// `Some(None)` when it has no such field.
     fn of(&mut self, outputs: &[Rendered], f: &Finding) -> Option<Option<String>> {
-        let values = self.0.entry(f.location.path.clone()).or_insert_with(|| {
-            let r = outputs.iter().find(|r| r.display == f.location.path)?;
-            let text = String::from_utf8_lossy(&r.bytes);
-            crate::lints::credential_values(&as_prometheus_config(r, &text).0)
-        });
+        let read = &mut self.read;
+        let values = self
+            .by_display
+            .entry(f.location.path.clone())
+            .or_insert_with(|| {
+                let (i, r) = outputs
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| r.display == f.location.path)?;
+                match read.get_mut(i).and_then(Option::take) {
+                    Some(values) => values,
+                    None => {
+                        let text = String::from_utf8_lossy(&r.bytes);
+                        crate::lints::credential_values(&as_prometheus_config(r, &text).0)
+                    }
+                }
+            });
         values.as_ref().map(|v| v.get(&f.field_path).cloned())
     }
 }

@@ -36,6 +36,12 @@ impl Masker {
     /// for a written form wins.
     fn labelled<'a>(values: impl IntoIterator<Item = (String, &'a str)>) -> Masker {
         let mut needles: Vec<(Zeroizing<String>, String)> = Vec::new();
+        // where each form already taken is in `needles`, by its hash (so that many secrets
+        // cost no scan per form, and the set holds no copy of a secret)
+        let mut taken: std::collections::HashMap<u64, Vec<usize>> =
+            std::collections::HashMap::new();
+        let state = std::collections::hash_map::RandomState::new();
+        let hash = |form: &str| std::hash::BuildHasher::hash_one(&state, form);
         for (label, value) in values {
             if value.is_empty() {
                 continue;
@@ -85,8 +91,11 @@ impl Masker {
                 );
             }
             for form in forms {
-                if !needles.iter().any(|(n, _)| n.as_str() == form) {
-                    needles.push((Zeroizing::new(form), label.clone()));
+                let form = Zeroizing::new(form);
+                let same = taken.entry(hash(&form)).or_default();
+                if !same.iter().any(|&i| needles[i].0 == form) {
+                    same.push(needles.len());
+                    needles.push((form, label.clone()));
                 }
             }
         }
@@ -102,18 +111,24 @@ impl Masker {
     /// byte offset, in text order, one per place (the longest form wins where forms overlap).
     #[must_use]
     pub fn find_all(&self, text: &str) -> Vec<(&str, usize)> {
-        let mut found: Vec<(&str, usize, usize)> = Vec::new();
+        // the places found, by start: (end, label); they never overlap
+        let mut found: std::collections::BTreeMap<usize, (usize, &str)> =
+            std::collections::BTreeMap::new();
         // needles are sorted longest first: a shorter form inside a longer match is skipped
         for (needle, label) in self.needles.iter().filter(|(n, _)| n.chars().count() >= 4) {
             for (at, _) in text.match_indices(needle.as_str()) {
                 let end = at + needle.len();
-                if !found.iter().any(|(_, s, e)| at < *e && *s < end) {
-                    found.push((label.as_str(), at, end));
+                // of the places starting before `end`, the last one ends last
+                let overlaps = found
+                    .range(..end)
+                    .next_back()
+                    .is_some_and(|(_, (e, _))| at < *e);
+                if !overlaps {
+                    found.insert(at, (end, label.as_str()));
                 }
             }
         }
-        found.sort_by_key(|(_, at, _)| *at);
-        found.into_iter().map(|(l, at, _)| (l, at)).collect()
+        found.into_iter().map(|(at, (_, l))| (l, at)).collect()
     }
 
     /// Every place a secret stands inside a longer base64 text (a whole file in a Kubernetes
@@ -227,6 +242,9 @@ fn mask_old_by_shape(old: &str, new_masked: &str) -> String {
             Some((&line[..start], &line[start..end], &line[end..]))
         })
         .collect();
+    // each shape once, in order: a repeated one never decides (the first one did)
+    let mut seen = std::collections::HashSet::new();
+    let shapes: Vec<(&str, &str, &str)> = shapes.into_iter().filter(|s| seen.insert(*s)).collect();
     old.split_inclusive('\n')
         .map(|raw| {
             let (line, newline) = match raw.strip_suffix('\n') {
@@ -289,10 +307,14 @@ fn named_like_a_credential(path: &str) -> bool {
 fn old_values(old_masked: &str, new_masked: &str) -> Vec<(String, Zeroizing<String>)> {
     let mut out: Vec<(String, Zeroizing<String>)> = Vec::new();
     let new_lines: std::collections::HashSet<&str> = new_masked.lines().collect();
+    // each shape once, in order (a repeated shape matches where its first did: 10,000 jobs
+    // with one password line must not cost 10,000 tries per old line)
+    let mut seen = std::collections::HashSet::new();
     let shapes: Vec<Vec<&str>> = new_masked
         .lines()
         .filter(|l| l.contains("<vault:"))
         .filter_map(split_at_labels)
+        .filter(|shape| seen.insert(shape.clone()))
         .collect();
     for line in old_masked.lines().filter(|l| !new_lines.contains(l)) {
         for shape in &shapes {
@@ -566,6 +588,45 @@ mod tests {
         );
         assert!(!diff.contains("value"), "{diff}");
         assert_eq!(secret_file("k", "k", Some(b"same"), Some(b"same")), "");
+    }
+
+    #[test]
+    fn find_all_keeps_the_longest_form_where_forms_overlap() {
+        // the rule as first written: longest needle first, each match skipped when it
+        // overlaps any match already kept
+        fn reference<'a>(m: &'a Masker, text: &str) -> Vec<(&'a str, usize)> {
+            let mut found: Vec<(&str, usize, usize)> = Vec::new();
+            for (needle, label) in m.needles.iter().filter(|(n, _)| n.chars().count() >= 4) {
+                for (at, _) in text.match_indices(needle.as_str()) {
+                    let end = at + needle.len();
+                    if !found.iter().any(|(_, s, e)| at < *e && *s < end) {
+                        found.push((label.as_str(), at, end));
+                    }
+                }
+            }
+            found.sort_by_key(|(_, at, _)| *at);
+            found.into_iter().map(|(l, at, _)| (l, at)).collect()
+        }
+        let m = Masker::new(&secrets(&[
+            ("a", "abcdefgh"),
+            ("b", "efghijkl"),
+            ("c", "ghij"),
+            ("d", "aaaa"),
+            ("e", "klmnop"),
+        ]));
+        for text in [
+            "abcdefghijklmnop",
+            "xxefghijklmnopabcdefgh ghij ghijkl",
+            "aaaaaaaaaa abcdefghij klmnopqrs aaaabcdefgh",
+            "efghijklmnopefghijkl",
+        ] {
+            let found = m.find_all(text);
+            assert_eq!(found, reference(&m, text), "{text}");
+            assert!(!found.is_empty());
+        }
+        // a form shared by two values is kept once, under the first label given
+        let m = Masker::new(&secrets(&[("x", "same-value"), ("y", "same-value")]));
+        assert_eq!(m.find_all("a same-value"), [("<vault:x>", 2)]);
     }
 
     #[test]

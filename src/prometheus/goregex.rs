@@ -4,15 +4,18 @@
 //! Go, and what Go refuses is refused (backreferences, `(?x)`, repeat counts above 1000,
 //! `\<`, `\z`-like escapes Go lacks).
 
+use std::sync::Arc;
+
 use regex::Regex;
 
-/// A compiled Go regexp.
+/// A compiled Go regexp. Its clones (one per job that writes the same pattern) share the
+/// compiled program and its one matching cache.
 #[derive(Debug, Clone)]
 pub(crate) struct GoRegex {
-    pub re: Regex,
+    pub re: Arc<Regex>,
     /// Go's group names, by group number: the translation leaves every group unnamed, since Go
     /// takes names the regex crate refuses (`(?P<1a>x)`) and the same name twice.
-    names: Vec<Option<String>>,
+    names: Arc<[Option<String>]>,
 }
 
 thread_local! {
@@ -63,7 +66,10 @@ impl GoRegex {
                 };
                 format!("error parsing regexp: {detail}: `{pattern}`")
             })?;
-        Ok(GoRegex { re, names })
+        Ok(GoRegex {
+            re: Arc::new(re),
+            names: names.into(),
+        })
     }
 
     /// Whether the whole of `s` matches (the patterns are anchored by their callers).

@@ -136,17 +136,31 @@ fn syntax_finding(e: &yaml::SyntaxError) -> Finding {
 }
 
 fn run_config(text: &str, version: Version, agent: bool) -> (Vec<Finding>, Vec<ScrapeJob>) {
+    let (findings, jobs, _) = run_config_document(text, version, agent);
+    (findings, jobs)
+}
+
+/// [`run_config`], also giving back the document it read (what [`document`] gives).
+fn run_config_document(
+    text: &str,
+    version: Version,
+    agent: bool,
+) -> (
+    Vec<Finding>,
+    Vec<ScrapeJob>,
+    Option<crate::yaml::node::Node>,
+) {
     let mut cx = decode::Cx::new(version);
-    let jobs = match yaml::load(text) {
-        Ok(root) => config::check(&mut cx, root.as_ref(), agent),
+    let (jobs, root) = match yaml::load(text) {
+        Ok(root) => (config::check(&mut cx, root.as_ref(), agent), root),
         Err(e) => {
             cx.findings.push(syntax_finding(&e));
-            Vec::new()
+            (Vec::new(), None)
         }
     };
     let mut findings = cx.findings;
     findings.dedup();
-    (findings, jobs)
+    (findings, jobs, root)
 }
 
 /// Checks a Prometheus configuration as `promtool check config --syntax-only` does.
@@ -154,6 +168,17 @@ fn run_config(text: &str, version: Version, agent: bool) -> (Vec<Finding>, Vec<S
 #[must_use]
 pub fn check_config(text: &str, version: Version) -> Vec<Finding> {
     run_config(text, version, false).0
+}
+
+/// [`check_config`] and [`document`] from one reading of the text: the validator's findings,
+/// and the node tree the lints walk (`None` when the text is empty or not YAML).
+#[must_use]
+pub fn check_config_document(
+    text: &str,
+    version: Version,
+) -> (Vec<Finding>, Option<crate::yaml::node::Node>) {
+    let (findings, _, root) = run_config_document(text, version, false);
+    (findings, root)
 }
 
 /// The scrape jobs of a Prometheus configuration as the validator decoded them: each job's

@@ -403,25 +403,17 @@ fn repair(text: &str, err: &ScanError) -> Option<String> {
 /// of the 1.2 scanner itself are left to the loader.
 pub(crate) fn check(text: &str) -> Result<(), SyntaxError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut col = Vec::with_capacity(chars.len() + 1);
-    let mut line = Vec::with_capacity(chars.len() + 1);
-    let (mut c, mut l) = (0usize, 1usize);
+    // where each line starts (a char index): a line and column are computed when asked, not
+    // kept for every character
+    let mut starts = vec![0];
     for (i, ch) in chars.iter().enumerate() {
-        col.push(c);
-        line.push(l);
         if *ch == '\n' || (*ch == '\r' && chars.get(i + 1) != Some(&'\n')) {
-            c = 0;
-            l += 1;
-        } else {
-            c += 1;
+            starts.push(i + 1);
         }
     }
-    col.push(c);
-    line.push(l);
     let mut st = State {
         chars: &chars,
-        col: &col,
-        line: &line,
+        starts: &starts,
         flow: 0,
         indents: Vec::new(),
         prev: Prev::StreamStart,
@@ -608,8 +600,8 @@ enum Prev {
 
 struct State<'a> {
     chars: &'a [char],
-    col: &'a [usize],
-    line: &'a [usize],
+    /// The char index each line starts at.
+    starts: &'a [usize],
     flow: usize,
     /// Columns of the open block collections (yaml.v2's indent stack).
     indents: Vec<usize>,
@@ -618,11 +610,21 @@ struct State<'a> {
 }
 
 impl State<'_> {
+    /// The 1-based line of char index `at`.
+    fn line(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at)
+    }
+
+    /// The 0-based column (in chars) of char index `at`.
+    fn col(&self, at: usize) -> usize {
+        at - self.starts[self.line(at) - 1]
+    }
+
     fn error(&self, at: usize, message: &str) -> SyntaxError {
         let at = at.min(self.chars.len());
         SyntaxError {
-            line: self.line[at],
-            column: self.col[at] + 1,
+            line: self.line(at),
+            column: self.col(at) + 1,
             message: message.to_string(),
         }
     }
@@ -657,7 +659,7 @@ impl State<'_> {
                 }
                 '\t' => {
                     if plain {
-                        if after_break && self.col[i] < indent {
+                        if after_break && self.col(i) < indent {
                             return Err(
                                 self.error(i, "found a tab character that violates indentation")
                             );
@@ -682,7 +684,7 @@ impl State<'_> {
             match self.chars[i] {
                 c if is_break(c) => leading = true,
                 ' ' => {}
-                '\t' if leading && self.col[i] < self.plain_indent() => {
+                '\t' if leading && self.col(i) < self.plain_indent() => {
                     return Err(self.error(i, "found a tab character that violates indentation"));
                 }
                 '\t' => {}

@@ -260,15 +260,61 @@ fn dearmor_canonical(raw: &[u8], path: &str) -> Result<Vec<u8>, VaultError> {
     ArmoredReader::new(raw)
         .read_to_end(&mut binary)
         .map_err(|_| damaged("its ASCII armor does not decode (truncated or edited)"))?;
-    let canonical = armor(&binary).map_err(|_| damaged("its ASCII armor does not decode"))?;
-    let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
-    let matches = text == canonical || format!("{text}\n") == canonical;
+    let matches = if raw.contains(&b'\r') {
+        let canonical = armor(&binary).map_err(|_| damaged("its ASCII armor does not decode"))?;
+        let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+        text == canonical || format!("{text}\n") == canonical
+    } else {
+        // the same comparison, made as age writes the armor: no copy of the text
+        is_armored_as_age_writes(&binary, raw)
+            .map_err(|_| damaged("its ASCII armor does not decode"))?
+    };
     if !matches {
         return Err(damaged(
             "its ASCII armor differs from what age writes (edited by hand?)",
         ));
     }
     Ok(binary)
+}
+
+/// Whether `raw` is what age's armor of `binary` is (the last newline may be missing).
+fn is_armored_as_age_writes(binary: &[u8], raw: &[u8]) -> std::io::Result<bool> {
+    /// Compares what is written with `expected`, from its start.
+    struct Compare<'a> {
+        expected: &'a [u8],
+        at: usize,
+        same: bool,
+    }
+    impl Write for Compare<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let end = self.at + buf.len();
+            let overlap = end.min(self.expected.len());
+            if self.same && self.at < overlap {
+                self.same = self.expected[self.at..overlap] == buf[..overlap - self.at];
+            }
+            // past the end: only the one newline `raw` may lack
+            if end > self.expected.len() {
+                let past = &buf[overlap.saturating_sub(self.at)..];
+                let first = self.at.max(self.expected.len());
+                self.same &= first == self.expected.len() && past == b"\n";
+            }
+            self.at = end;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut sink = Compare {
+        expected: raw,
+        at: 0,
+        same: true,
+    };
+    let mut w = ArmoredWriter::wrap_output(&mut sink, Format::AsciiArmor)?;
+    w.write_all(binary)?;
+    w.finish()?;
+    let whole = sink.at == raw.len() || sink.at == raw.len() + 1;
+    Ok(sink.same && whole)
 }
 
 fn armor(binary: &[u8]) -> std::io::Result<String> {
@@ -781,6 +827,28 @@ fn replace_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn armor_is_compared_as_age_writes_it() {
+        for len in [1, 47, 48, 49, 200] {
+            let binary: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let canonical = armor(&binary).unwrap();
+            let raw = canonical.as_bytes();
+            assert!(is_armored_as_age_writes(&binary, raw).unwrap());
+            // the last newline may be missing, nothing else
+            assert!(is_armored_as_age_writes(&binary, &raw[..raw.len() - 1]).unwrap());
+            assert!(!is_armored_as_age_writes(&binary, &raw[..raw.len() - 2]).unwrap());
+            assert!(
+                !is_armored_as_age_writes(&binary, format!("{canonical}\n").as_bytes()).unwrap()
+            );
+            assert!(
+                !is_armored_as_age_writes(&binary, format!("{canonical}x").as_bytes()).unwrap()
+            );
+            let mut edited = raw.to_vec();
+            edited[40] ^= 0x20;
+            assert!(!is_armored_as_age_writes(&binary, &edited).unwrap());
+        }
+    }
 
     #[test]
     fn set_keeps_comments_and_order() {

@@ -24,18 +24,21 @@ pub struct Document {
     /// Keys written twice in one mapping (the last value is kept, as in PyYAML; Ansible
     /// warns about each).
     pub duplicates: Vec<DuplicateKey>,
+    /// `key_lines` by key (the last line a key is on), so a look-up costs no scan.
+    pub(super) line_index: std::collections::HashMap<String, usize>,
 }
 
 impl Document {
-    /// The line a top-level key is defined on.
+    /// The line a top-level key is defined on (its last definition when written twice).
     #[must_use]
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.key_lines
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, l)| *l)
+        self.line_index.get(key).copied()
     }
+}
+
+/// Each key's last line in `key_lines`.
+fn last_lines(key_lines: &[(String, usize)]) -> std::collections::HashMap<String, usize> {
+    key_lines.iter().cloned().collect()
 }
 
 /// Loads a single-document YAML text (an empty text is `Null`), within the limits of a
@@ -66,6 +69,7 @@ pub fn load_decrypting(
             key_lines: Vec::new(),
             root: None,
             duplicates: Vec::new(),
+            line_index: std::collections::HashMap::new(),
         });
     };
     let resolver = Resolver { decrypt };
@@ -81,6 +85,7 @@ pub fn load_decrypting(
     }
     Ok(Document {
         data: resolver.value(&root)?,
+        line_index: last_lines(&key_lines),
         key_lines,
         duplicates: root.duplicate_keys(),
         root: Some(root),

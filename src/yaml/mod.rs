@@ -388,15 +388,9 @@ fn read_variables(text: &str, strict: bool) -> Result<IndexMap<String, Variable>
         });
     }
     let load::Document {
-        data, key_lines, ..
+        data, line_index, ..
     } = doc;
-    let line_of = |key: &str| {
-        key_lines
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, l)| *l)
-    };
+    let line_of = |key: &str| line_index.get(key).copied();
     let entries = match data {
         Data::Null => return Ok(IndexMap::new()),
         Data::Map(entries) => entries,
