@@ -135,7 +135,15 @@ impl Resolver<'_> {
         let pairs = flatten(entries)?;
         let mut built = Vec::with_capacity(pairs.len());
         for (key, value) in pairs {
-            built.push((self.value(key)?, self.value(value)?));
+            let k = self.value(key)?;
+            // a list or a dict is no dict key in Python (PyYAML's construct_mapping)
+            if matches!(k, Data::Seq(_) | Data::Map(_)) {
+                return Err(at(
+                    key,
+                    "while constructing a mapping: found unhashable key (a list or mapping)",
+                ));
+            }
+            built.push((k, self.value(value)?));
         }
         Ok(Data::Map(as_dict(built.into_iter())))
     }

@@ -58,6 +58,25 @@ where
         name,
         "map" | "select" | "reject" | "selectattr" | "rejectattr"
     );
+    let reads_items = matches!(
+        name,
+        "intersect"
+            | "difference"
+            | "symmetric_difference"
+            | "union"
+            | "product"
+            | "unique"
+            | "select"
+            | "reject"
+            | "selectattr"
+            | "rejectattr"
+            | "map"
+            | "join"
+            | "sort"
+            | "min"
+            | "max"
+            | "sum"
+    );
     let inner = Value::from_function(f);
     let wrapped = move |state: &mut State,
                         args: minijinja::value::Rest<minijinja::value::ValueOrKwargs>|
@@ -71,10 +90,28 @@ where
         if iterates_truthy && args.first().is_some_and(|v| !v.is_true()) {
             return Ok(Value::from(Vec::<Value>::new()));
         }
+        // a filter that reads every item (compares, hashes, joins or tests it) trips on an
+        // undefined one (from `query('vars', 'missing')`), as Ansible's undefined does
+        if reads_items && args.iter().any(holds_undefined_item) {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                format!(
+                    "`{name}`: a list holds an undefined value (a variable that was not found)"
+                ),
+            ));
+        }
         inner.call(state, &args)
     };
     env.add_filter(name, wrapped.clone());
     env.add_filter(format!("ansible.builtin.{name}"), wrapped);
+}
+
+/// Whether a value is a list holding an undefined item.
+fn holds_undefined_item(value: &Value) -> bool {
+    value.kind() == minijinja::value::ValueKind::Seq
+        && value
+            .try_iter()
+            .is_ok_and(|mut it| it.any(|v| v.is_undefined()))
 }
 
 /// Adds a test under its name and as `ansible.builtin.NAME`.
@@ -108,12 +145,7 @@ where
             ));
         }
         for arg in args.iter().filter(|_| compares_items) {
-            if arg.is_undefined()
-                || (arg.kind() == minijinja::value::ValueKind::Seq
-                    && arg
-                        .try_iter()
-                        .is_ok_and(|mut it| it.any(|v| v.is_undefined())))
-            {
+            if arg.is_undefined() || holds_undefined_item(arg) {
                 return Err(Error::new(
                     ErrorKind::UndefinedError,
                     format!("`{name}`: an undefined value is compared"),

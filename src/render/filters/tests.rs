@@ -41,6 +41,47 @@ pub(super) fn register(env: &mut Environment<'static>) {
     super::add_test(env, "version", version);
     // `x is in list` compares x with every item: an undefined item fails (Python's `in`)
     super::add_test(env, "in", minijinja::tests::is_in);
+    // minijinja's own tests that Jinja lacks: Ansible says "No test named ..."
+    env.remove_test("startingwith");
+    env.remove_test("endingwith");
+    // Jinja's own tests, through `add_test` so that an undefined value fails them as it does
+    // in Ansible (only `defined`, `undefined` and `none` take one)
+    {
+        use minijinja::tests as t;
+        super::add_test(env, "boolean", t::is_boolean);
+        super::add_test(env, "number", t::is_number);
+        super::add_test(env, "integer", t::is_integer);
+        super::add_test(env, "int", t::is_integer);
+        super::add_test(env, "float", t::is_float);
+        super::add_test(env, "string", t::is_string);
+        super::add_test(env, "sequence", t::is_sequence);
+        super::add_test(env, "mapping", t::is_mapping);
+        super::add_test(env, "lower", t::is_lower);
+        super::add_test(env, "upper", t::is_upper);
+        super::add_test(env, "sameas", t::is_sameas);
+        super::add_test(env, "true", t::is_true);
+        super::add_test(env, "false", t::is_false);
+        for name in ["eq", "equalto", "=="] {
+            super::add_test(env, name, t::is_eq);
+        }
+        for name in ["ne", "!="] {
+            super::add_test(env, name, t::is_ne);
+        }
+        // the ordering tests order as Python does (`render::operators::compare`)
+        use crate::render::operators::compare;
+        for name in ["lt", "lessthan", "<"] {
+            super::add_test(env, name, |a: Value, b: Value| compare(a, "<", b));
+        }
+        for name in ["le", "<="] {
+            super::add_test(env, name, |a: Value, b: Value| compare(a, "<=", b));
+        }
+        for name in ["gt", "greaterthan", ">"] {
+            super::add_test(env, name, |a: Value, b: Value| compare(a, ">", b));
+        }
+        for name in ["ge", ">="] {
+            super::add_test(env, name, |a: Value, b: Value| compare(a, ">=", b));
+        }
+    }
     // Python's iter(): strings, lists, dicts, generators; not None, numbers or booleans
     super::add_test(env, "iterable", |value: &Value| {
         matches!(
