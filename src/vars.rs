@@ -452,14 +452,7 @@ impl HostScope {
                     .map(|d| self.template(d))
                     .collect::<Result<Vec<_>, _>>()?,
             ),
-            Data::Map(entries) => {
-                let mut map = IndexMap::with_capacity(entries.len());
-                for (k, v) in entries {
-                    // Ansible templates values, not keys
-                    map.insert(k.to_value(), self.template(v)?);
-                }
-                Value::from_object(map)
-            }
+            Data::Map(entries) => Value::from_object(LazyMap::new(self.clone(), entries)),
             Data::Int(i) => int_value(*i),
             other => other.to_value(),
         })
@@ -720,6 +713,82 @@ const MAGIC: &[&str] = &[
     "playbook_dir",
     "inventory_dir",
 ];
+
+/// A mapping variable as Ansible 2.19 holds it: a lazy container whose values are templated
+/// when read (and kept), not when the mapping is. Its keys are listed without templating
+/// anything (`{{ d | list }}` works when one value's template would fail), and a value whose
+/// template uses something undefined is itself undefined.
+struct LazyMap {
+    scope: Arc<HostScope>,
+    /// Each key (as templates see it) and its value as written; a repeated key keeps its first
+    /// place and its last value, as a Python dict does.
+    entries: IndexMap<Value, Data>,
+    templated: Mutex<Vec<Option<Option<Value>>>>,
+}
+
+impl std::fmt::Debug for LazyMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LazyMap")
+    }
+}
+
+impl LazyMap {
+    fn new(scope: Arc<HostScope>, entries: &[(Data, Data)]) -> LazyMap {
+        let mut map = IndexMap::with_capacity(entries.len());
+        for (k, v) in entries {
+            // Ansible templates values, not keys
+            map.insert(k.to_value(), v.clone());
+        }
+        let n = map.len();
+        LazyMap {
+            scope,
+            entries: map,
+            templated: Mutex::new(vec![None; n]),
+        }
+    }
+}
+
+impl Object for LazyMap {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let (index, _, data) = self.entries.get_full(key)?;
+        if let Some(done) = self
+            .templated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(index)
+            .cloned()
+            .flatten()
+        {
+            return done;
+        }
+        let value = match self.scope.template(data) {
+            Ok(v) => Some(v),
+            Err(e) if e.kind() == ErrorKind::UndefinedError => None,
+            Err(e) => Some(Value::from(e)),
+        };
+        if let Some(slot) = self
+            .templated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_mut(index)
+        {
+            *slot = Some(value.clone());
+        }
+        value
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.entries.keys().cloned().collect())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
 
 impl Object for HostScope {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
