@@ -485,10 +485,7 @@ impl HostScope {
         }
         // Jinja drops one final newline; Ansible adds back those a text result lacks.
         let stripped = source.strip_suffix('\n').unwrap_or(source);
-        let stripped = crate::render::operators::rewrite_template(
-            stripped,
-            &crate::render::syntax(&crate::render::Settings::default())?,
-        );
+        let stripped = crate::render::operators::rewrite_template(stripped, default_syntax()?);
         match crate::render::render_nodes(|| env.render_str(&stripped, ctx))? {
             crate::render::Rendered::Nothing => Ok(Value::from(())),
             crate::render::Rendered::Native(value) => within_limits(value),
@@ -713,6 +710,15 @@ const MAGIC: &[&str] = &[
     "playbook_dir",
     "inventory_dir",
 ];
+
+/// The Jinja syntax variables are templated with (Ansible's defaults), built once.
+fn default_syntax() -> Result<&'static minijinja::syntax::SyntaxConfig, Error> {
+    static SYNTAX: OnceLock<Option<minijinja::syntax::SyntaxConfig>> = OnceLock::new();
+    SYNTAX
+        .get_or_init(|| crate::render::syntax(&crate::render::Settings::default()).ok())
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "the default Jinja syntax"))
+}
 
 /// A mapping variable as Ansible 2.19 holds it: a lazy container whose values are templated
 /// when read (and kept), not when the mapping is. Its keys are listed without templating

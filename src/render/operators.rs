@@ -76,8 +76,9 @@ fn apply(source: &str, mut edits: Vec<Edit>) -> Cow<'_, str> {
     if edits.is_empty() {
         return Cow::Borrowed(source);
     }
-    // Nested operators share start or end offsets: the edits at one place are all the same
-    // text (`FUNCTION(` or `)`), so their order among themselves does not matter.
+    // Nested rewrites share start or end offsets: the walk pushes an outer expression's edits
+    // before an inner one's, and the stable sort keeps that order at one offset, so an outer
+    // call opens first (the closing `)`s are all alike).
     edits.sort_by_key(|e| e.at);
     let mut out = String::with_capacity(source.len() + edits.len() * (PERCENT.len() + 2));
     let mut at = 0;

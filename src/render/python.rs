@@ -467,25 +467,25 @@ impl JsonEncoder<'_> {
                     out.push_str("{}");
                     return Ok(());
                 }
-                if self.options.sort_keys && self.options.keys_as_strings {
-                    let mut keyed = items
-                        .into_iter()
-                        .map(|(k, v)| Ok((json_key(&k)?, k, v)))
-                        .collect::<Result<Vec<(String, Value, Value)>, Error>>()?;
-                    keyed.sort_by(|(a, ..), (b, ..)| a.cmp(b));
-                    items = keyed.into_iter().map(|(_, k, v)| (k, v)).collect();
-                } else if self.options.sort_keys {
+                if self.options.sort_keys && !self.options.keys_as_strings {
                     sort_items(&mut items)?;
+                }
+                // each key as the JSON string it becomes, once
+                let mut items = items
+                    .into_iter()
+                    .map(|(k, v)| Ok((json_key(&k)?, v)))
+                    .collect::<Result<Vec<(String, Value)>, Error>>()?;
+                if self.options.sort_keys && self.options.keys_as_strings {
+                    items.sort_by(|(a, _), (b, _)| a.cmp(b));
                 }
                 out.push('{');
                 self.newline(out, level + 1);
-                for (i, (k, v)) in items.iter().enumerate() {
+                for (i, (key, v)) in items.iter().enumerate() {
                     if i > 0 {
                         out.push_str(self.item_separator());
                         self.newline(out, level + 1);
                     }
-                    let key = json_key(k)?;
-                    json_string(out, &key, self.options.ensure_ascii);
+                    json_string(out, key, self.options.ensure_ascii);
                     out.push_str(self.key_separator());
                     self.encode(out, v, level + 1)?;
                 }
