@@ -594,12 +594,7 @@ fn order(a: &Value, b: &Value, op: &str) -> Result<Option<std::cmp::Ordering>, E
         if let (Some(x), Some(y)) = (int(a), int(b)) {
             return Ok(Some(x.cmp(&y)));
         }
-        let float = |v: &Value| {
-            int(v)
-                .map(|i| i as f64)
-                .or_else(|| f64::try_from(v.clone()).ok())
-        };
-        return Ok(match (float(a), float(b)) {
+        return Ok(match (py_float(a), py_float(b)) {
             (Some(x), Some(y)) => x.partial_cmp(&y),
             _ => None,
         });
@@ -631,6 +626,13 @@ fn order(a: &Value, b: &Value, op: &str) -> Result<Option<std::cmp::Ordering>, E
 /// Sequences that are not lists or tuples to Python (`range`, generators) cannot be ordered.
 fn is_lazy_or_special(v: &Value) -> bool {
     !matches!(super::python::py_type_name(v), "list" | "tuple")
+}
+
+/// A number (or bool) as a Python float, for arithmetic mixing ints and floats.
+fn py_float(v: &Value) -> Option<f64> {
+    super::python::py_int(v)
+        .map(|i| i as f64)
+        .or_else(|| f64::try_from(v.clone()).ok())
 }
 
 /// `lhs % rhs` as Python computes it.
@@ -798,12 +800,7 @@ fn remainder(lhs: &Value, rhs: &Value) -> Result<Value, Error> {
             Err(_) => Value::from(r),
         });
     }
-    let float = |v: &Value| {
-        int(v)
-            .map(|i| i as f64)
-            .or_else(|| f64::try_from(v.clone()).ok())
-    };
-    let (Some(a), Some(b)) = (float(lhs), float(rhs)) else {
+    let (Some(a), Some(b)) = (py_float(lhs), py_float(rhs)) else {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
             "unsupported operand for %",
