@@ -63,7 +63,11 @@ impl Play {
     /// (`with_play`), not one reached through `hostvars`. Empty layers are left out.
     #[must_use]
     pub fn layers(&self, host: &str, with_play: bool) -> Vec<(Layer, &VarLayer)> {
-        let in_play = with_play && self.play_hosts.iter().any(|h| h == host);
+        self.layers_in(host, with_play && self.play_hosts.iter().any(|h| h == host))
+    }
+
+    /// [`Play::layers`] of a host known to be in the play (`in_play`) or not.
+    fn layers_in(&self, host: &str, in_play: bool) -> Vec<(Layer, &VarLayer)> {
         let mut layers = Vec::new();
         if in_play {
             layers.push((Layer::RoleDefaults, &self.defaults));
@@ -117,15 +121,19 @@ impl Shared {
         if let Some(scope) = hosts.get(&key) {
             return scope.clone();
         }
-        let mut layers = VarLayer::new();
-        for (_, layer) in self.play.layers(host, with_play) {
-            for (k, v) in layer {
-                layers.insert(k.clone(), v.clone());
+        // Only the names are merged: the values stay in the play's layers, shared by every
+        // host (a group's variables can be large, and many hosts read them).
+        let in_play = with_play && self.play.play_hosts.iter().any(|h| h == host);
+        let mut names = IndexMap::new();
+        for (position, (_, layer)) in self.play.layers_in(host, in_play).into_iter().enumerate() {
+            for k in layer.keys() {
+                names.insert(k.clone(), position);
             }
         }
         let scope = Arc::new(HostScope {
             host: host.to_string(),
-            layers,
+            in_play,
+            names,
             shared: self.clone(),
             cache: Mutex::new(HashMap::new()),
             resolving: Mutex::new(Vec::new()),
@@ -165,7 +173,11 @@ impl Shared {
 /// One host's variables, as a map object templates read from.
 pub struct HostScope {
     host: String,
-    layers: VarLayer,
+    /// Whether the play is for this host (it sees the role defaults and the vault).
+    in_play: bool,
+    /// Each variable's name, in Ansible's order, with the position (in
+    /// [`Play::layers`]) of the layer its value comes from.
+    names: IndexMap<String, usize>,
     shared: Arc<Shared>,
     cache: Mutex<HashMap<String, Value>>,
     resolving: Mutex<Vec<String>>,
@@ -253,7 +265,7 @@ impl HostScope {
     /// Every variable name the scope defines (magic variables included).
     #[must_use]
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.layers.keys().cloned().collect();
+        let mut names: Vec<String> = self.names.keys().cloned().collect();
         for magic in MAGIC {
             if !names.iter().any(|n| n == magic) {
                 names.push((*magic).to_string());
@@ -265,7 +277,14 @@ impl HostScope {
     /// Where a variable is defined, if it comes from a file.
     #[must_use]
     pub fn origin(&self, name: &str) -> Option<&Origin> {
-        self.layers.get(name).map(|v| &v.origin)
+        self.var(name).map(|v| &v.origin)
+    }
+
+    /// The variable `name` as defined (the highest layer's), untemplated.
+    fn var(&self, name: &str) -> Option<&Var> {
+        let position = *self.names.get(name)?;
+        let layers = self.shared.play.layers_in(&self.host, self.in_play);
+        layers.get(position)?.1.get(name)
     }
 
     fn magic(self: &Arc<Self>, name: &str) -> Option<Value> {
@@ -331,7 +350,7 @@ impl HostScope {
         if let Some(v) = self.cache.lock().ok().and_then(|c| c.get(name).cloned()) {
             return Some(v);
         }
-        let Some(var) = self.layers.get(name) else {
+        let Some(var) = self.var(name) else {
             return Self::fallback(name, &self.shared.play);
         };
         if !var.data.has_template() {
@@ -430,7 +449,7 @@ impl HostScope {
             names.sort();
             for n in names {
                 if self.magic(&n).is_none()
-                    && !self.layers.contains_key(&n)
+                    && !self.names.contains_key(&n)
                     && Self::fallback(&n, &self.shared.play).is_none()
                     && env.globals().all(|(g, _)| g != n)
                     && !missing.contains(&n)
@@ -810,11 +829,6 @@ impl Object for HostScope {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(
-            self.layers
-                .keys()
-                .map(|k| Value::from(k.as_str()))
-                .collect(),
-        )
+        Enumerator::Values(self.names.keys().map(|k| Value::from(k.as_str())).collect())
     }
 }
