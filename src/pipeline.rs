@@ -1059,16 +1059,25 @@ pub fn validate_selected(
         findings.extend(found);
         read.push(values);
     }
+    // each output's credential fields, read once per render (not once per finding)
+    let mut first_values = CredentialValues {
+        read,
+        ..CredentialValues::default()
+    };
+    if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
+        drop_vault_values(
+            project,
+            &rendered,
+            &secrets,
+            &mut first_values,
+            &mut findings,
+        );
+    }
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
         let again = render_selected_in(project, env, inventory, changed, options, true)
             .ok()
             .map(|(rendered, _)| rendered);
-        // each output's credential fields, read once per render (not once per finding)
-        let mut first_values = CredentialValues {
-            read,
-            ..CredentialValues::default()
-        };
         let mut second_values = CredentialValues::default();
         findings.retain(|f| {
             if f.id != LITERAL_CREDENTIAL {
@@ -1103,6 +1112,75 @@ pub fn validate_selected(
 }
 
 const LITERAL_CREDENTIAL: &str = "literal-credential";
+
+/// Drops the `literal-credential` findings whose field holds exactly a vault value that no
+/// template of its output holds in plain text: that value came from the vault, which the
+/// second render (every vault value changed) would only confirm, at the cost of rendering
+/// and reading everything again. A value short enough to match by chance (under 4
+/// characters), or written in a template as it is, is left to the second render. (A vault
+/// value copied in plain text anywhere else is what `check`'s leak scan reports.)
+fn drop_vault_values(
+    project: &Project,
+    rendered: &[Rendered],
+    secrets: &Secrets,
+    values: &mut CredentialValues,
+    findings: &mut Vec<Finding>,
+) {
+    let vault_values: std::collections::HashSet<&str> = secrets
+        .iter()
+        .map(|(_, s)| s)
+        .filter(|s| s.chars().count() >= 4)
+        .collect();
+    if vault_values.is_empty() {
+        return;
+    }
+    // by output: the findings whose value is a vault value, and those values
+    let mut candidates: std::collections::BTreeMap<&str, Vec<(usize, String)>> =
+        std::collections::BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.id != LITERAL_CREDENTIAL {
+            continue;
+        }
+        if let Some(value) = values.of(rendered, f).flatten() {
+            if vault_values.contains(value.as_str()) {
+                candidates
+                    .entry(f.location.path.as_str())
+                    .or_default()
+                    .push((i, value));
+            }
+        }
+    }
+    let mut from_vault = vec![false; findings.len()];
+    for (display, found) in candidates {
+        let Some(output) = rendered.iter().find(|r| r.display == display) else {
+            continue;
+        };
+        let needles: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).collect();
+        let Ok(matcher) = aho_corasick::AhoCorasick::new(&needles) else {
+            continue;
+        };
+        let mut in_template = vec![false; needles.len()];
+        for name in output.provenance.templates() {
+            let path = project.root.join(name);
+            let Ok(text) = crate::sandbox::read_to_string(&project.root, &path) else {
+                // unreadable: nothing is known, the second render decides
+                in_template.fill(true);
+                break;
+            };
+            for m in matcher.find_overlapping_iter(&text) {
+                in_template[m.pattern().as_usize()] = true;
+            }
+        }
+        for ((i, _), pasted) in found.iter().zip(in_template) {
+            from_vault[*i] = !pasted;
+        }
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !from_vault[i - 1]
+    });
+}
 
 /// Whether finding `f` is allowed on purpose: by an entry of `check.allow` in promvault.yml,
 /// or by a `{# promvault: allow ID #}` comment (several ids separated by spaces or commas) on

@@ -433,6 +433,18 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// Every template that wrote part of the output (included ones too), once each.
+    #[must_use]
+    pub fn templates(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.verbatim.iter().map(|n| &**n).collect();
+        for (_, _, name, _, _) in &self.spans {
+            if !names.contains(&&**name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     /// The template and 1-based line that wrote the output byte at `offset` of `output`.
     #[must_use]
     pub fn source_of(&self, output: &str, offset: usize) -> Option<(&str, usize)> {

@@ -104,16 +104,29 @@ fn literal_credential_fires_only_for_values_not_from_the_vault() {
             "{out}"
         );
     }
-    // a pasted literal that happens to contain a vault value is still a pasted literal
-    // (provenance, not text: the vault's `harmless-key-456` inside it proves nothing)
+    // a pasted literal that happens to contain a vault value, or to be one, is still a
+    // pasted literal (provenance, not text: the vault's `harmless-key-456` proves nothing)
+    for pasted in ["pasted-harmless-key-456-copy", "harmless-key-456"] {
+        let sb = seed("{{ node_exporter_password | to_json }}", pasted);
+        let out = sb.cmd(&["render"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out)
+                .contains("[literal-credential] scrape_configs[1].authorization.credentials"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // the same value through an included template
     let sb = seed(
         "{{ node_exporter_password | to_json }}",
-        "pasted-harmless-key-456-copy",
+        "\"{% include 'key.j2' %}\"",
     );
+    sb.write("templates/key.j2", "harmless-key-456");
     let out = sb.cmd(&["render"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("[literal-credential] scrape_configs[1].authorization.credentials"),
+        stderr(&out).contains("[literal-credential]"),
         "{}",
         stderr(&out)
     );
