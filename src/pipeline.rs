@@ -1155,7 +1155,10 @@ fn drop_vault_values(
         let Some(output) = rendered.iter().find(|r| r.display == display) else {
             continue;
         };
-        let needles: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).collect();
+        // each value once (many fields may hold the same one)
+        let mut needles: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).collect();
+        needles.sort_unstable();
+        needles.dedup();
         let Ok(matcher) = aho_corasick::AhoCorasick::new(&needles) else {
             continue;
         };
@@ -1171,7 +1174,10 @@ fn drop_vault_values(
                 in_template[m.pattern().as_usize()] = true;
             }
         }
-        for ((i, _), pasted) in found.iter().zip(in_template) {
+        for (i, value) in &found {
+            let pasted = needles
+                .binary_search(&value.as_str())
+                .map_or(true, |n| in_template[n]);
             from_vault[*i] = !pasted;
         }
     }
