@@ -503,10 +503,29 @@ fn check_render(
     // quotes it can close are affected.
     let hostile = pipeline::stand_in_layer(names, kinds, &display, StandIn::Hostile);
     let hostile_secrets = Secrets::from_vault(&hostile);
-    let Ok((rendered, _)) = pipeline::render_environment(project, env, hostile, &extra, None, true)
-    else {
+    let Ok((rendered, _)) = pipeline::render_environment_in(
+        project,
+        env,
+        validated.inventory.clone(),
+        hostile,
+        &extra,
+        true,
+    ) else {
         return;
     };
+    // the findings already reported, so a warning does not repeat one (a set: one lookup
+    // per lint, however many findings)
+    let mut reported: std::collections::HashSet<(String, String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.id.to_string(),
+                f.location.path.clone(),
+                f.field_path.clone(),
+            )
+        })
+        .collect();
     for r in rendered
         .iter()
         .filter(|r| r.validate == pipeline::Validate::Prometheus)
@@ -517,10 +536,8 @@ fn check_render(
             .into_iter()
             .filter(|l| l.id == "vault-value-not-string")
         {
-            let already = report.findings.iter().any(|f| {
-                f.id == lint.id && f.location.path == r.display && f.field_path == lint.path
-            });
-            if already {
+            let key = (lint.id.to_string(), r.display.clone(), lint.path.clone());
+            if !reported.insert(key) {
                 continue;
             }
             let message = format!(

@@ -319,6 +319,30 @@ pub fn render_environment(
     )
 }
 
+/// [`render_environment`] with an inventory already loaded (by [`validate_selected`]: see
+/// [`Validated::inventory`]), for a second render of the same environment with other vault
+/// values.
+///
+/// # Errors
+/// The first render problem, with file and line.
+pub fn render_environment_in(
+    project: &Project,
+    env: &Environment,
+    inventory: Arc<Inventory>,
+    vault: VarLayer,
+    extra: &ExtraVars,
+    quick_hashes: bool,
+) -> Result<(Vec<Rendered>, Vec<Finding>), RunError> {
+    let options = Options {
+        extra,
+        out_dir: None,
+        validate: false,
+        version: crate::prometheus::Version::default(),
+        selection: &Selection::ALL,
+    };
+    render_selected_in(project, env, inventory, vault, &options, quick_hashes)
+}
+
 /// Which renders of a run are wanted (`render --output NAME --host NAME`); by default all.
 /// A filtered render renders exactly what a full one renders for the outputs and hosts
 /// selected (the play's hosts, `ansible_play_hosts`, stay those of the output's pattern).
@@ -999,6 +1023,8 @@ pub struct Validated {
     pub findings: Vec<Finding>,
     /// How many findings were allowed on purpose ([`is_allowed`]) and left out.
     pub allowed: usize,
+    /// The environment's inventory, as loaded for the render.
+    pub inventory: Arc<Inventory>,
 }
 
 /// Renders every output of `env` with `vault` and validates each (Prometheus' rules and the
@@ -1075,7 +1101,7 @@ pub fn validate_selected(
     }
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         let changed = with_every_string_changed(vault);
-        let again = render_selected_in(project, env, inventory, changed, options, true)
+        let again = render_selected_in(project, env, inventory.clone(), changed, options, true)
             .ok()
             .map(|(rendered, _)| rendered);
         let mut second_values = CredentialValues::default();
@@ -1108,6 +1134,7 @@ pub fn validate_selected(
         rendered,
         findings,
         allowed,
+        inventory,
     })
 }
 
