@@ -409,6 +409,20 @@ fn is_timestamp(s: &str) -> bool {
 /// its own, "exceeded max depth" and "excessive aliasing"; a configuration that reaches ours is
 /// refused either way).
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
+    // Most texts need no repair: yaml.v2's checks then run on a second core while the
+    // tree is built (both only read the text).
+    let (root, checked) = std::thread::scope(|s| {
+        let checks = s.spawn(|| {
+            super::yamlv2::unchanged_by_prepare(text).then(|| super::yamlv2::check(text))
+        });
+        let root = node::load(text, Documents::First);
+        (root, checks.join())
+    });
+    if let Ok(Some(checked)) = checked {
+        let root = root?;
+        checked?;
+        return Ok(root);
+    }
     let text = super::yamlv2::prepare(text);
     let text = text.as_ref();
     let root = node::load(text, Documents::First)?;

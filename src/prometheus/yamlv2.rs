@@ -78,7 +78,7 @@ fn prepare_scanning(text: &str) -> Cow<'_, str> {
 /// ASCII (no NEL, LS, PS or byte-order mark; a character index is a byte index), the first
 /// document scans without error, and no token is one [`tag_suffixes`] or
 /// [`flow_indicators`] rewrites. `false` when unsure: then [`prepare_scanning`] decides.
-fn unchanged_by_prepare(text: &str) -> bool {
+pub(crate) fn unchanged_by_prepare(text: &str) -> bool {
     if !text.is_ascii() {
         return false;
     }
