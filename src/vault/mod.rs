@@ -537,11 +537,28 @@ pub fn decrypt_binary(
             message: other.to_string(),
         },
     })?;
-    // the payload is longer than the plaintext: one allocation, no copy as it grows
-    let mut plain = Zeroizing::new(Vec::with_capacity(binary.len()));
-    reader
-        .read_to_end(&mut plain)
+    let plain = read_whole(&mut reader, binary.len())
         .map_err(|_| damaged("its encrypted content is truncated or fails authentication"))?;
+    Ok(plain)
+}
+
+/// Reads `reader` to its end into one buffer of `size` bytes (more if it holds more): no
+/// copy as it grows, and its pages zeroed by the system rather than by a pass over them.
+fn read_whole(reader: &mut impl Read, size: usize) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut plain = Zeroizing::new(vec![0u8; size]);
+    let mut filled = 0;
+    while filled < plain.len() {
+        match reader.read(&mut plain[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    plain.truncate(filled);
+    if filled == size {
+        reader.read_to_end(&mut plain)?;
+    }
     Ok(plain)
 }
 
@@ -948,6 +965,15 @@ mod tests {
         }
         // the unchanged armors among the variants (a byte replaced by itself)
         assert!(checked > 0);
+    }
+
+    #[test]
+    fn read_whole_reads_to_the_end_whatever_the_size_guessed() {
+        let data: Vec<u8> = (0..1000).map(|i| (i % 251) as u8).collect();
+        for size in [0, 1, 999, 1000, 1001, 5000] {
+            let read = read_whole(&mut std::io::Cursor::new(&data), size).unwrap();
+            assert_eq!(*read, data, "size {size}");
+        }
     }
 
     #[test]
