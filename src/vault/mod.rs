@@ -941,7 +941,11 @@ mod tests {
             let crlf = String::from_utf8(canonical.clone())
                 .unwrap()
                 .replace('\n', "\r\n");
-            assert_eq!(slow(crlf.as_bytes()), Some(binary.clone()));
+            assert_eq!(dearmor_as_age_writes(crlf.as_bytes()), None);
+            assert_eq!(
+                dearmor_canonical(crlf.as_bytes(), "v").ok(),
+                Some(binary.clone())
+            );
             let mut variants = vec![format!("{}\n", crlf).into_bytes()];
             for at in 0..canonical.len().min(400) {
                 for byte in [b'A', b'B', b'/', b'+', b'=', b'\n', b'\r', b' ', b'-'] {
