@@ -229,6 +229,17 @@ fn vault_keys(bencher: divan::Bencher, n: usize) {
     bencher.bench_local(|| pipeline::vault_layer(&project, &env, &ids).unwrap().len());
 }
 
+/// Only decrypting a vault of `n` keys (30: about 1 KB of plaintext, 300,000: about 13 MB), as
+/// every command that opens one does (`view` prints this): reading, de-armoring with the
+/// canonical-armor check, decrypting.
+#[divan::bench(args = [30, 30_000, 300_000], sample_count = 10)]
+fn vault_decrypt(bencher: divan::Bencher, n: usize) {
+    let g = Generated::new(1, 1, n);
+    let ids = identities(g.root());
+    let path = g.root().join("vault/bench.yml.age");
+    bencher.bench_local(|| vault::decrypt(&path, "vault", &ids, &[]).unwrap().len());
+}
+
 /// The masked diff of `n` rendered jobs against the same with every password changed (not
 /// 100,000: still superlinear, it would take minutes per sample; see docs/performance.md).
 #[divan::bench(args = [1_000, 10_000], sample_count = 3)]

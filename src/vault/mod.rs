@@ -11,6 +11,7 @@ pub mod merge;
 pub mod record;
 
 use std::{
+    borrow::Cow,
     fs,
     io::{Read, Write},
     path::Path,
@@ -29,6 +30,7 @@ use crate::{
 };
 
 const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+const ARMOR_END: &str = "-----END AGE ENCRYPTED FILE-----";
 const BINARY_MAGIC: &str = "age-encryption.org/";
 
 /// The most recipient stanzas promvault reads in an age header. The `age` crate (0.12)
@@ -251,7 +253,20 @@ pub fn ssh_tag(recipient: &str) -> Option<String> {
 
 /// De-armors an armored age file and checks it is armored exactly as age writes it, so that
 /// any change to the text (even one the decoder would forgive) is caught.
+///
+/// A file armored as age writes it on Unix is decoded and checked in one pass
+/// ([`dearmor_as_age_writes`]); anything else (CRLF line ends, or a file that is not canonical)
+/// takes the slower way, which also says what is wrong.
 fn dearmor_canonical(raw: &[u8], path: &str) -> Result<Vec<u8>, VaultError> {
+    match dearmor_as_age_writes(raw) {
+        Some(binary) => Ok(binary),
+        None => dearmor_then_compare(raw, path),
+    }
+}
+
+/// [`dearmor_canonical`] the slow way: age's decoder, then the payload armored again as age
+/// would and compared with `raw`.
+fn dearmor_then_compare(raw: &[u8], path: &str) -> Result<Vec<u8>, VaultError> {
     let damaged = |what: &str| VaultError::Damaged {
         path: path.to_string(),
         what: what.to_string(),
@@ -275,6 +290,48 @@ fn dearmor_canonical(raw: &[u8], path: &str) -> Result<Vec<u8>, VaultError> {
         ));
     }
     Ok(binary)
+}
+
+/// The payload of `raw` when `raw` is armored exactly as age writes it with `\n` line ends (the
+/// last newline may be missing), decoded in one pass straight into a buffer of its size;
+/// `None` for anything else.
+///
+/// Exactly one text is accepted for each payload, the one age writes: the begin line, lines
+/// of 64 base64 columns but the last (1 to 64 columns), the end line; every full line but the
+/// last decodes without padding, the last with canonical padding and no stray bits (the
+/// `base64` crate's `STANDARD` engine accepts a payload's canonical encoding only).
+fn dearmor_as_age_writes(raw: &[u8]) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    const COLUMNS: usize = 64;
+    const BYTES: usize = COLUMNS / 4 * 3;
+    let body = raw
+        .strip_prefix(ARMOR_BEGIN.as_bytes())?
+        .strip_prefix(b"\n")?;
+    let body = body.strip_suffix(b"\n").unwrap_or(body);
+    let body = body
+        .strip_suffix(ARMOR_END.as_bytes())?
+        .strip_suffix(b"\n")?;
+    // full lines (64 columns and their newline), then the last line: 1 to 64 columns
+    let full = body.len() / (COLUMNS + 1);
+    let (lines, last) = body.split_at(full * (COLUMNS + 1));
+    if last.is_empty() {
+        return None;
+    }
+    let mut binary = vec![0u8; full * BYTES + BYTES];
+    for (line, out) in lines
+        .chunks_exact(COLUMNS + 1)
+        .zip(binary.chunks_exact_mut(BYTES))
+    {
+        let (columns, newline) = line.split_at(COLUMNS);
+        if newline != b"\n" || STANDARD_NO_PAD.decode_slice(columns, out).ok()? != BYTES {
+            return None;
+        }
+    }
+    let tail = STANDARD
+        .decode_slice(last, &mut binary[full * BYTES..])
+        .ok()?;
+    binary.truncate(full * BYTES + tail);
+    Some(binary)
 }
 
 /// Whether `raw` is what age's armor of `binary` is (the last newline may be missing).
@@ -409,9 +466,9 @@ pub fn decrypt_binary(
         what: what.to_string(),
     };
     let binary = if raw.starts_with(ARMOR_BEGIN.as_bytes()) {
-        dearmor_canonical(raw, display)?
+        Cow::Owned(dearmor_canonical(raw, display)?)
     } else if raw.starts_with(BINARY_MAGIC.as_bytes()) {
-        raw.to_vec()
+        Cow::Borrowed(raw)
     } else if raw.starts_with(b"$ANSIBLE_VAULT") {
         return Err(VaultError::AnsibleVault {
             path: display.to_string(),
@@ -480,10 +537,28 @@ pub fn decrypt_binary(
             message: other.to_string(),
         },
     })?;
-    let mut plain = Zeroizing::new(Vec::new());
-    reader
-        .read_to_end(&mut plain)
+    let plain = read_whole(&mut reader, binary.len())
         .map_err(|_| damaged("its encrypted content is truncated or fails authentication"))?;
+    Ok(plain)
+}
+
+/// Reads `reader` to its end into one buffer of `size` bytes (more if it holds more): no
+/// copy as it grows, and its pages zeroed by the system rather than by a pass over them.
+fn read_whole(reader: &mut impl Read, size: usize) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut plain = Zeroizing::new(vec![0u8; size]);
+    let mut filled = 0;
+    while filled < plain.len() {
+        match reader.read(&mut plain[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    plain.truncate(filled);
+    if filled == size {
+        reader.read_to_end(&mut plain)?;
+    }
     Ok(plain)
 }
 
@@ -847,6 +922,61 @@ mod tests {
             let mut edited = raw.to_vec();
             edited[40] ^= 0x20;
             assert!(!is_armored_as_age_writes(&binary, &edited).unwrap());
+        }
+    }
+
+    /// The one-pass de-armoring accepts what age writes, and nothing the slow way (decode,
+    /// armor again, compare) refuses or decodes otherwise: every byte of armors of several
+    /// lengths replaced, removed or doubled.
+    #[test]
+    fn one_pass_dearmor_agrees_with_armoring_again() {
+        let slow = |raw: &[u8]| dearmor_then_compare(raw, "v").ok();
+        let mut checked = 0;
+        for len in [1, 2, 3, 45, 46, 47, 48, 49, 95, 96, 97, 150, 1000] {
+            let binary: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let canonical = armor(&binary).unwrap().into_bytes();
+            assert_eq!(dearmor_as_age_writes(&canonical), Some(binary.clone()));
+            let unterminated = &canonical[..canonical.len() - 1];
+            assert_eq!(dearmor_as_age_writes(unterminated), Some(binary.clone()));
+            let crlf = String::from_utf8(canonical.clone())
+                .unwrap()
+                .replace('\n', "\r\n");
+            assert_eq!(dearmor_as_age_writes(crlf.as_bytes()), None);
+            assert_eq!(
+                dearmor_canonical(crlf.as_bytes(), "v").ok(),
+                Some(binary.clone())
+            );
+            let mut variants = vec![format!("{}\n", crlf).into_bytes()];
+            for at in 0..canonical.len().min(400) {
+                for byte in [b'A', b'B', b'/', b'+', b'=', b'\n', b'\r', b' ', b'-'] {
+                    let mut replaced = canonical.clone();
+                    replaced[at] = byte;
+                    variants.push(replaced);
+                }
+                let mut removed = canonical.clone();
+                removed.remove(at);
+                variants.push(removed);
+                let mut doubled = canonical.clone();
+                doubled.insert(at, canonical[at]);
+                variants.push(doubled);
+            }
+            for variant in &variants {
+                if let Some(fast) = dearmor_as_age_writes(variant) {
+                    assert_eq!(slow(variant).as_ref(), Some(&fast));
+                    checked += 1;
+                }
+            }
+        }
+        // the unchanged armors among the variants (a byte replaced by itself)
+        assert!(checked > 0);
+    }
+
+    #[test]
+    fn read_whole_reads_to_the_end_whatever_the_size_guessed() {
+        let data: Vec<u8> = (0..1000).map(|i| (i % 251) as u8).collect();
+        for size in [0, 1, 999, 1000, 1001, 5000] {
+            let read = read_whole(&mut std::io::Cursor::new(&data), size).unwrap();
+            assert_eq!(*read, data, "size {size}");
         }
     }
 
