@@ -147,8 +147,13 @@ fn run_scan(
         }
     };
     let mut secrets = Secrets::new();
+    // the vaults, one environment after the other; then the renders, on as many cores as
+    // there are; each environment's findings in the order found, environment by environment
+    let mut renders = Vec::new();
     for env in project.environments() {
-        let Some((names, kinds, stale)) = check_vault(project, &env, &mut report) else {
+        let mut found = Report::default();
+        let Some((names, kinds, stale)) = check_vault(project, &env, &mut found) else {
+            renders.push((found, None));
             continue;
         };
         let real = identities.and_then(|ids| match pipeline::vault_layer(project, &env, ids) {
@@ -158,7 +163,7 @@ fn run_scan(
             {
                 // the record may match (it was rewritten with the damaged file): only a key
                 // can tell, and this one says the payload does not authenticate
-                report.findings.push(
+                found.findings.push(
                     Finding::error(
                         "vault-damaged",
                         Location::file(project.display_path(&env.vault)),
@@ -169,7 +174,7 @@ fn run_scan(
                 None
             }
             Err(_) => {
-                report.notes.push(format!(
+                found.notes.push(format!(
                     "checked with stand-ins and leak scan without the values of {}: your identities cannot open it",
                     project.display_path(&env.vault)
                 ));
@@ -177,23 +182,38 @@ fn run_scan(
             }
         });
         if stale {
-            report
+            found
                 .findings
                 .push(stale_record(project, &env, real.is_some()));
         }
         if let Some(layer) = &real {
             secrets.extend(Secrets::from_vault(layer));
         }
-        check_render(
-            project,
-            &env,
-            &names,
-            &kinds,
-            real.as_ref(),
-            version,
-            &mut report,
-            &mut secret_files,
-        );
+        renders.push((found, Some((env, names, kinds, real))));
+    }
+    let checked = crate::parallel::map(&renders, |(_, to_render)| {
+        let mut found = Report::default();
+        let mut written = std::collections::HashSet::new();
+        if let Some((env, names, kinds, real)) = to_render {
+            check_render(
+                project,
+                env,
+                names,
+                kinds,
+                real.as_ref(),
+                version,
+                &mut found,
+                &mut written,
+            );
+        }
+        (found, written)
+    });
+    for ((before, _), (found, written)) in renders.into_iter().zip(checked) {
+        for part in [before, found] {
+            report.findings.extend(part.findings);
+            report.notes.extend(part.notes);
+        }
+        secret_files.extend(written);
     }
     let vault_files: Vec<PathBuf> = project
         .environments()

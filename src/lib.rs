@@ -36,6 +36,7 @@
 //!   merge driver (a key-by-key merge of the decrypted vaults, [`vault::merge`]);
 //! - [`scaffold`]: what `init` writes;
 //! - [`hardening`]: no core dumps, a stack big enough for the parsers' own limits;
+//! - [`parallel`]: independent work (environments, a text's checks) on several cores;
 //! - [`yaml`]: the YAML layer: one node tree (`yaml::node`: positions, tags, the budget) read
 //!   with PyYAML's rules for Ansible data (`yaml::load`), PyYAML-exact dumping, quoting, and
 //!   text-preserving edits (Prometheus' yaml.v2 reading of the same tree is `prometheus::yaml`);
@@ -62,6 +63,7 @@ pub mod inventory;
 pub mod kubernetes;
 pub mod lints;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod probe;
 pub mod project;

@@ -412,7 +412,7 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     // Most texts need no repair: yaml.v2's checks then run on a second core while the
     // tree is built (both only read the text).
     let (root, checked) = std::thread::scope(|s| {
-        let checks = s.spawn(|| {
+        let checks = crate::parallel::spawn(s, || {
             super::yamlv2::unchanged_by_prepare(text).then(|| super::yamlv2::check(text))
         });
         let root = node::load(text, Documents::First);
