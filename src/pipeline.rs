@@ -922,22 +922,43 @@ pub fn prepare(
         secrets: Secrets::new(),
         allowed: 0,
     };
+    // The vaults are opened one after the other, up to the first that fails; the
+    // environments before it then render on as many cores as there are. Results are taken
+    // in order, so the error reported is the one a run environment by environment meets.
+    let mut vaults = Vec::new();
+    let mut vault_error = None;
     for env in envs {
-        let vault = vault_layer(project, env, ids)?;
-        prepared.secrets.extend(Secrets::from_vault(&vault));
-        if options.validate {
-            let result = validate_selected(project, env, &vault, options, false);
-            let validated = masked(result, &prepared.secrets)?;
-            prepared.rendered.extend(validated.rendered);
-            prepared.findings.extend(validated.findings);
-            prepared.allowed += validated.allowed;
-        } else {
-            let result = render_selected(project, env, vault, options, false);
-            let (mut rendered, warnings) = masked(result, &prepared.secrets)?;
-            prepared.findings.extend(to_manifests(&mut rendered));
-            prepared.rendered.extend(rendered);
-            prepared.findings.extend(warnings);
+        match vault_layer(project, env, ids) {
+            Ok(vault) => vaults.push((env, vault)),
+            Err(e) => {
+                vault_error = Some(e);
+                break;
+            }
         }
+    }
+    let results = crate::parallel::map(&vaults, |(env, vault)| {
+        if options.validate {
+            validate_selected(project, env, vault, options, false)
+                .map(|validated| (validated.rendered, validated.findings, validated.allowed))
+        } else {
+            render_selected(project, env, vault.clone(), options, false).map(
+                |(mut rendered, warnings)| {
+                    let mut findings = to_manifests(&mut rendered);
+                    findings.extend(warnings);
+                    (rendered, findings, 0)
+                },
+            )
+        }
+    });
+    for ((_, vault), result) in vaults.iter().zip(results) {
+        prepared.secrets.extend(Secrets::from_vault(vault));
+        let (rendered, findings, allowed) = masked(result, &prepared.secrets)?;
+        prepared.rendered.extend(rendered);
+        prepared.findings.extend(findings);
+        prepared.allowed += allowed;
+    }
+    if let Some(e) = vault_error {
+        return Err(e);
     }
     if let Some((a, b)) = shared_destination(&prepared.rendered) {
         return Err(RunError::SharedDestination {
