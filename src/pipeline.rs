@@ -1100,9 +1100,11 @@ pub fn validate_selected(
         options,
         quick_hashes,
     )?;
+    // each output on its own (on as many cores as there are), the findings in output order
     let mut read = Vec::with_capacity(rendered.len());
-    for r in &rendered {
-        let (found, values) = validate_reading(r, &secrets, version);
+    for (found, values) in
+        crate::parallel::map(&rendered, |r| validate_reading(r, &secrets, version))
+    {
         findings.extend(found);
         read.push(values);
     }

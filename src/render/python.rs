@@ -932,8 +932,29 @@ pub fn passlib_bcrypt(
     if secret.len() > 4096 {
         return Err("password exceeds the maximum size of 4096 bytes".to_string());
     }
+    // The same password, salt and cost give the same hash: each is computed once per
+    // process (hosts that share a password, and the render that checks provenance, ask
+    // again). Remembered by a digest of what went in, so no copy of the password is kept.
+    static HASHES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<[u8; 64], String>>,
+    > = std::sync::OnceLock::new();
+    let key: [u8; 64] = Sha512::new()
+        .chain_update(rounds.to_le_bytes())
+        .chain_update(ident.trim_matches('$').as_bytes())
+        .chain_update(raw_salt)
+        .chain_update(secret)
+        .finalize()
+        .into();
+    let hashes = HASHES.get_or_init(Default::default);
+    if let Some(hash) = hashes.lock().ok().and_then(|h| h.get(&key).cloned()) {
+        return Ok(hash);
+    }
     let parts = bcrypt::hash_with_salt(secret, rounds, raw_salt).map_err(|e| e.to_string())?;
-    Ok(parts.format_for_version(version))
+    let hash = parts.format_for_version(version);
+    if let Ok(mut h) = hashes.lock() {
+        h.insert(key, hash.clone());
+    }
+    Ok(hash)
 }
 
 /// The 16 bytes a 22-character bcrypt salt stands for (the last character's low 4 bits are
