@@ -367,18 +367,31 @@ impl Inventory {
     }
 
     fn load_vars_files(&mut self, base: &Path, root: &Path) -> Result<(), InventoryError> {
-        let groups: Vec<String> = self.groups.keys().cloned().collect();
-        for g in groups {
-            let layer = load_vars_for(&base.join("group_vars"), &g, root, &mut self.warnings)?;
-            if !layer.is_empty() {
-                self.group_files.insert(g, layer);
-            }
+        // the files are read and parsed on as many cores as there are; the layers, the
+        // warnings and the first error are taken in order, as one after the other
+        let (group_dir, host_dir) = (base.join("group_vars"), base.join("host_vars"));
+        let mut wanted: Vec<(bool, String)> = Vec::new();
+        if group_dir.is_dir() {
+            wanted.extend(self.groups.keys().map(|g| (true, g.clone())));
         }
-        let hosts: Vec<String> = self.hosts.keys().cloned().collect();
-        for h in hosts {
-            let layer = load_vars_for(&base.join("host_vars"), &h, root, &mut self.warnings)?;
-            if !layer.is_empty() {
-                self.host_files.insert(h, layer);
+        if host_dir.is_dir() {
+            wanted.extend(self.hosts.keys().map(|h| (false, h.clone())));
+        }
+        let loaded = crate::parallel::map(&wanted, |(group, name)| {
+            let dir = if *group { &group_dir } else { &host_dir };
+            let mut warnings = Vec::new();
+            load_vars_for(dir, name, root, &mut warnings).map(|layer| (layer, warnings))
+        });
+        for ((group, name), result) in wanted.into_iter().zip(loaded) {
+            let (layer, warnings) = result?;
+            self.warnings.extend(warnings);
+            if layer.is_empty() {
+                continue;
+            }
+            if group {
+                self.group_files.insert(name, layer);
+            } else {
+                self.host_files.insert(name, layer);
             }
         }
         Ok(())
