@@ -88,7 +88,6 @@ pub struct Shared {
     pub play: Play,
     env: OnceLock<Arc<Environment<'static>>>,
     hosts: Mutex<HashMap<(String, bool), Arc<HostScope>>>,
-    first_error: Mutex<Option<String>>,
     groups: OnceLock<Value>,
 }
 
@@ -99,7 +98,6 @@ impl Shared {
             play,
             env: OnceLock::new(),
             hosts: Mutex::new(HashMap::new()),
-            first_error: Mutex::new(None),
             groups: OnceLock::new(),
         });
         let _ = shared.env.set(env);
@@ -136,22 +134,24 @@ impl Shared {
             names,
             shared: self.clone(),
             cache: Mutex::new(HashMap::new()),
-            resolving: Mutex::new(Vec::new()),
+            resolving: Mutex::new(HashMap::new()),
         });
         hosts.insert(key, scope.clone());
         scope
     }
 
-    /// The first error met while templating a variable, with where it was defined.
+    /// The first error met while templating a variable in the render in progress on this
+    /// thread ([`RenderErrors`]), with where it was defined.
     #[must_use]
     pub fn first_error(&self) -> Option<String> {
-        self.first_error.lock().ok().and_then(|e| e.clone())
+        FIRST_ERROR.with(|e| e.borrow().clone())
     }
 
+    #[allow(clippy::unused_self)]
     fn record(&self, message: String) {
-        if let Ok(mut first) = self.first_error.lock() {
-            first.get_or_insert(message);
-        }
+        FIRST_ERROR.with(|e| {
+            e.borrow_mut().get_or_insert(message);
+        });
     }
 
     fn groups(&self) -> Value {
@@ -170,6 +170,30 @@ impl Shared {
     }
 }
 
+thread_local! {
+    /// The first variable error of the render in progress on this thread (a render runs on
+    /// one thread; hosts may render on several at once).
+    static FIRST_ERROR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While alive, the variable errors recorded on this thread belong to one render (see
+/// [`Shared::first_error`]); the render around it (if any) gets its own back after.
+pub struct RenderErrors(Option<String>);
+
+impl RenderErrors {
+    #[must_use]
+    pub fn begin() -> RenderErrors {
+        RenderErrors(FIRST_ERROR.with(|e| e.borrow_mut().take()))
+    }
+}
+
+impl Drop for RenderErrors {
+    fn drop(&mut self) {
+        let outer = self.0.take();
+        FIRST_ERROR.with(|e| *e.borrow_mut() = outer);
+    }
+}
+
 /// One host's variables, as a map object templates read from.
 pub struct HostScope {
     host: String,
@@ -180,7 +204,8 @@ pub struct HostScope {
     names: IndexMap<String, usize>,
     shared: Arc<Shared>,
     cache: Mutex<HashMap<String, Value>>,
-    resolving: Mutex<Vec<String>>,
+    /// The variables being templated, by thread (each thread's render has its own chain).
+    resolving: Mutex<HashMap<std::thread::ThreadId, Vec<String>>>,
 }
 
 impl std::fmt::Debug for HostScope {
@@ -360,10 +385,11 @@ impl HostScope {
         }
         // cycle detection: a variable that needs itself
         {
-            let mut stack = self
+            let mut chains = self
                 .resolving
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let stack = chains.entry(std::thread::current().id()).or_default();
             if let Some(start) = stack.iter().position(|n| n == name) {
                 let mut chain: Vec<String> = stack[start..].to_vec();
                 chain.push(name.to_string());
@@ -372,7 +398,7 @@ impl HostScope {
                     var.origin,
                     chain.join(" -> ")
                 );
-                drop(stack);
+                drop(chains);
                 self.shared.record(message.clone());
                 return Some(Value::from(Error::new(
                     ErrorKind::InvalidOperation,
@@ -386,7 +412,7 @@ impl HostScope {
                     crate::render::limits::VARIABLE_DEPTH,
                     stack.iter().take(3).cloned().collect::<Vec<_>>().join(" -> ")
                 );
-                drop(stack);
+                drop(chains);
                 self.shared.record(message.clone());
                 return Some(Value::from(Error::new(
                     ErrorKind::InvalidOperation,
@@ -396,8 +422,14 @@ impl HostScope {
             stack.push(name.to_string());
         }
         let result = self.template(&var.data);
-        if let Ok(mut stack) = self.resolving.lock() {
-            stack.retain(|n| n != name);
+        if let Ok(mut chains) = self.resolving.lock() {
+            let id = std::thread::current().id();
+            if let Some(stack) = chains.get_mut(&id) {
+                stack.retain(|n| n != name);
+                if stack.is_empty() {
+                    chains.remove(&id);
+                }
+            }
         }
         match result {
             Ok(value) => {

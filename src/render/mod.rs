@@ -474,6 +474,7 @@ fn render_inner(
     name: &str,
     source: &str,
 ) -> Result<(String, Provenance), RenderError> {
+    let _errors = crate::vars::RenderErrors::begin();
     let (settings, body) = split_header(source).map_err(|message| RenderError {
         location: Location::line(name, Some(1)),
         message,

@@ -102,3 +102,33 @@ fn version_names_the_commit() {
         format!("promvault {} ({commit})", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// A render's error names its own root cause: a variable error that another host's render
+/// met and tolerated (`| default`) is not it, whichever host renders first (hosts may render
+/// at the same time).
+#[test]
+fn a_host_failure_names_its_own_cause() {
+    let sb = Sandbox::new();
+    sb.set("prod", "unused", "secret-value");
+    let text = String::from_utf8(sb.read("promvault.yml")).unwrap();
+    sb.write(
+        "promvault.yml",
+        &format!("{text}outputs:\n  - template: templates/host.j2\n    dest: \"out/{{{{ inventory_hostname }}}}.txt\"\n    hosts: all\n"),
+    );
+    sb.write(
+        "inventories/prod/hosts.yml",
+        "all:\n  hosts:\n    alpha:\n      tolerated: \"{{ nowhere_defined }}\"\n      needed: 1\n    beta:\n",
+    );
+    sb.write(
+        "templates/host.j2",
+        "{{ tolerated | default('fine') }}\n{{ needed }}\n",
+    );
+    for _ in 0..3 {
+        let out = sb.cmd(&["render", "prod"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("needed"), "{err}");
+        assert!(err.contains("beta"), "{err}");
+        assert!(!err.contains("nowhere_defined"), "{err}");
+    }
+}
