@@ -510,7 +510,11 @@ fn render_selected_in(
             },
             env_holder,
         );
-        for host in hosts.iter().filter(|h| selection.host(h)) {
+        // each host's render on as many cores as there are; then, in host order, each
+        // render and its secret files (the first error in host order is the one reported)
+        let selected: Vec<&String> = hosts.iter().filter(|h| selection.host(h)).collect();
+        let renders = crate::parallel::map(&selected, |host| -> Result<_, RunError> {
+            let host: &String = host;
             let scope = shared.scope(host, true);
             let dest_text = render::render(
                 &shared,
@@ -584,7 +588,7 @@ fn render_selected_in(
                 e.names_host = true;
                 e
             })?;
-            rendered.push(Rendered {
+            let output_render = Rendered {
                 env: env.name.clone(),
                 output: index,
                 template: output.template.clone(),
@@ -597,7 +601,12 @@ fn render_selected_in(
                 validate,
                 kubernetes,
                 secret_file: None,
-            });
+            };
+            Ok((output_render, secret_files, secret_dir_rel))
+        });
+        for (host, result) in selected.into_iter().zip(renders) {
+            let (output_render, secret_files, secret_dir_rel) = result?;
+            rendered.push(output_render);
             for file in secret_files {
                 let rel = secret_dir_rel.join(&file.file_name);
                 let (dest, display) = place(project, out_dir, &rel).map_err(|why| {

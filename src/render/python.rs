@@ -933,10 +933,12 @@ pub fn passlib_bcrypt(
         return Err("password exceeds the maximum size of 4096 bytes".to_string());
     }
     // The same password, salt and cost give the same hash: each is computed once per
-    // process (hosts that share a password, and the render that checks provenance, ask
-    // again). Remembered by a digest of what went in, so no copy of the password is kept.
+    // process (hosts that share a password, also rendering at the same time, and the render
+    // that checks provenance, ask again). Remembered by a digest of what went in, so no copy
+    // of the password is kept.
+    type Once = std::sync::Arc<std::sync::OnceLock<Result<String, String>>>;
     static HASHES: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<[u8; 64], String>>,
+        std::sync::Mutex<std::collections::HashMap<[u8; 64], Once>>,
     > = std::sync::OnceLock::new();
     let key: [u8; 64] = Sha512::new()
         .chain_update(rounds.to_le_bytes())
@@ -945,16 +947,18 @@ pub fn passlib_bcrypt(
         .chain_update(secret)
         .finalize()
         .into();
-    let hashes = HASHES.get_or_init(Default::default);
-    if let Some(hash) = hashes.lock().ok().and_then(|h| h.get(&key).cloned()) {
-        return Ok(hash);
-    }
-    let parts = bcrypt::hash_with_salt(secret, rounds, raw_salt).map_err(|e| e.to_string())?;
-    let hash = parts.format_for_version(version);
-    if let Ok(mut h) = hashes.lock() {
-        h.insert(key, hash.clone());
-    }
-    Ok(hash)
+    let once: Once = HASHES
+        .get_or_init(Default::default)
+        .lock()
+        .map(|mut hashes| hashes.entry(key).or_default().clone())
+        .unwrap_or_default();
+    // a second asker waits for the first one's hash
+    once.get_or_init(|| {
+        bcrypt::hash_with_salt(secret, rounds, raw_salt)
+            .map(|parts| parts.format_for_version(version))
+            .map_err(|e| e.to_string())
+    })
+    .clone()
 }
 
 /// The 16 bytes a 22-character bcrypt salt stands for (the last character's low 4 bits are
