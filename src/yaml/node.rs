@@ -112,22 +112,31 @@ impl Node {
     /// Calls `visit(path, node)` for this node and every node below it, with field paths
     /// such as `scrape_configs[2].basic_auth.password` (`path` is this node's).
     pub fn walk<'a>(&'a self, path: &str, visit: &mut dyn FnMut(&str, &'a Node)) {
+        self.walk_in(&mut path.to_string(), visit);
+    }
+
+    /// [`Node::walk`] with the path in one buffer: each child's path is appended to it and
+    /// cut off again (no string allocated per node).
+    fn walk_in<'a>(&'a self, path: &mut String, visit: &mut dyn FnMut(&str, &'a Node)) {
+        use std::fmt::Write as _;
         visit(path, self);
+        let len = path.len();
         match &self.kind {
             Kind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    item.walk(&format!("{path}[{i}]"), visit);
+                    let _ = write!(path, "[{i}]");
+                    item.walk_in(path, visit);
+                    path.truncate(len);
                 }
             }
             Kind::Map(entries) => {
                 for (k, v) in entries {
-                    let key = k.scalar().map_or("?", |s| s.text.as_str());
-                    let child = if path.is_empty() {
-                        key.to_string()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    v.walk(&child, visit);
+                    if len > 0 {
+                        path.push('.');
+                    }
+                    path.push_str(k.scalar().map_or("?", |s| s.text.as_str()));
+                    v.walk_in(path, visit);
+                    path.truncate(len);
                 }
             }
             Kind::Scalar(_) => {}
