@@ -286,7 +286,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
     // promtool, even with --syntax-only: client TLS pairs and the static targets.
     let mut jobs = Vec::new();
     for s in &scrapes {
-        http::check_tls_files(cx, &s.http.tls, &s.path, &s.node);
+        http::check_tls_files(cx, &s.http.tls, &s.path, s.node);
         for (tls, path, node) in &s.discovered.kubernetes_tls {
             http::check_tls_files(cx, tls, path, node);
         }
@@ -300,7 +300,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
 }
 
 /// The model of one decoded scrape config and its populated static targets.
-fn job_model(s: &Scrape, populated: Vec<(String, Populated)>, version: Version) -> ScrapeJob {
+fn job_model(s: &Scrape<'_>, populated: Vec<(String, Populated)>, version: Version) -> ScrapeJob {
     let ms = |text: &str, default: u64| {
         Duration::from_millis(parse_duration(text, version).unwrap_or(default))
     };
@@ -638,26 +638,26 @@ fn quoted(s: &GoStr) -> String {
 }
 
 /// A decoded scrape config, for the checks that run after loading.
-struct Scrape {
+struct Scrape<'n> {
     path: String,
-    node: Node,
+    node: &'n Node,
     job: String,
     interval: u64,
     timeout: u64,
     metrics_path: String,
     scheme: String,
     params: Vec<(String, Vec<String>)>,
-    rules: Vec<Rule>,
+    rules: Vec<Rule<'n>>,
     relabel_ok: bool,
     http: http::Http,
     honor_labels: bool,
     honor_timestamps: bool,
     has_discovery: bool,
-    discovered: Discovered,
+    discovered: Discovered<'n>,
     histogram_labels: [(String, bool); 3],
 }
 
-fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
+fn scrape_configs<'n>(cx: &mut Cx, obj: &Obj<'n>, global: &Global) -> Vec<Scrape<'n>> {
     let mut out = Vec::new();
     let Some(items) = cx.seq(
         obj.get("scrape_configs"),
@@ -693,7 +693,7 @@ fn scrape_configs(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> Vec<Scrape> {
     out
 }
 
-fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
+fn scrape<'n>(cx: &mut Cx, o: &Obj<'n>, global: &Global) -> Option<Scrape<'n>> {
     let v3 = cx.v3();
     let before = cx.findings.len();
     let job = cx.string(o.get("job_name"), &o.child("job_name")).text;
@@ -897,7 +897,7 @@ fn scrape(cx: &mut Cx, o: &Obj<'_>, global: &Global) -> Option<Scrape> {
     let ok = cx.findings.len() == before;
     Some(Scrape {
         path: o.path.clone(),
-        node: o.node.clone(),
+        node: o.node,
         job,
         interval,
         timeout,
@@ -934,7 +934,7 @@ fn params(cx: &mut Cx, o: &Obj<'_>) -> Vec<(String, Vec<String>)> {
 }
 
 /// `checkStaticTargets`: a static target must not contain `/` (a URL is not a target).
-fn static_targets_check(cx: &mut Cx, d: &Discovered) {
+fn static_targets_check(cx: &mut Cx, d: &Discovered<'_>) {
     for g in &d.groups {
         for (t, p, n) in &g.targets {
             if t.contains('/') {
@@ -957,7 +957,7 @@ enum Populated {
 /// promtool's `checkTargetGroupsForScrapeConfig`: `scrape.TargetsFromGroup` on the static
 /// targets, which runs the relabeling and checks the resulting address and labels. Returns
 /// each target as written with what became of it (nothing when the rules did not decode).
-fn populate_targets(cx: &mut Cx, s: &Scrape) -> Vec<(String, Populated)> {
+fn populate_targets(cx: &mut Cx, s: &Scrape<'_>) -> Vec<(String, Populated)> {
     let mut out = Vec::new();
     if !s.relabel_ok {
         return out;
@@ -1090,15 +1090,15 @@ fn target_labels(lb: &mut Labels, version: Version) -> Result<(), String> {
 }
 
 /// An Alertmanager config, for promtool's static target check.
-struct Alertmanager {
+struct Alertmanager<'n> {
     scheme: String,
-    rules: Vec<Rule>,
+    rules: Vec<Rule<'n>>,
     ok: bool,
-    discovered: Discovered,
+    discovered: Discovered<'n>,
 }
 
 /// `alerting`: returns whether it configures anything (for agent mode) and the Alertmanagers.
-fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmanager>) {
+fn alerting<'n>(cx: &mut Cx, obj: &Obj<'n>, global: &Global) -> (bool, Vec<Alertmanager<'n>>) {
     let v3 = cx.v3();
     let mut ams = Vec::new();
     let Some(node) = obj.get("alerting") else {
@@ -1147,17 +1147,22 @@ fn alerting(cx: &mut Cx, obj: &Obj<'_>, global: &Global) -> (bool, Vec<Alertmana
     (any, ams)
 }
 
-fn validate_rules(cx: &mut Cx, rules: &mut [Rule], legacy: bool) {
+fn validate_rules(cx: &mut Cx, rules: &mut [Rule<'_>], legacy: bool) {
     for r in rules.iter_mut().filter(|r| r.ok) {
         r.legacy_names = legacy;
         if let Err(e) = relabel::validate(r, Version::V3, legacy) {
-            cx.err(&r.path, Some(&r.node), e);
+            cx.err(&r.path, Some(r.node), e);
             r.ok = false;
         }
     }
 }
 
-fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option<Alertmanager> {
+fn alertmanager<'n>(
+    cx: &mut Cx,
+    node: &'n Node,
+    path: &str,
+    global: &Global,
+) -> Option<Alertmanager<'n>> {
     let v3 = cx.v3();
     let mut fields = http::with_fields(ALERTMANAGER_CONFIG, cx.version);
     let sd_keys = sd::keys(cx.version);
@@ -1243,7 +1248,7 @@ fn alertmanager(cx: &mut Cx, node: &Node, path: &str, global: &Global) -> Option
 
 /// promtool's `checkTargetGroupsForAlertmanager`: relabel each static target; the resulting
 /// address must not contain `/`.
-fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager) {
+fn alertmanager_targets(cx: &mut Cx, am: &Alertmanager<'_>) {
     if !am.ok {
         return;
     }

@@ -37,9 +37,10 @@ const ACTIONS: &[&str] = &[
 
 /// A decoded relabel rule.
 #[derive(Debug, Clone)]
-pub(crate) struct Rule {
+pub(crate) struct Rule<'n> {
     pub path: String,
-    pub node: Node,
+    /// Where it is written (for the findings of later checks).
+    pub node: &'n Node,
     pub source_labels: Option<Vec<String>>,
     pub separator: String,
     /// `None` when the regex did not compile (already reported).
@@ -59,12 +60,12 @@ pub(crate) struct Rule {
 }
 
 /// Decodes a list of rules. A null entry is reported with `null_message`.
-pub(crate) fn decode_list(
+pub(crate) fn decode_list<'n>(
     cx: &mut Cx,
-    node: Option<&Node>,
+    node: Option<&'n Node>,
     path: &str,
     null_message: &str,
-) -> Vec<Rule> {
+) -> Vec<Rule<'n>> {
     let Some(items) = cx.seq(node, path, "*relabel.Config") else {
         return Vec::new();
     };
@@ -81,7 +82,7 @@ pub(crate) fn decode_list(
     rules
 }
 
-fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
+fn decode<'n>(cx: &mut Cx, node: &'n Node, path: &str) -> Option<Rule<'n>> {
     let obj = cx.obj(node, path, "relabel config", FIELDS)?;
     let before = cx.findings.len();
     let source_labels = match cx.seq(
@@ -180,7 +181,7 @@ fn decode(cx: &mut Cx, node: &Node, path: &str) -> Option<Rule> {
     let ok = cx.findings.len() == before;
     let mut rule = Rule {
         path: path.to_string(),
-        node: node.clone(),
+        node,
         source_labels,
         separator,
         regex,
@@ -262,7 +263,7 @@ fn relabel_target_legacy(s: &str) -> bool {
 
 /// The action rules: 2.42's `relabel.Config.UnmarshalYAML` (names always legacy) and 3.x's
 /// `Validate` under a name validation scheme (`legacy` or UTF-8).
-pub(crate) fn validate(r: &Rule, version: Version, legacy: bool) -> Result<(), String> {
+pub(crate) fn validate(r: &Rule<'_>, version: Version, legacy: bool) -> Result<(), String> {
     let v3 = version >= Version::V3;
     let a = r.action.as_str();
     if a.is_empty() {
@@ -383,7 +384,7 @@ impl Labels {
 }
 
 /// Applies the rules (`relabel.Process`); `false` when a rule drops the target.
-pub(crate) fn process(labels: &mut Labels, rules: &[Rule], version: Version) -> bool {
+pub(crate) fn process(labels: &mut Labels, rules: &[Rule<'_>], version: Version) -> bool {
     for rule in rules {
         if !apply(labels, rule, version) {
             return false;
@@ -392,7 +393,7 @@ pub(crate) fn process(labels: &mut Labels, rules: &[Rule], version: Version) -> 
     true
 }
 
-fn apply(lb: &mut Labels, cfg: &Rule, version: Version) -> bool {
+fn apply(lb: &mut Labels, cfg: &Rule<'_>, version: Version) -> bool {
     let v3 = version >= Version::V3;
     let Some(re) = &cfg.regex else {
         return true;

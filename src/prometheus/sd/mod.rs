@@ -146,22 +146,22 @@ pub(crate) fn keys(version: Version) -> Vec<String> {
 
 /// What the discovery blocks of a scrape or Alertmanager config hold, for the later checks.
 #[derive(Debug, Default)]
-pub(crate) struct Discovered {
+pub(crate) struct Discovered<'n> {
     /// Static target groups: the targets (value, node) and the group labels.
-    pub groups: Vec<StaticGroup>,
+    pub groups: Vec<StaticGroup<'n>>,
     /// TLS settings of Kubernetes discoveries, with their path and node (promtool checks them).
-    pub kubernetes_tls: Vec<(Tls, String, Node)>,
+    pub kubernetes_tls: Vec<(Tls, String, &'n Node)>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct StaticGroup {
+pub(crate) struct StaticGroup<'n> {
     pub path: String,
-    pub targets: Vec<(String, String, Node)>,
+    pub targets: Vec<(String, String, &'n Node)>,
     pub labels: Vec<(String, String)>,
 }
 
 /// Decodes every discovery key of `obj`.
-pub(crate) fn decode_all(cx: &mut Cx, obj: &Obj<'_>) -> Discovered {
+pub(crate) fn decode_all<'n>(cx: &mut Cx, obj: &Obj<'n>) -> Discovered<'n> {
     let mut out = Discovered::default();
     let names: Vec<String> = obj.names().map(str::to_string).collect();
     let mut done: Vec<String> = Vec::new();
@@ -202,7 +202,7 @@ pub(crate) fn decode_all(cx: &mut Cx, obj: &Obj<'_>) -> Discovered {
     out
 }
 
-fn static_group(cx: &mut Cx, node: &Node, path: &str) -> Option<StaticGroup> {
+fn static_group<'n>(cx: &mut Cx, node: &'n Node, path: &str) -> Option<StaticGroup<'n>> {
     let obj = cx.obj(
         node,
         path,
@@ -217,7 +217,7 @@ fn static_group(cx: &mut Cx, node: &Node, path: &str) -> Option<StaticGroup> {
     if let Some(items) = cx.seq(obj.get("targets"), &obj.child("targets"), "string") {
         for (p, n) in items {
             let t = cx.string(Some(n), &p);
-            group.targets.push((t.text, p, n.clone()));
+            group.targets.push((t.text, p, n));
         }
     }
     group.labels = label_set(cx, obj.get("labels"), &obj.child("labels"));
@@ -439,7 +439,7 @@ fn filters(cx: &mut Cx, node: &Node, path: &str) -> Vec<Option<usize>> {
 }
 
 /// Decodes and checks one discovery block of mechanism `name`.
-fn one(cx: &mut Cx, name: &str, node: &Node, path: &str, out: &mut Discovered) {
+fn one<'n>(cx: &mut Cx, name: &str, node: &'n Node, path: &str, out: &mut Discovered<'n>) {
     let Some(mech) = mechanism(name, cx.version) else {
         return;
     };
@@ -475,7 +475,7 @@ fn one(cx: &mut Cx, name: &str, node: &Node, path: &str, out: &mut Discovered) {
     }
     if name == "kubernetes" {
         out.kubernetes_tls
-            .push((http.tls.clone(), path.to_string(), node.clone()));
+            .push((http.tls.clone(), path.to_string(), node));
     }
 }
 
