@@ -119,26 +119,74 @@ pub fn document_credential_values(doc: &Node) -> std::collections::HashMap<Strin
 
 /// Vault values that appear in the text but in no scalar: interpolated unquoted, they broke
 /// the YAML (a `#` started a comment, `: ` made a mapping, a newline split the value).
+///
+/// One pass over the text finds where each value first appears, and one pass over the
+/// scalars which of those appear in one (not one search per value).
 fn broken_secrets(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint> {
-    let mut scalars: Vec<&str> = Vec::new();
-    if let Some(doc) = doc {
-        doc.walk("", &mut |_, node| {
-            if let Kind::Scalar(Scalar { text, .. }) = &node.kind {
-                scalars.push(text);
+    use aho_corasick::AhoCorasick;
+    // each distinct value of 4 characters or more, once
+    let mut values: Vec<&str> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, value) in secrets.iter() {
+        if value.chars().count() >= 4 && !index.contains_key(value) {
+            index.insert(value, values.len());
+            values.push(value);
+        }
+    }
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let Ok(all) = AhoCorasick::new(&values) else {
+        return Vec::new();
+    };
+    // the first occurrence of each value: matches come by end, so a value's first one is its
+    // leftmost
+    let mut first: Vec<Option<usize>> = vec![None; values.len()];
+    let mut left = values.len();
+    for m in all.find_overlapping_iter(text) {
+        let slot = &mut first[m.pattern().as_usize()];
+        if slot.is_none() {
+            *slot = Some(m.start());
+            left -= 1;
+            if left == 0 {
+                break;
             }
-        });
+        }
+    }
+    // of the values found, those some scalar holds
+    let found: Vec<usize> = (0..values.len()).filter(|&i| first[i].is_some()).collect();
+    let mut in_scalar = vec![false; values.len()];
+    if let (Some(doc), false) = (doc, found.is_empty()) {
+        if let Ok(seen) = AhoCorasick::new(found.iter().map(|&i| values[i])) {
+            let mut left = found.len();
+            doc.walk("", &mut |_, node| {
+                let Kind::Scalar(Scalar { text, .. }) = &node.kind else {
+                    return;
+                };
+                if left == 0 {
+                    return;
+                }
+                for m in seen.find_overlapping_iter(text.as_str()) {
+                    let slot = &mut in_scalar[found[m.pattern().as_usize()]];
+                    if !*slot {
+                        *slot = true;
+                        left -= 1;
+                    }
+                }
+            });
+        }
     }
     let mut lints = Vec::new();
     for (name, value) in secrets.iter() {
-        if value.chars().count() < 4 || lints.iter().any(|l: &Lint| l.path == name) {
-            continue;
-        }
-        let Some(offset) = text.find(value) else {
+        let Some(&i) = index.get(value) else {
             continue;
         };
-        if scalars.iter().any(|s| s.contains(value)) {
+        if lints.iter().any(|l: &Lint| l.path == name) || in_scalar[i] {
             continue;
         }
+        let Some(offset) = first[i] else {
+            continue;
+        };
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         lints.push(Lint {
             id: "vault-value-not-string",
@@ -226,5 +274,32 @@ mod tests {
         let text =
             "scrape_configs:\n  - job_name: a\n    basic_auth:\n      password: \"pa #ss\"\n";
         assert!(ids(text, &[("pw", "pa #ss")]).is_empty());
+    }
+
+    #[test]
+    fn vault_values_found_in_one_pass() {
+        // `abcd` is a scalar (line 2) and inside `abcdef` (line 4, in a comment); `abcdef` is
+        // in no scalar, under two names; `xy` is too short to count
+        let text =
+            "scrape_configs:\n  - job_name: abcd\n    basic_auth:\n      password: x #abcdef xy\n";
+        let s = [("a", "abcd"), ("b", "abcdef"), ("c", "abcdef"), ("d", "xy")];
+        assert_eq!(
+            ids(text, &s),
+            [
+                ("vault-value-not-string", "b".to_string(), 4),
+                ("vault-value-not-string", "c".to_string(), 4)
+            ]
+        );
+        let columns: Vec<usize> = lint_prometheus(text, &secrets(&s))
+            .iter()
+            .filter(|l| l.id == "vault-value-not-string")
+            .map(|l| l.column)
+            .collect();
+        assert_eq!(columns, [20, 20]);
+        // a value that broke the document: no scalar to hold it
+        assert_eq!(
+            ids("a: [abcd\n", &s[..1]),
+            [("vault-value-not-string", "a".to_string(), 1)]
+        );
     }
 }
