@@ -205,6 +205,8 @@ pub fn load(text: &str, documents: Documents) -> Result<Option<Node>, LoadError>
         parser: Budget::parser(text),
         anchors: Vec::new(),
         budget: Budget::for_text(text),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     let mut root = None;
     let mut started = 0;
@@ -244,6 +246,12 @@ struct Loader<'a> {
     /// Each anchored node's copy, for its aliases (the most recent definition of a name wins).
     anchors: Vec<(usize, Node, Cost)>,
     budget: Budget,
+    /// The items of the sequences being read, innermost last: each sequence takes its own
+    /// off the end once complete, in a vector of exactly their number (no spare capacity
+    /// kept for every collection of the tree, no regrowing while reading).
+    items: Vec<Node>,
+    /// The same for mappings' entries.
+    entries: Vec<(Node, Node)>,
 }
 
 fn at(span: &Span, message: impl Into<String>) -> LoadError {
@@ -288,7 +296,7 @@ impl<'a> Loader<'a> {
         let mark = self.budget.begin();
         let (kind, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                (self.scalar(&text, style, tag.as_deref(), span)?, anchor)
+                (self.scalar(text, style, tag.as_deref(), span)?, anchor)
             }
             Event::Alias(id) => return self.alias(id, span),
             Event::UnresolvedAlias(name) => {
@@ -314,7 +322,7 @@ impl<'a> Loader<'a> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: std::borrow::Cow<'a, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: &Span,
@@ -323,7 +331,7 @@ impl<'a> Loader<'a> {
             .scalar(text.len())
             .map_err(|e| Self::over(span, &e))?;
         Ok(Kind::Scalar(Scalar {
-            text: text.to_string(),
+            text: text.into_owned(),
             plain: style == ScalarStyle::Plain,
             tag: tag.map(|t| format!("{}{}", t.handle(), t.suffix())),
         }))
@@ -342,21 +350,22 @@ impl<'a> Loader<'a> {
 
     fn sequence(&mut self, span: &Span) -> Result<Kind, LoadError> {
         self.budget.open().map_err(|e| Self::over(span, &e))?;
-        let mut items = Vec::new();
+        let start = self.items.len();
         loop {
             let (event, span) = self.next()?;
             if matches!(event, Event::SequenceEnd) {
                 break;
             }
-            items.push(self.node(event, &span)?);
+            let item = self.node(event, &span)?;
+            self.items.push(item);
         }
         self.budget.close();
-        Ok(Kind::Seq(items))
+        Ok(Kind::Seq(self.items.drain(start..).collect()))
     }
 
     fn mapping(&mut self, span: &Span) -> Result<Kind, LoadError> {
         self.budget.open().map_err(|e| Self::over(span, &e))?;
-        let mut entries = Vec::new();
+        let start = self.entries.len();
         loop {
             let (event, key_span) = self.next()?;
             if matches!(event, Event::MappingEnd) {
@@ -365,10 +374,10 @@ impl<'a> Loader<'a> {
             let key = self.node(event, &key_span)?;
             let (event, value_span) = self.next()?;
             let value = self.node(event, &value_span)?;
-            entries.push((key, value));
+            self.entries.push((key, value));
         }
         self.budget.close();
-        Ok(Kind::Map(entries))
+        Ok(Kind::Map(self.entries.drain(start..).collect()))
     }
 }
 
