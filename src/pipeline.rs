@@ -723,7 +723,7 @@ fn written_at(
     column: Option<usize>,
 ) -> Option<Location> {
     let offset = offset_of(text, starts, line?, column)?;
-    let (template, line) = rendered.provenance.source_of(text, offset)?;
+    let (template, line) = rendered.provenance.source_of(text, starts, offset)?;
     Some(Location::line(template, Some(line)))
 }
 
@@ -1249,11 +1249,12 @@ fn drop_vault_values(
 
 /// Whether finding `f` is allowed on purpose: by an entry of `check.allow` in promvault.yml,
 /// or by a `{# promvault: allow ID #}` comment (several ids separated by spaces or commas) on
-/// the template line that wrote it or the line above. `templates` caches the templates read.
+/// the template line that wrote it or the line above. `templates` caches the templates read
+/// (with where their lines start).
 fn is_allowed(
     project: &Project,
     f: &Finding,
-    templates: &mut std::collections::HashMap<String, Option<String>>,
+    templates: &mut std::collections::HashMap<String, Option<(String, Vec<usize>)>>,
 ) -> bool {
     if project.config.check.allow.iter().any(|a| a.allows(f)) {
         return true;
@@ -1264,18 +1265,37 @@ fn is_allowed(
     let Some(line) = source.line.and_then(|l| usize::try_from(l).ok()) else {
         return false;
     };
-    let text = templates.entry(source.path.clone()).or_insert_with(|| {
-        crate::sandbox::read_to_string(&project.root, &project.root.join(&source.path)).ok()
+    let template = templates.entry(source.path.clone()).or_insert_with(|| {
+        crate::sandbox::read_to_string(&project.root, &project.root.join(&source.path))
+            .ok()
+            .map(|text| {
+                let starts = line_starts(&text);
+                (text, starts)
+            })
     });
-    let Some(text) = text else {
+    let Some((text, starts)) = template else {
         return false;
     };
-    let lines: Vec<&str> = text.lines().collect();
     [line, line.saturating_sub(1)]
         .into_iter()
         .filter(|&l| l >= 1)
-        .filter_map(|l| lines.get(l - 1))
+        .filter_map(|l| nth_line(text, starts, l))
         .any(|l| allow_comment_ids(l).any(|id| id == f.id))
+}
+
+/// Line `line` (1-based) of `text`, whose lines start at `starts`, as `str::lines` gives it:
+/// without its `\n` or `\r\n`.
+fn nth_line<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
+    let start = *starts.get(line.checked_sub(1)?)?;
+    match starts.get(line) {
+        Some(&next) => {
+            let l = &text[start..next - 1];
+            Some(l.strip_suffix('\r').unwrap_or(l))
+        }
+        // `lines` gives no empty line after the last line break
+        None if start == text.len() => None,
+        None => Some(&text[start..]),
+    }
 }
 
 /// The ids a template line allows: `{# promvault: allow authorization-type-case #}`.
@@ -1429,4 +1449,31 @@ pub fn masked<T>(result: Result<T, RunError>, secrets: &Secrets) -> Result<T, Ru
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nth_line_is_what_lines_gives() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\n\nb\r",
+            "\r\n\r\n",
+            "x\r\ry\n",
+        ] {
+            let starts = line_starts(text);
+            let lines: Vec<&str> = text.lines().collect();
+            for l in 0..lines.len() + 3 {
+                let want = l.checked_sub(1).and_then(|i| lines.get(i)).copied();
+                assert_eq!(nth_line(text, &starts, l), want, "{text:?} line {l}");
+            }
+        }
+    }
 }

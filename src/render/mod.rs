@@ -445,12 +445,21 @@ impl Provenance {
         names
     }
 
-    /// The template and 1-based line that wrote the output byte at `offset` of `output`.
+    /// The template and 1-based line that wrote the output byte at `offset` of `output`,
+    /// whose lines start at `starts` (`pipeline::line_starts`): lines are counted there, not
+    /// by reading the output again for each offset asked.
     #[must_use]
-    pub fn source_of(&self, output: &str, offset: usize) -> Option<(&str, usize)> {
+    pub fn source_of(
+        &self,
+        output: &str,
+        starts: &[usize],
+        offset: usize,
+    ) -> Option<(&str, usize)> {
+        // the 1-based line of a byte offset: how many lines start at or before it
+        let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
         if let Some(name) = &self.verbatim {
-            let upto = output.get(..offset)?;
-            return Some((name, upto.matches('\n').count() + 1));
+            output.get(..offset)?;
+            return Some((name, line_of(offset)));
         }
         let i = self
             .spans
@@ -460,7 +469,8 @@ impl Provenance {
             return None;
         }
         let within = if *raw {
-            output.get(*start..offset)?.matches('\n').count()
+            output.get(*start..offset)?;
+            line_of(offset) - line_of(*start)
         } else {
             0
         };
