@@ -104,6 +104,20 @@ fn literal_credential_fires_only_for_values_not_from_the_vault() {
             "{out}"
         );
     }
+    // an output that no vault value reaches renders the same twice: each literal is one
+    let sb = seed("pasted-literal-pw", "pasted-literal-key");
+    let out = sb.cmd(&["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    for field in [
+        "scrape_configs[0].basic_auth.password",
+        "scrape_configs[1].authorization.credentials",
+    ] {
+        assert!(
+            stderr(&out).contains(&format!("[literal-credential] {field}")),
+            "{}",
+            stderr(&out)
+        );
+    }
     // a pasted literal that happens to contain a vault value, or to be one, is still a
     // pasted literal (provenance, not text: the vault's `harmless-key-456` proves nothing)
     for pasted in ["pasted-harmless-key-456-copy", "harmless-key-456"] {
