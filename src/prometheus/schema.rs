@@ -115,10 +115,28 @@ pub(crate) fn names(fields: &[Field], version: Version) -> Vec<&'static str> {
 /// the value, through the tables. Any version's fields count.
 #[must_use]
 pub fn is_secret_path(path: &str) -> bool {
-    let keys: Vec<&str> = path
-        .split('.')
-        .map(|seg| seg.split('[').next().unwrap_or(seg))
-        .collect();
+    // called for every scalar of a document: the keys of a usual path need no allocation
+    let mut inline = [""; 16];
+    let mut spilled: Vec<&str> = Vec::new();
+    let mut count = 0;
+    for seg in path.split('.') {
+        let key = seg.split('[').next().unwrap_or(seg);
+        match inline.get_mut(count) {
+            Some(slot) => *slot = key,
+            None => {
+                if spilled.is_empty() {
+                    spilled.extend_from_slice(&inline);
+                }
+                spilled.push(key);
+            }
+        }
+        count += 1;
+    }
+    let keys: &[&str] = if spilled.is_empty() {
+        &inline[..count]
+    } else {
+        &spilled
+    };
     for i in (0..keys.len().saturating_sub(1)).rev() {
         for table in struct_named(keys[i]) {
             if let Some(secret) = resolve(table, &keys[i + 1..]) {
@@ -147,17 +165,16 @@ fn resolve(fields: &[Field], keys: &[&str]) -> Option<bool> {
 }
 
 /// The tables of the structs a key introduces, wherever it stands.
-fn struct_named(key: &str) -> Vec<&'static [Field]> {
-    let mut out: Vec<&'static [Field]> = Vec::new();
-    if let Some(mech) = key.strip_suffix("_sd_configs") {
-        out.extend(super::sd::tables(mech));
-    }
-    for (name, table) in STRUCTS {
-        if *name == key {
-            out.push(table);
-        }
-    }
-    out
+fn struct_named(key: &str) -> impl Iterator<Item = &'static [Field]> + '_ {
+    key.strip_suffix("_sd_configs")
+        .into_iter()
+        .flat_map(super::sd::tables)
+        .chain(
+            STRUCTS
+                .iter()
+                .filter(move |(name, _)| *name == key)
+                .map(|(_, table)| *table),
+        )
 }
 
 /// The structs reached through a key: the lists of blocks that embed the HTTP client config,
@@ -206,6 +223,9 @@ mod tests {
             "scrape_configs[0].http_headers.X-Token.secrets[1]",
             "scrape_configs[0].proxy_connect_header.Proxy-Authorization[0]",
             "scrape_configs[0].oauth2.tls_config.key",
+            // deeper than the keys kept without allocating
+            "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.scrape_configs[0].basic_auth.password",
+            "a.b.c.d.e.f.g.h.i.j.k.l.m.scrape_configs[0].basic_auth.password",
         ] {
             assert!(is_secret_path(path), "{path}");
         }
@@ -221,6 +241,7 @@ mod tests {
             "global.external_labels.password",
             "password",
             "token",
+            "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.scrape_configs[0].basic_auth.username",
         ] {
             assert!(!is_secret_path(path), "{path}");
         }
