@@ -284,7 +284,7 @@ pub(crate) fn check(cx: &mut Cx, root: Option<&Node>, agent: bool) -> Vec<Scrape
     }
 
     // promtool, even with --syntax-only: client TLS pairs and the static targets.
-    let mut jobs = Vec::new();
+    let mut jobs = Vec::with_capacity(scrapes.len());
     for s in &scrapes {
         http::check_tls_files(cx, &s.http.tls, &s.path, s.node);
         for (tls, path, node) in &s.discovered.kubernetes_tls {
@@ -666,6 +666,7 @@ fn scrape_configs<'n>(cx: &mut Cx, obj: &Obj<'n>, global: &Global) -> Vec<Scrape
     ) else {
         return out;
     };
+    out.reserve_exact(items.len());
     let mut jobs: std::collections::HashSet<String> = std::collections::HashSet::new();
     // the fields a scrape config may have: the same for every job
     let mut fields = http::with_fields(SCRAPE_CONFIG, cx.version);
@@ -958,10 +959,10 @@ enum Populated {
 /// targets, which runs the relabeling and checks the resulting address and labels. Returns
 /// each target as written with what became of it (nothing when the rules did not decode).
 fn populate_targets(cx: &mut Cx, s: &Scrape<'_>) -> Vec<(String, Populated)> {
-    let mut out = Vec::new();
     if !s.relabel_ok {
-        return out;
+        return Vec::new();
     }
+    let mut out = Vec::with_capacity(s.discovered.groups.iter().map(|g| g.targets.len()).sum());
     let v3 = cx.v3();
     for g in &s.discovered.groups {
         for (i, (target, p, n)) in g.targets.iter().enumerate() {

@@ -69,7 +69,7 @@ pub(crate) fn decode_list<'n>(
     let Some(items) = cx.seq(node, path, "*relabel.Config") else {
         return Vec::new();
     };
-    let mut rules = Vec::new();
+    let mut rules = Vec::with_capacity(items.len());
     for (p, item) in items {
         if item.is_null() {
             cx.err(&p, Some(item), null_message);

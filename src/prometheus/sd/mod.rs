@@ -184,6 +184,9 @@ pub(crate) fn decode_all<'n>(cx: &mut Cx, obj: &Obj<'n>) -> Discovered<'n> {
         let Some(items) = cx.seq(obj.get(&key), &path, "config") else {
             continue;
         };
+        if mech == "static" {
+            out.groups.reserve_exact(items.len());
+        }
         for (p, item) in items {
             // A pointer: `Null` allocates it and runs its unmarshaler on an empty mapping.
             if item.is_nil() {
@@ -215,6 +218,7 @@ fn static_group<'n>(cx: &mut Cx, node: &'n Node, path: &str) -> Option<StaticGro
         labels: Vec::new(),
     };
     if let Some(items) = cx.seq(obj.get("targets"), &obj.child("targets"), "string") {
+        group.targets.reserve_exact(items.len());
         for (p, n) in items {
             let t = cx.string(Some(n), &p);
             group.targets.push((t.text, p, n));
@@ -229,6 +233,7 @@ pub(crate) fn label_set(cx: &mut Cx, node: Option<&Node>, path: &str) -> Vec<(St
     let legacy = !cx.v3();
     let mut out = Vec::new();
     if let Some(entries) = cx.map(node, path, "model.LabelSet") {
+        out.reserve_exact(entries.len());
         for (name, key, value) in entries {
             let child = super::decode::join(path, &name.text);
             // The key is a `LabelName`, whose unmarshaler `null`/`~` (quoted too) skip.
