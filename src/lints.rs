@@ -42,9 +42,21 @@ pub fn lint_prometheus(text: &str, secrets: &Secrets) -> Vec<Lint> {
 /// [`crate::prometheus::check_config_document`]): `None` when it is not YAML.
 #[must_use]
 pub fn lint_document(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<Lint> {
+    lint_document_and_values(text, doc, secrets).0
+}
+
+/// [`lint_document`] and, from the same walk of the document, what
+/// [`document_credential_values`] gives (empty when there is no document).
+#[must_use]
+pub fn lint_document_and_values(
+    text: &str,
+    doc: Option<&Node>,
+    secrets: &Secrets,
+) -> (Vec<Lint>, std::collections::HashMap<String, String>) {
+    let mut values = std::collections::HashMap::new();
     let Some(doc) = doc else {
         // Not YAML at all (Prometheus' rules report that); a vault value may be the cause.
-        return broken_secrets(text, None, secrets);
+        return (broken_secrets(text, None, secrets), values);
     };
     let mut lints = Vec::new();
     doc.walk("", &mut |path, node| {
@@ -76,10 +88,14 @@ pub fn lint_document(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<L
                 });
             }
         }
+        if !is_credential_field(path) {
+            return;
+        }
+        values.insert(path.to_string(), value.clone());
         // Every written credential is a candidate: whether it comes from the vault is decided
         // by provenance (`pipeline::render_and_validate` renders again with every vault value
         // changed and keeps only the fields that stayed the same), never by comparing text.
-        if is_credential_field(path) && !value.is_empty() && !is_bcrypt_hash(value) {
+        if !value.is_empty() && !is_bcrypt_hash(value) {
             lints.push(Lint {
                 id: "literal-credential",
                 path: path.to_string(),
@@ -91,7 +107,7 @@ pub fn lint_document(text: &str, doc: Option<&Node>, secrets: &Secrets) -> Vec<L
         }
     });
     lints.extend(broken_secrets(text, Some(doc), secrets));
-    lints
+    (lints, values)
 }
 
 /// The credential fields of a rendered Prometheus config and their values, by field path;

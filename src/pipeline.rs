@@ -800,19 +800,17 @@ fn validate_reading(
                 f.line = f.line.map(unshift);
             }
             let mut findings = from_rules(rules);
-            findings.extend(
-                crate::lints::lint_document(&config, doc.as_ref(), secrets)
-                    .into_iter()
-                    .map(|mut l| {
-                        l.line = unshift(l.line);
-                        lint_finding(rendered, &text, &starts, l)
-                    }),
-            );
+            let (lints, values) =
+                crate::lints::lint_document_and_values(&config, doc.as_ref(), secrets);
+            findings.extend(lints.into_iter().map(|mut l| {
+                l.line = unshift(l.line);
+                lint_finding(rendered, &text, &starts, l)
+            }));
             findings.sort_by_key(|f| f.location.line);
             let values = findings
                 .iter()
                 .any(|f| f.id == LITERAL_CREDENTIAL)
-                .then(|| doc.as_ref().map(crate::lints::document_credential_values));
+                .then(|| doc.is_some().then_some(values));
             (findings, values)
         }
     }
