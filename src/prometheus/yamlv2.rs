@@ -94,17 +94,7 @@ pub(crate) fn unchanged_by_prepare(text: &str) -> bool {
         let (span, kind): (Span, TokenType<'_>) = tok.into_parts();
         let (start, end) = (span.start.index(), span.end.index());
         if !first_done {
-            match kind {
-                TokenType::DocumentStart | TokenType::DocumentEnd if depth_open > 0 => {
-                    first_done = true;
-                }
-                TokenType::StreamStart
-                | TokenType::VersionDirective(..)
-                | TokenType::TagDirective(..)
-                | TokenType::ReservedDirective(..)
-                | TokenType::DocumentStart => {}
-                _ => depth_open += 1,
-            }
+            first_done = first_document_ends(&kind, &mut depth_open);
         }
         let rewritten = match kind {
             TokenType::Tag(..) => {
@@ -347,20 +337,31 @@ fn tag_suffixes(text: &str) -> Option<String> {
     Some(encode_run(&chars, &runs))
 }
 
+/// Whether token `kind` ends the first document (a document marker after its content);
+/// `depth_open` counts the content tokens seen so far.
+fn first_document_ends(kind: &TokenType<'_>, depth_open: &mut usize) -> bool {
+    match kind {
+        TokenType::DocumentStart | TokenType::DocumentEnd if *depth_open > 0 => true,
+        TokenType::StreamStart
+        | TokenType::VersionDirective(..)
+        | TokenType::TagDirective(..)
+        | TokenType::ReservedDirective(..)
+        | TokenType::DocumentStart => false,
+        _ => {
+            *depth_open += 1;
+            false
+        }
+    }
+}
+
+/// The scanner's first error in the first document.
 fn first_error(text: &str) -> Option<ScanError> {
     let mut depth_open = 0usize;
     for tok in scanner(text) {
         match tok {
             Err(e) => return Some(e),
-            Ok(t) => match t.token_type() {
-                TokenType::DocumentStart | TokenType::DocumentEnd if depth_open > 0 => return None,
-                TokenType::StreamStart
-                | TokenType::VersionDirective(..)
-                | TokenType::TagDirective(..)
-                | TokenType::ReservedDirective(..)
-                | TokenType::DocumentStart => {}
-                _ => depth_open += 1,
-            },
+            Ok(t) if first_document_ends(t.token_type(), &mut depth_open) => return None,
+            Ok(_) => {}
         }
     }
     None
