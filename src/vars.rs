@@ -524,6 +524,17 @@ impl HostScope {
         );
         let source: &str = &raw_kept;
         if let Some(expr) = single_expression(source) {
+            // `{{ name }}`, the usual case (a vault value under another name): the variable
+            // as the expression would read it (this scope, then the environment's globals),
+            // without compiling an expression
+            if is_plain_name(expr) {
+                if let Some(value) = Object::get_value(self, &Value::from(expr)) {
+                    if value.is_undefined() {
+                        return Err(Error::new(ErrorKind::UndefinedError, "undefined value"));
+                    }
+                    return within_limits(value);
+                }
+            }
             if let Ok(compiled) =
                 env.compile_expression(&crate::render::operators::rewrite_expression(expr))
             {
@@ -732,6 +743,16 @@ fn collect_templates(data: &Data, out: &mut Vec<String>) {
 }
 
 /// The inner expression of a string that is exactly one `{{ ... }}`.
+/// Whether an expression is a variable name alone (not a literal such as `true` or `none`).
+fn is_plain_name(expr: &str) -> bool {
+    let mut chars = expr.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(expr, "true" | "false" | "none" | "True" | "False" | "None")
+}
+
 pub fn single_expression(source: &str) -> Option<&str> {
     let inner = source.strip_prefix("{{")?.strip_suffix("}}")?;
     if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#")
