@@ -276,6 +276,28 @@ fn expr_start(expr: &ast::Expr<'_>) -> usize {
     }
 }
 
+/// How many `)` in an expression's text close a `(` before it (string literals skipped).
+fn unopened_brackets(text: &str) -> usize {
+    let (mut open, mut unopened) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => open += 1,
+            (None, ')') if open > 0 => open -= 1,
+            (None, ')') => unopened += 1,
+            (None, _) => {}
+        }
+    }
+    unopened
+}
+
 /// The edits of one template.
 struct Rewriter<'s> {
     source: &'s str,
@@ -449,22 +471,6 @@ impl<'s> Rewriter<'s> {
         let source = self.source;
         let to = b.span().end_offset as usize;
         let gap = b.left.span().end_offset as usize..expr_start(&b.right);
-        // the left operand's start, with the brackets around it that close before the
-        // operator (a comparison's own span may start before its left operand)
-        let mut from = expr_start(&b.left);
-        let closing = source.get(gap.clone()).map_or(0, |g| {
-            g.chars()
-                .take_while(|c| *c != '%' && *c != '<' && *c != '>')
-                .filter(|c| *c == ')')
-                .count()
-        });
-        for _ in 0..closing {
-            let before = source[..from].trim_end();
-            if !before.ends_with('(') {
-                break;
-            }
-            from = before.len() - 1;
-        }
         // the operator: between the operands (only brackets and blanks stand beside it)
         let Some(op) = source
             .get(gap.clone())
@@ -473,6 +479,17 @@ impl<'s> Rewriter<'s> {
         else {
             return;
         };
+        // the left operand's start, with the brackets that close in its text: those around
+        // it (`(a) < b`) and those around its own first operand (`(a) + 1 < b`), which the
+        // spans of the expressions leave out
+        let mut from = expr_start(&b.left);
+        for _ in 0..unopened_brackets(source.get(from..op).unwrap_or("")) {
+            let before = source[..from].trim_end();
+            if !before.ends_with('(') {
+                break;
+            }
+            from = before.len() - 1;
+        }
         self.edits.push(Edit {
             at: from,
             remove: 0,
@@ -846,6 +863,26 @@ mod tests {
         );
         assert_eq!(rewritten("{{ '50%' }}"), "{{ '50%' }}");
         assert_eq!(rewrite_expression("7 % n"), "__promvault_percent(7 , n)");
+    }
+
+    #[test]
+    fn a_left_operand_keeps_its_brackets() {
+        assert_eq!(
+            rewrite_expression("(a | length) + 1 > 2"),
+            "__promvault_compare((a | length) + 1 ,'>', 2)"
+        );
+        assert_eq!(
+            rewrite_expression("((a) + (b)) * 2 < c"),
+            "__promvault_compare(((a) + (b)) * 2 ,'<', c)"
+        );
+        assert_eq!(
+            rewrite_expression("(a) < b"),
+            "__promvault_compare((a) ,'<', b)"
+        );
+        assert_eq!(
+            rewrite_expression("(')' ~ a) + ')' < b"),
+            "__promvault_compare((')' ~ a) + ')' ,'<', b)"
+        );
     }
 
     #[test]
