@@ -331,6 +331,7 @@ pub enum RecipientsAction {
 #[must_use]
 pub fn run() -> ExitCode {
     crate::hardening::no_core_dumps();
+    crate::parallel::share_one_malloc_arena();
     completion::answer_if_asked();
     let cli = Cli::parse();
     // a big stack: deep (but bounded) YAML, variables and templates never overflow it
