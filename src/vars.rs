@@ -63,7 +63,13 @@ impl Play {
     /// (`with_play`), not one reached through `hostvars`. Empty layers are left out.
     #[must_use]
     pub fn layers(&self, host: &str, with_play: bool) -> Vec<(Layer, &VarLayer)> {
-        self.layers_in(host, with_play && self.play_hosts.iter().any(|h| h == host))
+        self.layers_in(host, self.sees_play(host, with_play))
+    }
+
+    /// Whether `host` sees the play's own layers: asked for (`with_play`), and a host the
+    /// play is for.
+    fn sees_play(&self, host: &str, with_play: bool) -> bool {
+        with_play && self.play_hosts.iter().any(|h| h == host)
     }
 
     /// [`Play::layers`] of a host known to be in the play (`in_play`) or not.
@@ -121,7 +127,7 @@ impl Shared {
         }
         // Only the names are merged: the values stay in the play's layers, shared by every
         // host (a group's variables can be large, and many hosts read them).
-        let in_play = with_play && self.play.play_hosts.iter().any(|h| h == host);
+        let in_play = self.play.sees_play(host, with_play);
         let mut names = IndexMap::new();
         for (position, (_, layer)) in self.play.layers_in(host, in_play).into_iter().enumerate() {
             for k in layer.keys() {
@@ -138,20 +144,6 @@ impl Shared {
         });
         hosts.insert(key, scope.clone());
         scope
-    }
-
-    /// The first error met while templating a variable in the render in progress on this
-    /// thread ([`RenderErrors`]), with where it was defined.
-    #[must_use]
-    pub fn first_error(&self) -> Option<String> {
-        FIRST_ERROR.with(|e| e.borrow().clone())
-    }
-
-    #[allow(clippy::unused_self)]
-    fn record(&self, message: String) {
-        FIRST_ERROR.with(|e| {
-            e.borrow_mut().get_or_insert(message);
-        });
     }
 
     fn groups(&self) -> Value {
@@ -176,14 +168,28 @@ thread_local! {
     static FIRST_ERROR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// While alive, the variable errors recorded on this thread belong to one render (see
-/// [`Shared::first_error`]); the render around it (if any) gets its own back after.
+/// While alive, the variable errors recorded on this thread belong to one render; the render
+/// around it (if any) gets its own back after.
 pub struct RenderErrors(Option<String>);
 
 impl RenderErrors {
     #[must_use]
     pub fn begin() -> RenderErrors {
         RenderErrors(FIRST_ERROR.with(|e| e.borrow_mut().take()))
+    }
+
+    /// The first error met while templating a variable in this render, with where it was
+    /// defined.
+    #[must_use]
+    pub fn first(&self) -> Option<String> {
+        FIRST_ERROR.with(|e| e.borrow().clone())
+    }
+
+    /// Notes a variable error for the render in progress on this thread (the first stays).
+    fn record(message: String) {
+        FIRST_ERROR.with(|e| {
+            e.borrow_mut().get_or_insert(message);
+        });
     }
 }
 
@@ -399,7 +405,7 @@ impl HostScope {
                     chain.join(" -> ")
                 );
                 drop(chains);
-                self.shared.record(message.clone());
+                RenderErrors::record(message.clone());
                 return Some(Value::from(Error::new(
                     ErrorKind::InvalidOperation,
                     message,
@@ -413,7 +419,7 @@ impl HostScope {
                     stack.iter().take(3).cloned().collect::<Vec<_>>().join(" -> ")
                 );
                 drop(chains);
-                self.shared.record(message.clone());
+                RenderErrors::record(message.clone());
                 return Some(Value::from(Error::new(
                     ErrorKind::InvalidOperation,
                     message,
@@ -438,7 +444,7 @@ impl HostScope {
             }
             Err(err) => {
                 let message = self.describe(name, var, &err);
-                self.shared.record(message.clone());
+                RenderErrors::record(message.clone());
                 // As in Ansible, a variable whose template uses something undefined is itself
                 // undefined: `x | default(...)` and `x is defined` work on it.
                 if err.kind() == ErrorKind::UndefinedError {
@@ -742,17 +748,13 @@ fn collect_templates(data: &Data, out: &mut Vec<String>) {
     }
 }
 
-/// The inner expression of a string that is exactly one `{{ ... }}`.
 /// Whether an expression is a variable name alone (not a literal such as `true` or `none`).
 fn is_plain_name(expr: &str) -> bool {
-    let mut chars = expr.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    crate::yaml::is_variable_name(expr)
         && !matches!(expr, "true" | "false" | "none" | "True" | "False" | "None")
 }
 
+/// The inner expression of a string that is exactly one `{{ ... }}`.
 pub fn single_expression(source: &str) -> Option<&str> {
     let inner = source.strip_prefix("{{")?.strip_suffix("}}")?;
     if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#")

@@ -484,7 +484,7 @@ fn render_inner(
     name: &str,
     source: &str,
 ) -> Result<(String, Provenance), RenderError> {
-    let _errors = crate::vars::RenderErrors::begin();
+    let errors = crate::vars::RenderErrors::begin();
     let (settings, body) = split_header(source).map_err(|message| RenderError {
         location: Location::line(name, Some(1)),
         message,
@@ -626,7 +626,7 @@ fn render_inner(
                         d.contains("could not be templated") || d.contains(first.as_str())
                     })
             };
-            if let Some(first) = shared.first_error().filter(from_variable) {
+            if let Some(first) = errors.first().filter(from_variable) {
                 return Err(RenderError {
                     location: Location::line(name, err.line().map(|l| l + header_lines)),
                     message: format!("while rendering: {first}"),
