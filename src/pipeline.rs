@@ -1120,12 +1120,16 @@ pub fn validate_selected(
         read,
         ..CredentialValues::default()
     };
+    // the templates read (with where their lines start), for the provenance test and the
+    // allow comments
+    let mut templates = Templates::default();
     if findings.iter().any(|f| f.id == LITERAL_CREDENTIAL) {
         drop_vault_values(
             project,
             &rendered,
             &secrets,
             &mut first_values,
+            &mut templates,
             &mut findings,
         );
     }
@@ -1167,7 +1171,6 @@ pub fn validate_selected(
     let mut rendered = rendered;
     findings.extend(to_manifests(&mut rendered));
     let before = findings.len();
-    let mut templates = std::collections::HashMap::new();
     findings.retain(|f| !is_allowed(project, f, &mut templates));
     let allowed = before - findings.len();
     Ok(Validated {
@@ -1191,6 +1194,7 @@ fn drop_vault_values(
     rendered: &[Rendered],
     secrets: &Secrets,
     values: &mut CredentialValues,
+    templates: &mut Templates,
     findings: &mut Vec<Finding>,
 ) {
     let vault_values: std::collections::HashSet<&str> = secrets
@@ -1231,13 +1235,12 @@ fn drop_vault_values(
         };
         let mut in_template = vec![false; needles.len()];
         for name in output.provenance.templates() {
-            let path = project.root.join(name);
-            let Ok(text) = crate::sandbox::read_to_string(&project.root, &path) else {
+            let Some((text, _)) = templates.read(project, name) else {
                 // unreadable: nothing is known, the second render decides
                 in_template.fill(true);
                 break;
             };
-            for m in matcher.find_overlapping_iter(&text) {
+            for m in matcher.find_overlapping_iter(text.as_str()) {
                 in_template[m.pattern().as_usize()] = true;
             }
         }
@@ -1255,15 +1258,32 @@ fn drop_vault_values(
     });
 }
 
+/// The project's templates, each read once: its text and where its lines start (`None`:
+/// unreadable).
+#[derive(Default)]
+struct Templates(std::collections::HashMap<String, Option<(String, Vec<usize>)>>);
+
+impl Templates {
+    /// Template `path` (relative to the project), read when first asked.
+    fn read(&mut self, project: &Project, path: &str) -> Option<&(String, Vec<usize>)> {
+        self.0
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                crate::sandbox::read_to_string(&project.root, &project.root.join(path))
+                    .ok()
+                    .map(|text| {
+                        let starts = line_starts(&text);
+                        (text, starts)
+                    })
+            })
+            .as_ref()
+    }
+}
+
 /// Whether finding `f` is allowed on purpose: by an entry of `check.allow` in promvault.yml,
 /// or by a `{# promvault: allow ID #}` comment (several ids separated by spaces or commas) on
-/// the template line that wrote it or the line above. `templates` caches the templates read
-/// (with where their lines start).
-fn is_allowed(
-    project: &Project,
-    f: &Finding,
-    templates: &mut std::collections::HashMap<String, Option<(String, Vec<usize>)>>,
-) -> bool {
+/// the template line that wrote it or the line above.
+fn is_allowed(project: &Project, f: &Finding, templates: &mut Templates) -> bool {
     if project.config.check.allow.iter().any(|a| a.allows(f)) {
         return true;
     }
@@ -1273,15 +1293,7 @@ fn is_allowed(
     let Some(line) = source.line.and_then(|l| usize::try_from(l).ok()) else {
         return false;
     };
-    let template = templates.entry(source.path.clone()).or_insert_with(|| {
-        crate::sandbox::read_to_string(&project.root, &project.root.join(&source.path))
-            .ok()
-            .map(|text| {
-                let starts = line_starts(&text);
-                (text, starts)
-            })
-    });
-    let Some((text, starts)) = template else {
+    let Some((text, starts)) = templates.read(project, &source.path) else {
         return false;
     };
     [line, line.saturating_sub(1)]
