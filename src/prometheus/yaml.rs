@@ -403,26 +403,40 @@ fn is_timestamp(s: &str) -> bool {
     }
 }
 
+/// The size from which [`load`] reads a text on two cores (below, a thread costs more than
+/// it saves).
+const PARALLEL_FROM: usize = 64 << 10;
+
 /// Loads the first document of `text` as yaml.v2 reads it (after [`super::yamlv2::prepare`]
 /// repairs what granit reads differently); `Ok(None)` for an empty stream or document.
 /// Nesting and alias expansion are bounded by the node layer's budget (yaml.v2 has limits of
 /// its own, "exceeded max depth" and "excessive aliasing"; a configuration that reaches ours is
 /// refused either way).
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
-    // Most texts need no repair: yaml.v2's checks then run on a second core while the
-    // tree is built (both only read the text).
-    let (root, checked) = std::thread::scope(|s| {
-        let checks = crate::parallel::spawn(s, || {
-            super::yamlv2::unchanged_by_prepare(text).then(|| super::yamlv2::check(text))
+    // Most texts need no repair: in a large one, yaml.v2's checks then run on a second core
+    // while the tree is built (both only read the text). A small one is not worth a thread.
+    if text.len() >= PARALLEL_FROM {
+        let (root, checked) = std::thread::scope(|s| {
+            let checks = crate::parallel::spawn(s, || {
+                super::yamlv2::unchanged_by_prepare(text).then(|| super::yamlv2::check(text))
+            });
+            let root = node::load(text, Documents::First);
+            let checked = checks
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (root, checked)
         });
-        let root = node::load(text, Documents::First);
-        (root, checks.join())
-    });
-    if let Ok(Some(checked)) = checked {
-        let root = root?;
-        checked?;
-        return Ok(root);
+        if let Some(checked) = checked {
+            let root = root?;
+            checked?;
+            return Ok(root);
+        }
     }
+    load_in_turn(text)
+}
+
+/// [`load`] on one core: the repairs, the tree, then yaml.v2's checks.
+fn load_in_turn(text: &str) -> Result<Option<Node>, SyntaxError> {
     let text = super::yamlv2::prepare(text);
     let text = text.as_ref();
     let root = node::load(text, Documents::First)?;
@@ -458,6 +472,25 @@ mod tests {
         assert_eq!(scalar("2001-12-14"), Resolved::Timestamp);
         assert_eq!(scalar("30s"), Resolved::Str);
         assert_eq!(scalar("18446744073709551615"), Resolved::Uint(u64::MAX));
+    }
+
+    /// A large text, read on two cores, reads as on one: valid, needing a repair, refused by
+    /// the tree, refused by yaml.v2's checks only.
+    #[test]
+    fn two_cores_read_as_one() {
+        let job = "  - job_name: \"j\"\n    static_configs:\n      - targets: ['a:1']\n";
+        let body = format!(
+            "scrape_configs:\n{}",
+            job.repeat(PARALLEL_FROM / job.len() + 1)
+        );
+        assert!(body.len() >= PARALLEL_FROM);
+        for tail in ["", "x: \"a\\'b\"\n", "x: [\n", "x:\n\t- 1\n"] {
+            let text = format!("{body}{tail}");
+            assert_eq!(load(&text), load_in_turn(&text), "{tail:?}");
+        }
+        assert!(load(&body).is_ok_and(|root| root.is_some()));
+        assert!(load(&format!("{body}x: [\n")).is_err());
+        assert!(load(&format!("{body}x:\n\t- 1\n")).is_err());
     }
 
     #[test]
